@@ -1,0 +1,120 @@
+package connectors
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// PermanentError is a send the provider refused for good (bad recipient,
+// invalid token, blocked user): retrying cannot help. The message ends as
+// failed with Reason shown to operators.
+type PermanentError struct {
+	Reason string
+	Err    error
+}
+
+func (e *PermanentError) Error() string {
+	if e.Err != nil {
+		return e.Reason + ": " + e.Err.Error()
+	}
+	return e.Reason
+}
+
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// RetryableError is a send that may succeed later (5xx, 429, timeout).
+// RetryAfter is the provider's requested wait, zero when it named none.
+type RetryableError struct {
+	Reason     string
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *RetryableError) Error() string {
+	if e.Err != nil {
+		return e.Reason + ": " + e.Err.Error()
+	}
+	return e.Reason
+}
+
+func (e *RetryableError) Unwrap() error { return e.Err }
+
+// Permanent wraps err as a PermanentError with a reason for operators.
+func Permanent(reason string, err error) error { return &PermanentError{Reason: reason, Err: err} }
+
+// Retryable wraps err as a RetryableError.
+func Retryable(reason string, retryAfter time.Duration, err error) error {
+	return &RetryableError{Reason: reason, RetryAfter: retryAfter, Err: err}
+}
+
+// IsPermanent reports whether err (or what it wraps) is a PermanentError.
+func IsPermanent(err error) bool {
+	var p *PermanentError
+	return errors.As(err, &p)
+}
+
+// RetryAfter returns the provider's requested wait carried by err, if any.
+func RetryAfter(err error) (time.Duration, bool) {
+	var r *RetryableError
+	if errors.As(err, &r) && r.RetryAfter > 0 {
+		return r.RetryAfter, true
+	}
+	return 0, false
+}
+
+// ErrOptedOut is returned by Send when the recipient opted out of messages
+// (LINE unfollow, SMS STOP). It is permanent.
+var ErrOptedOut = &PermanentError{Reason: "recipient opted out of messages"}
+
+// ClassifyHTTP turns a provider's non-2xx answer into a PermanentError or a
+// RetryableError: 429 and 5xx are retryable (honouring Retry-After in seconds
+// or as an HTTP date), 408 too; every other 4xx is permanent. The body (at
+// most 512 bytes of it) becomes part of the reason. It returns nil for 2xx.
+func ClassifyHTTP(resp *http.Response, now time.Time) error {
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return nil
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	reason := fmt.Sprintf("provider answered %d", resp.StatusCode)
+	if msg := strings.TrimSpace(string(body)); msg != "" {
+		reason += ": " + msg
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 || resp.StatusCode == http.StatusRequestTimeout:
+		return Retryable(reason, ParseRetryAfter(resp.Header.Get("Retry-After"), now), nil)
+	default:
+		return Permanent(reason, nil)
+	}
+}
+
+// ClassifyTransport classifies an error from http.Client.Do (timeouts,
+// refused or reset connections): all are retryable.
+func ClassifyTransport(err error) error {
+	if err == nil {
+		return nil
+	}
+	return Retryable("provider unreachable", 0, err)
+}
+
+// ParseRetryAfter reads a Retry-After header value: delay seconds or an HTTP
+// date. It returns 0 when the value is empty or unreadable.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

@@ -1,0 +1,355 @@
+// Package store is the storage contract of the hub. Two engines implement
+// it, store/sqlite (the embedded default) and store/postgres (for scale-out);
+// store/storetest is the one contract suite both must pass.
+//
+// Rules every engine keeps:
+//   - Every query that reads or changes workspace data is scoped by the
+//     WorkspaceID it is given; a record of another workspace is ErrNotFound.
+//   - Times are stored and returned in UTC.
+//   - Paging is keyset: a cursor is an opaque string the engine made; an
+//     empty cursor starts at the beginning; a malformed one is ErrBadCursor.
+//   - Methods that take several records do all of them in one transaction.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/switchboardhq/switchboard"
+)
+
+var (
+	// ErrNotFound is returned when a record does not exist (in the workspace).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict is returned when a unique key is taken (an operator's
+	// e-mail, a department's name).
+	ErrConflict = errors.New("already exists")
+	// ErrBadCursor is returned for a cursor the engine did not make.
+	ErrBadCursor = errors.New("malformed cursor")
+)
+
+// Store is the whole contract. The hub holds one for the process.
+type Store interface {
+	// Migrate brings the schema to the newest version. It is safe to call
+	// from several processes at once (PostgreSQL takes an advisory lock).
+	Migrate(ctx context.Context) error
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
+	Close() error
+
+	// DefaultWorkspace returns the install's first workspace, creating it
+	// (named "Default") on the first call. Concurrent first calls create one.
+	DefaultWorkspace(ctx context.Context) (switchboard.Workspace, error)
+	GetWorkspace(ctx context.Context, id switchboard.WorkspaceID) (switchboard.Workspace, error)
+	CreateWorkspace(ctx context.Context, ws switchboard.Workspace) error
+
+	// DefaultDepartment returns the workspace's default department, creating
+	// one named "General" (Default true) when the workspace has none.
+	DefaultDepartment(ctx context.Context, ws switchboard.WorkspaceID) (switchboard.Department, error)
+	// CreateDepartment stores a new department; ErrConflict when the
+	// workspace already has one of that name.
+	CreateDepartment(ctx context.Context, d switchboard.Department) error
+	ListDepartments(ctx context.Context, ws switchboard.WorkspaceID) ([]switchboard.Department, error)
+
+	// PutChannel creates or replaces a channel (by id). Channel ids are unique
+	// across the install: putting an id that belongs to another workspace is
+	// ErrConflict.
+	PutChannel(ctx context.Context, ch Channel) error
+	// GetChannel finds a channel by id alone (webhook paths carry no
+	// workspace).
+	GetChannel(ctx context.Context, id switchboard.ChannelID) (Channel, error)
+	// ListChannels lists a workspace's channels by id; ws "" lists all.
+	ListChannels(ctx context.Context, ws switchboard.WorkspaceID) ([]Channel, error)
+	DeleteChannel(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ChannelID) error
+
+	// Accept stores normalised provider events in ONE transaction and returns
+	// one result per item, in order. Per item, by Inbound.Kind:
+	//   - message: find or create the contact by (channel, Inbound.Sender)
+	//     (filling empty profile fields from Inbound.Profile); find the
+	//     contact's latest conversation on that channel or create one (status
+	//     open, department DepartmentID); a resolved or snoozed conversation is
+	//     reopened (status open). Insert the message (id MessageID, direction
+	//     in, status delivered, created at Inbound.At) unless a message with
+	//     the same (channel, Inbound.ExternalID) exists: then the item is a
+	//     Duplicate and nothing else of it is written. Otherwise the
+	//     conversation's last activity, last message text and unread count
+	//     are updated, its reply token replaced when the event has one, and
+	//     the item's Outbox entries are written.
+	//   - follow / unfollow: find or create the contact and its identity and
+	//     set the identity's opted-out flag (false / true); dedup by
+	//     (channel, ExternalID) as for messages; Outbox entries written when
+	//     not a duplicate.
+	//   - status: find the outgoing message by (channel, Inbound.ExternalID
+	//     as the provider's message id) and raise its status when
+	//     Inbound.Status ranks higher (switchboard.DeliveryStatus.Rank); a
+	//     receipt for an unknown message is Duplicate (ignored). Outbox
+	//     entries written only when the status changed.
+	Accept(ctx context.Context, items []AcceptItem) ([]AcceptResult, error)
+
+	// GetConversation returns a conversation with its Contact filled.
+	GetConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error)
+	// ListConversations pages conversations by last activity, newest first
+	// (ties by id), each with its Contact filled.
+	ListConversations(ctx context.Context, ws switchboard.WorkspaceID, q ConversationQuery) (ConversationPage, error)
+	// FindConversation returns the latest conversation of the contact known on
+	// channel as sender, or ErrNotFound.
+	FindConversation(ctx context.Context, channel switchboard.ChannelID, sender switchboard.ExternalID) (switchboard.Conversation, error)
+	// SetConversationDepartment routes a conversation; it reports whether the
+	// department changed.
+	SetConversationDepartment(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, dept switchboard.DepartmentID) (bool, error)
+	// SetConversationStatus changes the status (open, pending, resolved,
+	// snoozed).
+	SetConversationStatus(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, status switchboard.ConversationStatus) error
+	// MarkConversationRead sets the unread count to zero.
+	MarkConversationRead(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) error
+	// DeliveryTarget returns what the outbound handler needs to send into a
+	// conversation: channel, the customer's id there, opt-out, reply token.
+	DeliveryTarget(ctx context.Context, id switchboard.ConversationID) (DeliveryTarget, error)
+	// TakeReplyToken returns the conversation's reply token if it is still
+	// valid at now, and clears it (tokens are single use). Empty when none.
+	TakeReplyToken(ctx context.Context, id switchboard.ConversationID, now time.Time) (string, error)
+
+	// GetContact returns a contact with its identities.
+	GetContact(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ContactID) (switchboard.Contact, error)
+
+	// CreateMessage stores an outgoing message or a note (direction out or
+	// note, status as given, usually pending for out and delivered for
+	// notes) and its Outbox entries in one transaction, and updates the
+	// conversation's last activity and last message. ErrNotFound when the
+	// conversation is not in the message's workspace.
+	CreateMessage(ctx context.Context, msg switchboard.Message, outbox []OutboxEntry) error
+	// GetMessage finds a message by id within a workspace.
+	GetMessage(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID) (switchboard.Message, error)
+	// ListMessages pages a conversation's messages oldest first (in insertion
+	// order).
+	ListMessages(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID, q MessageQuery) (MessagePage, error)
+	// UpdateMessageStatus records a delivery outcome of an outgoing message:
+	// status, failure reason (cleared when status is not failed) and, when
+	// not empty, the provider's external id; outbox entries are written in
+	// the same transaction when the row changed. Status only moves up by
+	// Rank, except that failed → pending is allowed (an operator's retry).
+	// It reports whether the row changed and returns the message as stored.
+	UpdateMessageStatus(ctx context.Context, id switchboard.MessageID, u StatusUpdate, outbox []OutboxEntry) (switchboard.Message, bool, error)
+	// SearchMessages finds messages whose text contains query (case
+	// insensitive; CJK text must match: SQLite uses FTS5 with the trigram
+	// tokenizer, which needs 3 characters, shorter queries fall back to a
+	// scan), newest first, at most limit.
+	SearchMessages(ctx context.Context, ws switchboard.WorkspaceID, query string, limit int) ([]switchboard.Message, error)
+
+	// ClaimOutbox leases up to limit outbox rows that are not done and whose
+	// lease has expired (oldest first) for lease, so that several relays on
+	// several processes never hold the same row at once.
+	ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxRow, error)
+	// CompleteOutbox marks rows done (they are never claimed again).
+	CompleteOutbox(ctx context.Context, ids []int64) error
+	// PendingOutbox counts rows not yet done (for /metrics and draining).
+	PendingOutbox(ctx context.Context) (int, error)
+
+	// CreateOperator stores an operator with its password hash (bcrypt or
+	// similar, made by the caller) and department memberships. E-mails are
+	// unique across the install (login names no workspace): ErrConflict.
+	CreateOperator(ctx context.Context, op switchboard.Operator, passwordHash string) error
+	// OperatorByEmail finds an operator and its password hash (e-mail is
+	// compared case-insensitively).
+	OperatorByEmail(ctx context.Context, email string) (switchboard.Operator, string, error)
+	GetOperator(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.OperatorID) (switchboard.Operator, error)
+	ListOperators(ctx context.Context, ws switchboard.WorkspaceID) ([]switchboard.Operator, error)
+
+	// CreateToken stores an API token by the hash of its secret.
+	CreateToken(ctx context.Context, t Token) error
+	// TokenByHash finds an unrevoked token; ErrNotFound otherwise.
+	TokenByHash(ctx context.Context, hash string) (Token, error)
+
+	// CreateSession stores an operator session by the hash of its secret.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByHash finds a session that has not expired at now.
+	SessionByHash(ctx context.Context, hash string, now time.Time) (Session, error)
+	DeleteSession(ctx context.Context, hash string) error
+
+	// PutThreadLink links a conversation to a thread in a mirror (a Slack
+	// channel, named by Mirror): one thread per (mirror, conversation);
+	// putting it again replaces the thread ref.
+	PutThreadLink(ctx context.Context, l ThreadLink) error
+	// ThreadByConversation finds the thread of a conversation in a mirror.
+	ThreadByConversation(ctx context.Context, mirror string, conv switchboard.ConversationID) (ThreadLink, error)
+	// ConversationByThread finds the conversation a mirror thread belongs to.
+	ConversationByThread(ctx context.Context, mirror, threadRef string) (ThreadLink, error)
+
+	// LinkOperatorAccount records that an operator is known as externalUser
+	// on provider (for instance their Slack user id); it replaces an earlier
+	// link of the same (provider, externalUser).
+	LinkOperatorAccount(ctx context.Context, ws switchboard.WorkspaceID, op switchboard.OperatorID, provider, externalUser string) error
+	// OperatorByAccount finds the operator linked to externalUser on provider.
+	OperatorByAccount(ctx context.Context, provider, externalUser string) (switchboard.Operator, error)
+
+	// FirstSeen records key (for instance "slack:<event id>") and reports
+	// whether this was the first time; later calls with the same key return
+	// false. It makes handlers of redelivered provider events idempotent.
+	FirstSeen(ctx context.Context, key string) (bool, error)
+
+	// PutMedia stores media bytes under id; GetMedia returns them. Media lives
+	// in the database so every instance of a cluster can serve it.
+	PutMedia(ctx context.Context, m Media) error
+	GetMedia(ctx context.Context, id string) (Media, error)
+}
+
+// Channel is a configured channel as stored. Config holds the connector's own
+// keys as JSON; secret values in it are sealed by the caller before storage.
+type Channel struct {
+	ID          switchboard.ChannelID   `json:"id"`
+	WorkspaceID switchboard.WorkspaceID `json:"workspace_id"`
+	Type        string                  `json:"type"`
+	Name        string                  `json:"name"`
+	Config      json.RawMessage         `json:"config"`
+	Paused      bool                    `json:"paused"`
+	CreatedAt   time.Time               `json:"created_at"`
+	UpdatedAt   time.Time               `json:"updated_at"`
+}
+
+// AcceptItem is one normalised event to store, with the ids the hub chose
+// for what it may create and the outbox entries to write if it is new.
+type AcceptItem struct {
+	WorkspaceID switchboard.WorkspaceID
+	ChannelType string
+	Inbound     switchboard.Inbound
+	// MessageID is the id the message gets if it is new.
+	MessageID switchboard.MessageID
+	// ContactID and ConversationID are used if the contact or the
+	// conversation has to be created.
+	ContactID      switchboard.ContactID
+	ConversationID switchboard.ConversationID
+	// DepartmentID is the department of a newly created conversation (may
+	// be empty: the router assigns one later).
+	DepartmentID switchboard.DepartmentID
+	// Outbox is written in the same transaction only when the item is not a
+	// duplicate (and, for status, only when the status changed).
+	Outbox []OutboxEntry
+}
+
+// AcceptResult says what Accept did with one item.
+type AcceptResult struct {
+	// Duplicate is true when the event was already stored (or, for a
+	// receipt, changed nothing); then the ids below are those of the
+	// existing records where known.
+	Duplicate       bool
+	MessageID       switchboard.MessageID
+	ConversationID  switchboard.ConversationID
+	ContactID       switchboard.ContactID
+	NewConversation bool
+	NewContact      bool
+}
+
+// OutboxEntry is a message to publish on a topic once the transaction that
+// wrote it has committed. Key is an idempotency key for consumers (usually
+// the message id).
+type OutboxEntry struct {
+	Topic   string
+	Key     string
+	Payload []byte
+}
+
+// OutboxRow is a stored outbox entry.
+type OutboxRow struct {
+	ID int64
+	OutboxEntry
+	CreatedAt time.Time
+	// Attempts counts how often the row was claimed before.
+	Attempts int
+}
+
+// ConversationQuery selects conversations. Zero values mean "any".
+type ConversationQuery struct {
+	// DepartmentIDs, when Restrict is true, limits the result to
+	// conversations in these departments (an empty list then matches
+	// nothing): how operators see only their departments.
+	DepartmentIDs []switchboard.DepartmentID
+	Restrict      bool
+	Status        switchboard.ConversationStatus
+	ChannelID     switchboard.ChannelID
+	AssigneeID    switchboard.OperatorID
+	// Limit is clamped to 1..200 (0 means 50).
+	Limit  int
+	Cursor string
+}
+
+// ConversationPage is one page; Next is empty on the last page.
+type ConversationPage struct {
+	Items []switchboard.Conversation
+	Next  string
+}
+
+// MessageQuery pages a conversation's messages.
+type MessageQuery struct {
+	// Limit is clamped to 1..500 (0 means 100).
+	Limit  int
+	Cursor string
+}
+
+// MessagePage is one page; Next is empty on the last page.
+type MessagePage struct {
+	Items []switchboard.Message
+	Next  string
+}
+
+// DeliveryTarget is where the outbound handler sends a conversation's
+// replies.
+type DeliveryTarget struct {
+	WorkspaceID    switchboard.WorkspaceID
+	ConversationID switchboard.ConversationID
+	ChannelID      switchboard.ChannelID
+	ChannelType    string
+	Recipient      switchboard.ExternalID
+	OptedOut       bool
+	ThreadRef      string
+}
+
+// StatusUpdate is a delivery outcome for UpdateMessageStatus.
+type StatusUpdate struct {
+	Status     switchboard.DeliveryStatus
+	Reason     string
+	ExternalID switchboard.ExternalID
+}
+
+// Token is an API token. Hash is the hex SHA-256 of the secret; the secret is
+// shown once, at creation, and never stored.
+type Token struct {
+	ID          string
+	WorkspaceID switchboard.WorkspaceID
+	Name        string
+	Role        switchboard.Role
+	Hash        string
+	CreatedAt   time.Time
+	RevokedAt   *time.Time
+}
+
+// Session is an operator's browser session. Hash is the hex SHA-256 of the
+// cookie's secret; CSRF is the token the console echoes in a header.
+type Session struct {
+	Hash        string
+	OperatorID  switchboard.OperatorID
+	WorkspaceID switchboard.WorkspaceID
+	CSRF        string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+// ThreadLink ties a conversation to a thread in a mirror such as a Slack
+// channel.
+type ThreadLink struct {
+	WorkspaceID    switchboard.WorkspaceID
+	Mirror         string
+	ThreadRef      string
+	ConversationID switchboard.ConversationID
+	CreatedAt      time.Time
+}
+
+// Media is stored media content.
+type Media struct {
+	ID          string
+	WorkspaceID switchboard.WorkspaceID
+	ContentType string
+	Body        []byte
+	CreatedAt   time.Time
+}
