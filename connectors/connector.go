@@ -184,7 +184,10 @@ type Deps struct {
 	ChannelID   switchboard.ChannelID
 	WorkspaceID switchboard.WorkspaceID
 	Sink        Sink
-	Media       MediaStore
+	// Hub is set for every connector; mirrors (Slack) use it to act for
+	// operators. Channel connectors need only Sink.
+	Hub   Hub
+	Media MediaStore
 	// PublicURL is the hub's externally visible base URL (no trailing
 	// slash); WebhookURL is PublicURL + "/webhooks/" + ChannelID.
 	PublicURL  string
