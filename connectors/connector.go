@@ -194,6 +194,9 @@ type Deps struct {
 	WebhookURL string
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// HubSecret is a hub-wide key for connectors that sign their own tokens
+	// (the site chat's visitor sessions). Never log it.
+	HubSecret []byte
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }

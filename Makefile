@@ -1,0 +1,41 @@
+# Switchboard — build, run and test. `make run` starts the hub with embedded
+# defaults; `make test` runs every test (PostgreSQL ones when a server
+# answers on 127.0.0.1:5432, otherwise they skip with a visible message).
+
+GO       ?= go
+BIN      ?= bin/switchboard
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# FTS5 (with the trigram tokenizer) is compiled into SQLite by this tag.
+export GOFLAGS := -tags=sqlite_fts5 -buildvcs=false
+export CGO_ENABLED := 1
+
+PG_URL   ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+PG_UP    := $(shell (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null && echo yes)
+ifeq ($(PG_UP),yes)
+export SWITCHBOARD_TEST_POSTGRES_URL ?= $(PG_URL)
+endif
+
+.PHONY: all build run test lint fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/switchboard
+
+run: build
+	./$(BIN) serve $(if $(CONFIG),--config $(CONFIG))
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+test: lint
+	@if [ -z "$$SWITCHBOARD_TEST_POSTGRES_URL" ]; then echo "NOTE: no PostgreSQL on 127.0.0.1:5432: PostgreSQL tests will skip"; fi
+	$(GO) test -count=1 -race -timeout 15m ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/
+
+clean:
+	rm -rf bin

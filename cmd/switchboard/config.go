@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
+)
+
+// Config is the hub's configuration file. Every key is documented in
+// config.example.yaml; environment variables override secrets
+// (SWITCHBOARD_SECRET_KEY, SWITCHBOARD_STORE_DSN, SWITCHBOARD_PUBSUB_URL,
+// SWITCHBOARD_CHANNEL_<ID>_<KEY>).
+type Config struct {
+	Listen    string         `yaml:"listen"`
+	PublicURL string         `yaml:"public_url"`
+	DataDir   string         `yaml:"data_dir"`
+	SecretKey string         `yaml:"secret_key"`
+	Log       LogConfig      `yaml:"log"`
+	Store     StoreConfig    `yaml:"store"`
+	PubSub    PubSubConfig   `yaml:"pubsub"`
+	Limits    LimitsConfig   `yaml:"limits"`
+	Outbound  OutboundConfig `yaml:"outbound"`
+	Channels  []ChannelEntry `yaml:"channels"`
+}
+
+// LogConfig chooses log level and format.
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// StoreConfig chooses the database.
+type StoreConfig struct {
+	Driver string `yaml:"driver"`
+	DSN    string `yaml:"dsn"`
+}
+
+// PubSubConfig chooses the message bus.
+type PubSubConfig struct {
+	Driver    string `yaml:"driver"`
+	URL       string `yaml:"url"`
+	Namespace string `yaml:"namespace"`
+}
+
+// LimitsConfig bounds what clients may send.
+type LimitsConfig struct {
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+}
+
+// OutboundConfig tunes sending.
+type OutboundConfig struct {
+	Retries      int           `yaml:"retries"`
+	RetryInitial time.Duration `yaml:"retry_initial"`
+	RetryMax     time.Duration `yaml:"retry_max"`
+	Timeout      time.Duration `yaml:"timeout"`
+}
+
+// ChannelEntry is one channel of the config file: id, type, name, paused,
+// and the type's own keys, passed to the connector as JSON.
+type ChannelEntry struct {
+	ID     switchboard.ChannelID
+	Type   string
+	Name   string
+	Paused bool
+	Config json.RawMessage
+}
+
+// UnmarshalYAML splits the common keys from the type's own.
+func (c *ChannelEntry) UnmarshalYAML(node *yaml.Node) error {
+	var raw map[string]any
+	if err := node.Decode(&raw); err != nil {
+		return err
+	}
+	str := func(key string) (string, error) {
+		v, ok := raw[key]
+		delete(raw, key)
+		if !ok || v == nil {
+			return "", nil
+		}
+		s, ok := v.(string)
+		if !ok {
+			return "", fmt.Errorf("%s: must be a string", key)
+		}
+		return s, nil
+	}
+	id, err := str("id")
+	if err != nil {
+		return err
+	}
+	c.ID = switchboard.ChannelID(id)
+	if c.Type, err = str("type"); err != nil {
+		return err
+	}
+	if c.Name, err = str("name"); err != nil {
+		return err
+	}
+	if v, ok := raw["paused"]; ok {
+		b, ok := v.(bool)
+		if !ok {
+			return errors.New("paused: must be true or false")
+		}
+		c.Paused = b
+		delete(raw, "paused")
+	}
+	c.Config, err = json.Marshal(raw)
+	return err
+}
+
+// defaults are the embedded settings: SQLite under ./data, GoChannel, one
+// site-chat channel "web", port 8080.
+func defaults() Config {
+	return Config{
+		Listen:  ":8080",
+		DataDir: "./data",
+		Log:     LogConfig{Level: "info", Format: "json"},
+		Store:   StoreConfig{Driver: "sqlite"},
+		PubSub:  PubSubConfig{Driver: "gochannel", Namespace: "switchboard"},
+		Limits:  LimitsConfig{MaxBodyBytes: 1 << 20},
+		Outbound: OutboundConfig{
+			Retries: 6, RetryInitial: 500 * time.Millisecond, RetryMax: 30 * time.Second, Timeout: 15 * time.Second,
+		},
+		Channels: []ChannelEntry{{ID: "web", Type: "webchat", Name: "Website chat", Config: json.RawMessage("{}")}},
+	}
+}
+
+// loadConfig reads path (embedded defaults when empty), applies the
+// environment and validates. Errors name the field and say what is wrong.
+func loadConfig(path string) (Config, error) {
+	cfg := defaults()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("config: %w", err)
+		}
+		// A channels list in the file replaces the default one; without
+		// the key the default site chat stays.
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file means all defaults
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	applyEnv(&cfg)
+	if err := cfg.validate(); err != nil {
+		return cfg, fmt.Errorf("config: %w", err)
+	}
+	return cfg, nil
+}
+
+func applyEnv(cfg *Config) {
+	if v := os.Getenv("SWITCHBOARD_SECRET_KEY"); v != "" {
+		cfg.SecretKey = v
+	}
+	if v := os.Getenv("SWITCHBOARD_STORE_DSN"); v != "" {
+		cfg.Store.DSN = v
+	}
+	if v := os.Getenv("SWITCHBOARD_PUBSUB_URL"); v != "" {
+		cfg.PubSub.URL = v
+	}
+	if v := os.Getenv("SWITCHBOARD_LISTEN"); v != "" {
+		cfg.Listen = v
+	}
+	for i := range cfg.Channels {
+		ch := &cfg.Channels[i]
+		prefix := "SWITCHBOARD_CHANNEL_" + envName(string(ch.ID)) + "_"
+		var keys map[string]any
+		if json.Unmarshal(ch.Config, &keys) != nil || keys == nil {
+			keys = map[string]any{}
+		}
+		changed := false
+		for _, kv := range os.Environ() {
+			k, v, _ := strings.Cut(kv, "=")
+			if strings.HasPrefix(k, prefix) {
+				keys[strings.ToLower(strings.TrimPrefix(k, prefix))] = v
+				changed = true
+			}
+		}
+		if changed {
+			ch.Config, _ = json.Marshal(keys)
+		}
+	}
+}
+
+func envName(s string) string {
+	return strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(s))
+}
+
+var channelIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+func (c *Config) validate() error {
+	if c.Listen == "" {
+		return errors.New("listen: empty; use an address like :8080 or 127.0.0.1:8080")
+	}
+	if c.PublicURL == "" {
+		host := c.Listen
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		c.PublicURL = "http://" + host
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("public_url: %q is not an http(s) URL", c.PublicURL)
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if c.DataDir == "" {
+		return errors.New("data_dir: empty")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level: %q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "json", "text":
+	default:
+		return fmt.Errorf("log.format: %q is not json or text", c.Log.Format)
+	}
+	switch c.Store.Driver {
+	case "sqlite":
+	case "postgres":
+		if c.Store.DSN == "" {
+			return errors.New("store.dsn: required for the postgres driver (or set SWITCHBOARD_STORE_DSN)")
+		}
+	default:
+		return fmt.Errorf("store.driver: %q is not sqlite or postgres", c.Store.Driver)
+	}
+	switch c.PubSub.Driver {
+	case "gochannel":
+	case "nats":
+		if c.PubSub.URL == "" {
+			return errors.New("pubsub.url: required for the nats driver (or set SWITCHBOARD_PUBSUB_URL)")
+		}
+	default:
+		return fmt.Errorf("pubsub.driver: %q is not gochannel or nats", c.PubSub.Driver)
+	}
+	if c.SecretKey != "" {
+		if k, err := hex.DecodeString(c.SecretKey); err != nil || len(k) < 32 {
+			return errors.New("secret_key: must be at least 64 hex characters (32 bytes); make one with `openssl rand -hex 32`")
+		}
+	}
+	if c.Limits.MaxBodyBytes < 1024 {
+		return fmt.Errorf("limits.max_body_bytes: %d is below the minimum of 1024", c.Limits.MaxBodyBytes)
+	}
+	if c.Outbound.Retries < 0 || c.Outbound.Retries > 50 {
+		return fmt.Errorf("outbound.retries: %d is out of range 0..50", c.Outbound.Retries)
+	}
+	seen := map[switchboard.ChannelID]bool{}
+	for i, ch := range c.Channels {
+		field := fmt.Sprintf("channels[%d]", i)
+		if !channelIDPattern.MatchString(string(ch.ID)) {
+			return fmt.Errorf("%s.id: %q must be 1-63 lower-case letters, digits, - or _", field, ch.ID)
+		}
+		if seen[ch.ID] {
+			return fmt.Errorf("%s.id: %q is used twice", field, ch.ID)
+		}
+		seen[ch.ID] = true
+		if _, ok := connectors.Lookup(ch.Type); !ok {
+			return fmt.Errorf("%s.type: %q is not a channel type (known: %s)", field, ch.Type, strings.Join(connectors.Types(), ", "))
+		}
+		// Build once with placeholder dependencies: factories validate their
+		// config and do no I/O.
+		if _, err := connectors.Build(ch.Type, ch.Config, connectors.Deps{ChannelID: ch.ID, HubSecret: make([]byte, 32), PublicURL: c.PublicURL, WebhookURL: c.PublicURL + "/webhooks/" + string(ch.ID)}); err != nil {
+			return fmt.Errorf("%s: %w", field, err)
+		}
+	}
+	return nil
+}
+
+// secretKey returns the hub secret: from config or environment, else from
+// data_dir/secret.key, created (0600) on first start.
+func (c *Config) secretKey() ([]byte, error) {
+	if c.SecretKey != "" {
+		return hex.DecodeString(c.SecretKey)
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(k) < 32 {
+			return nil, fmt.Errorf("%s: not a hex key of 32 bytes or more", path)
+		}
+		return k, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data_dir: %w", err)
+	}
+	k := randomBytes(32)
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return k, nil
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/console"
+	"github.com/switchboardhq/switchboard/router"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// cmdServe runs the hub until ctx is done. When ready is not nil it receives
+// the bound address once the hub answers (tests use it).
+func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(addr string)) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfgPath := configFlag(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError("serve: unexpected argument " + pos[0])
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, logOut)
+	secret, err := cfg.secretKey()
+	if err != nil {
+		return err
+	}
+
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := syncConfigChannels(ctx, st, cfg); err != nil {
+		return err
+	}
+
+	rt, err := router.New(st, router.Config{
+		Bus:             router.BusConfig{Driver: cfg.PubSub.Driver, URL: cfg.PubSub.URL, Namespace: cfg.PubSub.Namespace},
+		PublicURL:       cfg.PublicURL,
+		HTTPClient:      &http.Client{Timeout: cfg.Outbound.Timeout},
+		Logger:          log,
+		OutboundRetries: cfg.Outbound.Retries,
+		RetryInitial:    cfg.Outbound.RetryInitial,
+		RetryMax:        cfg.Outbound.RetryMax,
+		HubSecret:       secret,
+	})
+	if err != nil {
+		return err
+	}
+	cons := console.New(rt, console.Config{PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Logger: log})
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	routerCtx, stopRouter := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopRouter()
+	routerDone := make(chan error, 1)
+	go func() { routerDone <- rt.Run(routerCtx) }()
+	select {
+	case <-rt.Running():
+	case err := <-routerDone:
+		ln.Close()
+		return fmt.Errorf("router: %w", err)
+	}
+
+	srv := &http.Server{Handler: cons.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("switchboard listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "store", cfg.Store.Driver, "pubsub", cfg.PubSub.Driver, "version", version)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			stopRouter()
+			<-routerDone
+			return fmt.Errorf("http: %w", err)
+		}
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	stopRouter()
+	if err := <-routerDone; err != nil {
+		log.Warn("router shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// syncConfigChannels creates or updates the channels named in the config in
+// the default workspace. Channels added through the API are left alone.
+func syncConfigChannels(ctx context.Context, st store.Store, cfg Config) error {
+	ws, err := st.DefaultWorkspace(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := st.DefaultDepartment(ctx, ws.ID); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	for i, ch := range cfg.Channels {
+		if ch.Name == "" {
+			ch.Name = string(ch.ID)
+		}
+		existing, err := st.GetChannel(ctx, ch.ID)
+		created := now
+		switch {
+		case err == nil:
+			if existing.WorkspaceID != ws.ID {
+				return fmt.Errorf("channels[%d].id: %q belongs to another workspace", i, ch.ID)
+			}
+			if existing.Type == ch.Type && existing.Name == ch.Name && existing.Paused == ch.Paused && jsonEqual(existing.Config, ch.Config) {
+				continue
+			}
+			created = existing.CreatedAt
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		if err := st.PutChannel(ctx, store.Channel{ID: ch.ID, WorkspaceID: ws.ID, Type: ch.Type, Name: ch.Name, Config: ch.Config, Paused: ch.Paused, CreatedAt: created, UpdatedAt: now}); err != nil {
+			return fmt.Errorf("channels[%d]: %w", i, err)
+		}
+		slog.Debug("channel from config stored", "channel", ch.ID)
+	}
+	return nil
+}
+
+func jsonEqual(a, b []byte) bool {
+	return string(switchboard.CanonicalJSON(a)) == string(switchboard.CanonicalJSON(b))
+}

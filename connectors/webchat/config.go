@@ -1,0 +1,56 @@
+// Package webchat is the site chat: the widget a business embeds on its own
+// website. Visitors talk to the hub over /widget/v1 (HTTP and WebSocket,
+// served by the console); this package owns the channel's config, visitor
+// session tokens, the normalisation of visitor messages and delivery of
+// replies (which the visitor reads from the hub, so Send only confirms).
+package webchat
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/switchboardhq/switchboard/connectors"
+)
+
+// Config is a webchat channel's own keys.
+type Config struct {
+	// MaxTextLength is the longest visitor message or reply, in characters
+	// (default 4000).
+	MaxTextLength int `json:"max_text_length,omitempty"`
+	// AllowedOrigins lists the sites (scheme://host[:port]) allowed to embed
+	// the widget; empty allows any.
+	AllowedOrigins []string `json:"allowed_origins,omitempty"`
+	// Title and Greeting are shown in the widget.
+	Title    string `json:"title,omitempty"`
+	Greeting string `json:"greeting,omitempty"`
+	// SessionTTLHours is how long a visitor token is valid (default 720, 30 days).
+	SessionTTLHours int `json:"session_ttl_hours,omitempty"`
+}
+
+func parseConfig(raw json.RawMessage) (Config, error) {
+	var c Config
+	if err := connectors.DecodeConfig(raw, &c); err != nil {
+		return c, err
+	}
+	if c.MaxTextLength == 0 {
+		c.MaxTextLength = 4000
+	}
+	if c.MaxTextLength < 1 || c.MaxTextLength > 100000 {
+		return c, fmt.Errorf("max_text_length: %d is out of range 1..100000", c.MaxTextLength)
+	}
+	if c.SessionTTLHours == 0 {
+		c.SessionTTLHours = 720
+	}
+	if c.SessionTTLHours < 0 {
+		return c, errors.New("session_ttl_hours: must be positive")
+	}
+	for i, o := range c.AllowedOrigins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return c, fmt.Errorf("allowed_origins[%d]: %q is not an origin like https://www.example.com", i, o)
+		}
+	}
+	return c, nil
+}

@@ -1,0 +1,107 @@
+package webchat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
+)
+
+// Type is the channel type name.
+const Type = "webchat"
+
+func init() {
+	connectors.Register(connectors.Registration{Type: Type, New: New})
+}
+
+// Connector is one site-chat channel.
+type Connector struct {
+	cfg  Config
+	deps connectors.Deps
+}
+
+// New builds a webchat channel from its config. It does no I/O.
+func New(raw json.RawMessage, deps connectors.Deps) (connectors.Connector, error) {
+	cfg, err := parseConfig(raw)
+	if err != nil {
+		return nil, err
+	}
+	if len(deps.HubSecret) < 16 {
+		return nil, errors.New("webchat needs the hub's secret key (secret_key) to sign visitor sessions")
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	return &Connector{cfg: cfg, deps: deps}, nil
+}
+
+// Type implements connectors.Connector.
+func (c *Connector) Type() string { return Type }
+
+// Config returns the channel's settings (for the widget's bootstrap).
+func (c *Connector) Config() Config { return c.cfg }
+
+// Capabilities implements connectors.Connector.
+func (c *Connector) Capabilities() connectors.Capabilities {
+	return connectors.Capabilities{
+		Text:          true,
+		Markdown:      true,
+		Media:         []switchboard.PartKind{switchboard.PartImage, switchboard.PartFile},
+		Buttons:       true,
+		Typing:        true,
+		ReadReceipts:  true,
+		MaxTextLength: c.cfg.MaxTextLength,
+	}
+}
+
+// Send confirms an operator's reply: the visitor's widget reads it from the
+// hub (stream or history), so nothing travels to a provider. It must not
+// block.
+func (c *Connector) Send(ctx context.Context, msg connectors.OutboundMessage) (connectors.SendResult, error) {
+	if msg.Recipient == "" {
+		return connectors.SendResult{}, connectors.Permanent("no visitor to send to", nil)
+	}
+	return connectors.SendResult{ExternalID: switchboard.ExternalID(msg.MessageID), Status: switchboard.StatusSent}, nil
+}
+
+// OriginAllowed reports whether a page of origin may embed the widget.
+func (c *Connector) OriginAllowed(origin string) bool {
+	if len(c.cfg.AllowedOrigins) == 0 {
+		return true
+	}
+	origin = strings.TrimRight(origin, "/")
+	for _, o := range c.cfg.AllowedOrigins {
+		if strings.EqualFold(strings.TrimRight(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// VisitorMessage normalises what a visitor typed into an Inbound for the
+// hub. clientID, when the widget sends one, makes a retried POST idempotent.
+func (c *Connector) VisitorMessage(visitor switchboard.ExternalID, text, clientID string, profile switchboard.Profile) (switchboard.Inbound, error) {
+	if strings.TrimSpace(text) == "" {
+		return switchboard.Inbound{}, errors.New("text: empty")
+	}
+	ext := switchboard.ExternalID(switchboard.NewID("wc"))
+	if clientID != "" {
+		if len(clientID) > 64 {
+			return switchboard.Inbound{}, errors.New("client_id: longer than 64 characters")
+		}
+		ext = visitor + ":" + switchboard.ExternalID(clientID)
+	}
+	return switchboard.Inbound{
+		Kind:       switchboard.InboundMessage,
+		ChannelID:  c.deps.ChannelID,
+		ExternalID: ext,
+		Sender:     visitor,
+		Profile:    profile,
+		Parts:      switchboard.TextParts(text),
+		At:         c.deps.Now().UTC(),
+	}, nil
+}

@@ -1,0 +1,302 @@
+package console
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// messageView is a message as the API shows it: the model plus its text.
+type messageView struct {
+	switchboard.Message
+	Text string `json:"text"`
+}
+
+func viewMessage(m switchboard.Message) messageView { return messageView{Message: m, Text: m.Text()} }
+
+func viewMessages(ms []switchboard.Message) []messageView {
+	out := make([]messageView, len(ms))
+	for i, m := range ms {
+		out[i] = viewMessage(m)
+	}
+	return out
+}
+
+func queryLimit(w http.ResponseWriter, r *http.Request) (int, bool) {
+	v := r.URL.Query().Get("limit")
+	if v == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 500 {
+		writeError(w, http.StatusBadRequest, "invalid_limit", "limit: must be a whole number from 1 to 500")
+		return 0, false
+	}
+	return n, true
+}
+
+func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	q := r.URL.Query()
+	limit, ok := queryLimit(w, r)
+	if !ok {
+		return
+	}
+	status := switchboard.ConversationStatus(q.Get("status"))
+	if status != "" && !status.Valid() {
+		writeError(w, http.StatusBadRequest, "invalid_status", fmt.Sprintf("status: %q is not one of open, pending, resolved, snoozed", status))
+		return
+	}
+	restrict, depts := p.restrict()
+	page, err := s.store.ListConversations(r.Context(), p.WorkspaceID, store.ConversationQuery{
+		DepartmentIDs: depts, Restrict: restrict, Status: status,
+		ChannelID: switchboard.ChannelID(q.Get("channel")), Limit: limit, Cursor: q.Get("cursor"),
+	})
+	if err != nil {
+		s.writeStoreError(w, r, err, "conversations")
+		return
+	}
+	if page.Items == nil {
+		page.Items = []switchboard.Conversation{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": page.Items, "next": page.Next})
+}
+
+// conversation loads a conversation the caller may see; otherwise it
+// answers 404 (not 403: others' conversations are not revealed).
+func (s *Server) conversation(w http.ResponseWriter, r *http.Request) (switchboard.Conversation, bool) {
+	p := principalFrom(r.Context())
+	conv, err := s.store.GetConversation(r.Context(), p.WorkspaceID, switchboard.ConversationID(r.PathValue("id")))
+	if err == nil && !p.canSee(conv.DepartmentID) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		s.writeStoreError(w, r, err, "conversation")
+		return conv, false
+	}
+	return conv, true
+}
+
+func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
+	if conv, ok := s.conversation(w, r); ok {
+		writeJSON(w, http.StatusOK, conv)
+	}
+}
+
+type patchConversationRequest struct {
+	Status *switchboard.ConversationStatus `json:"status"`
+}
+
+func (s *Server) patchConversation(w http.ResponseWriter, r *http.Request) {
+	var req patchConversationRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	if req.Status == nil {
+		writeError(w, http.StatusBadRequest, "invalid_request", "nothing to change: send status")
+		return
+	}
+	if !req.Status.Valid() {
+		writeError(w, http.StatusBadRequest, "invalid_status", fmt.Sprintf("status: %q is not one of open, pending, resolved, snoozed", *req.Status))
+		return
+	}
+	conv, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.SetConversationStatus(r.Context(), conv.WorkspaceID, conv.ID, *req.Status); err != nil {
+		s.writeStoreError(w, r, err, "conversation")
+		return
+	}
+	conv.Status = *req.Status
+	writeJSON(w, http.StatusOK, conv)
+}
+
+func (s *Server) readConversation(w http.ResponseWriter, r *http.Request) {
+	conv, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	if err := s.store.MarkConversationRead(r.Context(), conv.WorkspaceID, conv.ID); err != nil {
+		s.writeStoreError(w, r, err, "conversation")
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
+	conv, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	limit, ok := queryLimit(w, r)
+	if !ok {
+		return
+	}
+	page, err := s.store.ListMessages(r.Context(), conv.WorkspaceID, conv.ID, store.MessageQuery{Limit: limit, Cursor: r.URL.Query().Get("cursor")})
+	if err != nil {
+		s.writeStoreError(w, r, err, "messages")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": viewMessages(page.Items), "next": page.Next})
+}
+
+type postMessageRequest struct {
+	Text  string             `json:"text"`
+	Parts []switchboard.Part `json:"parts"`
+	Note  bool               `json:"note"`
+}
+
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
+	var req postMessageRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	parts := req.Parts
+	if req.Text != "" {
+		if len(parts) > 0 {
+			writeError(w, http.StatusBadRequest, "invalid_request", "send either text or parts, not both")
+			return
+		}
+		parts = switchboard.TextParts(req.Text)
+	}
+	if len(parts) == 0 {
+		writeError(w, http.StatusBadRequest, "invalid_text", "text: missing")
+		return
+	}
+	conv, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	p := principalFrom(r.Context())
+	msg, err := s.hub.Reply(r.Context(), connectors.ReplyRequest{
+		WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, AuthorID: p.OperatorID, Parts: parts, Note: req.Note,
+	})
+	if err != nil {
+		s.writeStoreError(w, r, err, "conversation")
+		return
+	}
+	status := http.StatusAccepted // queued for its channel
+	if req.Note {
+		status = http.StatusCreated
+	}
+	writeJSON(w, status, viewMessage(msg))
+}
+
+func (s *Server) retryMessage(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	msg, err := s.store.GetMessage(r.Context(), p.WorkspaceID, switchboard.MessageID(r.PathValue("id")))
+	if err != nil {
+		s.writeStoreError(w, r, err, "message")
+		return
+	}
+	r.SetPathValue("id", string(msg.ConversationID))
+	if _, ok := s.conversation(w, r); !ok {
+		return
+	}
+	msg, err = s.hub.Retry(r.Context(), p.WorkspaceID, msg.ID)
+	if err != nil {
+		s.writeStoreError(w, r, err, "message")
+		return
+	}
+	writeJSON(w, http.StatusAccepted, viewMessage(msg))
+}
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	q := r.URL.Query().Get("q")
+	if q == "" {
+		writeError(w, http.StatusBadRequest, "invalid_query", "q: missing")
+		return
+	}
+	limit, ok := queryLimit(w, r)
+	if !ok {
+		return
+	}
+	if limit == 0 {
+		limit = 50
+	}
+	found, err := s.store.SearchMessages(r.Context(), p.WorkspaceID, q, limit*2)
+	if err != nil {
+		s.writeStoreError(w, r, err, "messages")
+		return
+	}
+	// Operators only find messages of conversations they may see.
+	visible := found[:0]
+	seen := map[switchboard.ConversationID]bool{}
+	for _, m := range found {
+		ok, known := seen[m.ConversationID]
+		if !known {
+			conv, err := s.store.GetConversation(r.Context(), p.WorkspaceID, m.ConversationID)
+			ok = err == nil && p.canSee(conv.DepartmentID)
+			seen[m.ConversationID] = ok
+		}
+		if ok && len(visible) < limit {
+			visible = append(visible, m)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": viewMessages(visible)})
+}
+
+// channelView is a channel as the API shows it: never its config, which
+// holds secrets.
+type channelView struct {
+	ID           switchboard.ChannelID    `json:"id"`
+	Type         string                   `json:"type"`
+	Name         string                   `json:"name"`
+	Paused       bool                     `json:"paused"`
+	WebhookURL   string                   `json:"webhook_url"`
+	Capabilities *connectors.Capabilities `json:"capabilities,omitempty"`
+}
+
+func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	stored, err := s.store.ListChannels(r.Context(), p.WorkspaceID)
+	if err != nil {
+		s.writeStoreError(w, r, err, "channels")
+		return
+	}
+	out := make([]channelView, 0, len(stored))
+	for _, ch := range stored {
+		v := channelView{ID: ch.ID, Type: ch.Type, Name: ch.Name, Paused: ch.Paused, WebhookURL: s.router.Channels.Deps(ch).WebhookURL}
+		if rc, ok := s.router.Channels.Get(ch.ID); ok {
+			caps := rc.Connector.Capabilities()
+			v.Capabilities = &caps
+		}
+		out = append(out, v)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
+
+func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	depts, err := s.store.ListDepartments(r.Context(), p.WorkspaceID)
+	if err != nil {
+		s.writeStoreError(w, r, err, "departments")
+		return
+	}
+	if depts == nil {
+		depts = []switchboard.Department{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": depts})
+}
+
+func (s *Server) media(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	m, err := s.store.GetMedia(r.Context(), r.PathValue("id"))
+	if err == nil && m.WorkspaceID != p.WorkspaceID {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		s.writeStoreError(w, r, err, "media")
+		return
+	}
+	w.Header().Set("Content-Type", m.ContentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	_, _ = w.Write(m.Body)
+}

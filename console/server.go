@@ -1,0 +1,108 @@
+// Package console is the hub's HTTP surface: the JSON API under /api/v1
+// (with its OpenAPI document), the operators' WebSocket stream, the site
+// chat's /widget/v1 endpoints and /widget.js, provider webhooks under
+// /webhooks/{channel id}, /healthz and /metrics, and the web console.
+package console
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/switchboardhq/switchboard/router"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// Config configures the console.
+type Config struct {
+	// PublicURL is the hub's external base URL; cookies are Secure when it
+	// is https.
+	PublicURL string
+	// MaxBodyBytes caps request bodies of the API, widget and webhooks
+	// (default 1 MiB); larger ones get 413 and change nothing.
+	MaxBodyBytes int64
+	// SessionTTL is how long an operator stays logged in (default 7 days).
+	SessionTTL time.Duration
+	Logger     *slog.Logger
+}
+
+// Server serves everything the hub shows over HTTP.
+type Server struct {
+	cfg    Config
+	router *router.Router
+	hub    *router.Hub
+	store  store.Store
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// New returns the console over a built router.
+func New(r *router.Router, cfg Config) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 7 * 24 * time.Hour
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Server{cfg: cfg, router: r, hub: r.Hub, store: r.Hub.Store(), log: cfg.Logger, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Handler returns the routes with logging, request ids and recovery.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", promhttp.Handler())
+
+	mux.HandleFunc("POST /webhooks/{channel}", s.webhook)
+	mux.HandleFunc("GET /webhooks/{channel}", s.webhook)
+
+	mux.HandleFunc("POST /api/v1/auth/login", s.login)
+	mux.HandleFunc("POST /api/v1/auth/logout", s.authed(s.logout))
+	mux.HandleFunc("GET /api/v1/me", s.authed(s.me))
+	mux.HandleFunc("GET /api/v1/openapi.json", s.openapi)
+	mux.HandleFunc("GET /api/v1/conversations", s.authed(s.listConversations))
+	mux.HandleFunc("GET /api/v1/conversations/{id}", s.authed(s.getConversation))
+	mux.HandleFunc("PATCH /api/v1/conversations/{id}", s.authed(s.patchConversation))
+	mux.HandleFunc("POST /api/v1/conversations/{id}/read", s.authed(s.readConversation))
+	mux.HandleFunc("GET /api/v1/conversations/{id}/messages", s.authed(s.listMessages))
+	mux.HandleFunc("POST /api/v1/conversations/{id}/messages", s.authed(s.postMessage))
+	mux.HandleFunc("POST /api/v1/messages/{id}/retry", s.authed(s.retryMessage))
+	mux.HandleFunc("GET /api/v1/search", s.authed(s.search))
+	mux.HandleFunc("GET /api/v1/channels", s.authed(s.listChannels))
+	mux.HandleFunc("GET /api/v1/departments", s.authed(s.listDepartments))
+	mux.HandleFunc("GET /api/v1/stream", s.authed(s.operatorStream))
+	mux.HandleFunc("GET /api/v1/media/{id}", s.authed(s.media))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
+	})
+
+	mux.HandleFunc("POST /widget/v1/sessions", s.widgetCORS(s.widgetSession))
+	mux.HandleFunc("POST /widget/v1/messages", s.widgetCORS(s.widgetPost))
+	mux.HandleFunc("GET /widget/v1/messages", s.widgetCORS(s.widgetHistory))
+	mux.HandleFunc("OPTIONS /widget/v1/", s.widgetCORS(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	mux.HandleFunc("GET /widget/v1/stream", s.widgetStream)
+	mux.HandleFunc("GET /widget.js", s.widgetScript)
+
+	mux.HandleFunc("/", s.consoleApp)
+	return s.withMiddleware(mux)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store_down", "store does not answer: "+err.Error())
+		return
+	}
+	if !s.router.Healthy() {
+		writeError(w, http.StatusServiceUnavailable, "router_down", "message router is not running")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

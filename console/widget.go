@@ -1,0 +1,285 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors/webchat"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// widgetMessage is a message as a visitor sees it: never notes, never
+// internal fields.
+type widgetMessage struct {
+	ID        switchboard.MessageID      `json:"id"`
+	Direction switchboard.Direction      `json:"direction"`
+	Text      string                     `json:"text"`
+	Parts     []switchboard.Part         `json:"parts"`
+	Status    switchboard.DeliveryStatus `json:"status"`
+	CreatedAt time.Time                  `json:"created_at"`
+}
+
+func viewWidgetMessage(m switchboard.Message) (widgetMessage, bool) {
+	if m.Direction == switchboard.DirectionNote {
+		return widgetMessage{}, false
+	}
+	return widgetMessage{ID: m.ID, Direction: m.Direction, Text: m.Text(), Parts: m.Parts, Status: m.Status, CreatedAt: m.CreatedAt}, true
+}
+
+// webchatChannel finds a site-chat channel by id; it writes the error
+// answer itself.
+func (s *Server) webchatChannel(w http.ResponseWriter, id switchboard.ChannelID) (*webchat.Connector, bool) {
+	if id == "" {
+		writeError(w, http.StatusBadRequest, "invalid_channel", "channel: missing")
+		return nil, false
+	}
+	ch, ok := s.router.Channels.Get(id)
+	if !ok {
+		writeError(w, http.StatusNotFound, "unknown_channel", "no channel with id "+string(id))
+		return nil, false
+	}
+	wc, ok := ch.Connector.(*webchat.Connector)
+	if !ok {
+		writeError(w, http.StatusBadRequest, "invalid_channel", "channel "+string(id)+" is not a site chat channel")
+		return nil, false
+	}
+	if ch.Paused {
+		writeError(w, http.StatusServiceUnavailable, "channel_paused", "this chat is paused")
+		return nil, false
+	}
+	return wc, true
+}
+
+// widgetCORS lets the widget on a business's site call the hub: the
+// origin is echoed when the channel allows it (checked again per request
+// once the channel is known).
+func (s *Server) widgetCORS(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if origin := r.Header.Get("Origin"); origin != "" {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
+			w.Header().Set("Vary", "Origin")
+			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			w.Header().Set("Access-Control-Max-Age", "600")
+		}
+		next(w, r)
+	}
+}
+
+func originOK(w http.ResponseWriter, r *http.Request, wc *webchat.Connector) bool {
+	if origin := r.Header.Get("Origin"); origin != "" && !wc.OriginAllowed(origin) {
+		writeError(w, http.StatusForbidden, "origin_not_allowed", "this site may not embed the chat: "+origin)
+		return false
+	}
+	return true
+}
+
+type widgetSessionRequest struct {
+	Channel switchboard.ChannelID `json:"channel"`
+	Name    string                `json:"name"`
+	Email   string                `json:"email"`
+}
+
+func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request) {
+	var req widgetSessionRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	wc, ok := s.webchatChannel(w, req.Channel)
+	if !ok || !originOK(w, r, wc) {
+		return
+	}
+	token, visitor := wc.IssueSession()
+	cfg := wc.Config()
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"token": token, "visitor_id": visitor, "channel": req.Channel,
+		"title": cfg.Title, "greeting": cfg.Greeting, "max_text_length": cfg.MaxTextLength,
+	})
+}
+
+// visitor authenticates a widget call by its Bearer token (or, for the
+// WebSocket, the token query parameter browsers can send).
+func (s *Server) visitor(w http.ResponseWriter, r *http.Request) (*webchat.Connector, switchboard.ChannelID, switchboard.ExternalID, bool) {
+	token := ""
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, rest, _ := strings.Cut(h, " ")
+		if !strings.EqualFold(scheme, "Bearer") {
+			writeError(w, http.StatusUnauthorized, "unauthorized", "Authorization must be 'Bearer <visitor token>'")
+			return nil, "", "", false
+		}
+		token = strings.TrimSpace(rest)
+	} else {
+		token = r.URL.Query().Get("token")
+	}
+	if token == "" {
+		writeError(w, http.StatusUnauthorized, "unauthorized", "missing visitor token: start a session with POST /widget/v1/sessions")
+		return nil, "", "", false
+	}
+	channel := switchboard.ChannelID(r.URL.Query().Get("channel"))
+	if channel == "" {
+		channel = tokenChannel(token)
+	}
+	wc, ok := s.webchatChannel(w, channel)
+	if !ok {
+		return nil, "", "", false
+	}
+	visitor, err := wc.Visitor(token)
+	if err != nil {
+		writeError(w, http.StatusUnauthorized, "unauthorized", err.Error())
+		return nil, "", "", false
+	}
+	return wc, channel, visitor, originOK(w, r, wc)
+}
+
+// tokenChannel reads the (unverified) channel a token names, to find the
+// connector that verifies it.
+func tokenChannel(token string) switchboard.ChannelID {
+	payload, _, _ := strings.Cut(token, ".")
+	raw, err := decodeB64URL(payload)
+	if err != nil {
+		return ""
+	}
+	var cl struct {
+		C switchboard.ChannelID `json:"c"`
+	}
+	if json.Unmarshal(raw, &cl) != nil {
+		return ""
+	}
+	return cl.C
+}
+
+type widgetPostRequest struct {
+	Text     string `json:"text"`
+	ClientID string `json:"client_id"`
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+}
+
+func (s *Server) widgetPost(w http.ResponseWriter, r *http.Request) {
+	wc, _, visitor, ok := s.visitor(w, r)
+	if !ok {
+		return
+	}
+	var req widgetPostRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	msg, status, errAnswer := s.acceptVisitorText(r.Context(), wc, visitor, req)
+	if errAnswer != nil {
+		writeJSON(w, status, errAnswer)
+		return
+	}
+	writeJSON(w, status, msg)
+}
+
+// acceptVisitorText stores what a visitor wrote and answers after commit.
+// It returns the answer body and status, or an apiError body on failure.
+func (s *Server) acceptVisitorText(ctx context.Context, wc *webchat.Connector, visitor switchboard.ExternalID, req widgetPostRequest) (any, int, *apiError) {
+	fail := func(status int, code, msg string) (any, int, *apiError) {
+		var e apiError
+		e.Error.Code, e.Error.Message = code, msg
+		return nil, status, &e
+	}
+	in, err := wc.VisitorMessage(visitor, req.Text, req.ClientID, switchboard.Profile{Name: req.Name, Email: req.Email})
+	if err != nil {
+		return fail(http.StatusBadRequest, "invalid_text", err.Error())
+	}
+	results, err := s.hub.AcceptResults(ctx, []switchboard.Inbound{in})
+	if err != nil {
+		return fail(s.errorAnswer(ctx, err, "message"))
+	}
+	res := results[0]
+	return map[string]any{"id": res.MessageID, "conversation_id": res.ConversationID, "direction": switchboard.DirectionIn,
+		"text": req.Text, "duplicate": res.Duplicate}, http.StatusCreated, nil
+}
+
+func (s *Server) widgetHistory(w http.ResponseWriter, r *http.Request) {
+	_, channel, visitor, ok := s.visitor(w, r)
+	if !ok {
+		return
+	}
+	conv, err := s.store.FindConversation(r.Context(), channel, visitor)
+	if errors.Is(err, store.ErrNotFound) {
+		writeJSON(w, http.StatusOK, map[string]any{"items": []widgetMessage{}, "next": ""})
+		return
+	}
+	if err != nil {
+		s.writeStoreError(w, r, err, "conversation")
+		return
+	}
+	limit, ok := queryLimit(w, r)
+	if !ok {
+		return
+	}
+	page, err := s.store.ListMessages(r.Context(), conv.WorkspaceID, conv.ID, store.MessageQuery{Limit: limit, Cursor: r.URL.Query().Get("cursor")})
+	if err != nil {
+		s.writeStoreError(w, r, err, "messages")
+		return
+	}
+	items := make([]widgetMessage, 0, len(page.Items))
+	for _, m := range page.Items {
+		if v, ok := viewWidgetMessage(m); ok {
+			items = append(items, v)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next": page.Next, "conversation_id": conv.ID})
+}
+
+// widgetStream is the visitor's WebSocket: it pushes the visitor's and the
+// operators' messages (never notes) of the visitor's conversation, and
+// accepts {"type":"message","text":"..."} frames from the visitor.
+func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
+	wc, channel, visitor, ok := s.visitor(w, r)
+	if !ok {
+		return
+	}
+	var mu sync.Mutex
+	var convID switchboard.ConversationID
+	if conv, err := s.store.FindConversation(r.Context(), channel, visitor); err == nil {
+		convID = conv.ID
+	}
+	mine := func(ev switchboard.Event) bool {
+		if ev.Conversation == nil || ev.Conversation.ChannelID != channel {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if convID == "" {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if conv, err := s.store.FindConversation(ctx, channel, visitor); err == nil {
+				convID = conv.ID
+			}
+		}
+		return ev.ConversationID == convID
+	}
+	s.stream(w, r, func(ev switchboard.Event) (any, bool) {
+		if ev.Message == nil || !mine(ev) {
+			return nil, false
+		}
+		m, ok := viewWidgetMessage(*ev.Message)
+		if !ok {
+			return nil, false
+		}
+		return map[string]any{"type": ev.Type, "message": m}, true
+	}, func(ctx context.Context, data []byte) any {
+		var frame struct {
+			Type string `json:"type"`
+			widgetPostRequest
+		}
+		if err := json.Unmarshal(data, &frame); err != nil || frame.Type != "message" {
+			return map[string]any{"type": "error", "error": map[string]string{"code": "invalid_frame", "message": `expected {"type":"message","text":"..."}`}}
+		}
+		body, _, e := s.acceptVisitorText(ctx, wc, visitor, frame.widgetPostRequest)
+		if e != nil {
+			return map[string]any{"type": "error", "error": e.Error}
+		}
+		return map[string]any{"type": "ack", "message": body}
+	})
+}

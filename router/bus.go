@@ -1,0 +1,45 @@
+package router
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
+)
+
+// BusConfig chooses the Watermill backend.
+type BusConfig struct {
+	// Driver is "gochannel" (embedded, default) or "nats".
+	Driver string
+	// URL and Namespace configure NATS JetStream.
+	URL       string
+	Namespace string
+}
+
+// bus is the chosen backend: a publisher, a subscriber for work topics
+// (each message handled by one instance) and one for fan-out topics (every
+// instance hears every message).
+type bus struct {
+	pub    message.Publisher
+	work   message.Subscriber
+	fanout message.Subscriber
+	close  func() error
+}
+
+func newBus(cfg BusConfig, log *slog.Logger) (*bus, error) {
+	wlog := watermill.NewSlogLoggerWithLevelMapping(log.With("component", "watermill"), map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+	switch cfg.Driver {
+	case "", "gochannel":
+		// Publish blocks until the handler acknowledged: the relay marks an
+		// outbox row done only after its work is done, which is what makes
+		// the in-process backend crash-safe.
+		gc := gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true, OutputChannelBuffer: 64}, wlog)
+		return &bus{pub: gc, work: gc, fanout: gc, close: gc.Close}, nil
+	case "nats":
+		return newNATSBus(cfg, wlog)
+	default:
+		return nil, fmt.Errorf("pubsub.driver: unknown driver %q (use gochannel or nats)", cfg.Driver)
+	}
+}

@@ -1,0 +1,195 @@
+package router
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// RunningChannel is a stored channel with its built connector.
+type RunningChannel struct {
+	store.Channel
+	Connector connectors.Connector
+	cancel    context.CancelFunc
+}
+
+// Channels is the registry of the channels this instance runs. It follows
+// the store: Sync builds channels that were added or changed (by this or
+// another instance, through the API or the config file) and drops removed
+// ones, so no restart is needed.
+type Channels struct {
+	store      store.Store
+	hub        *Hub
+	log        *slog.Logger
+	httpClient *http.Client
+	publicURL  string
+	runCtx     context.Context
+	hubSecret  []byte
+
+	mu   sync.RWMutex
+	byID map[switchboard.ChannelID]*RunningChannel
+}
+
+func newChannels(st store.Store, hub *Hub, log *slog.Logger, client *http.Client, publicURL string, hubSecret []byte) *Channels {
+	return &Channels{store: st, hub: hub, log: log, httpClient: client, publicURL: strings.TrimRight(publicURL, "/"), runCtx: context.Background(), hubSecret: hubSecret, byID: map[switchboard.ChannelID]*RunningChannel{}}
+}
+
+// Get returns a running channel by id.
+func (c *Channels) Get(id switchboard.ChannelID) (*RunningChannel, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	ch, ok := c.byID[id]
+	return ch, ok
+}
+
+// All returns the running channels sorted by id.
+func (c *Channels) All() []*RunningChannel {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]*RunningChannel, 0, len(c.byID))
+	for _, ch := range c.byID {
+		out = append(out, ch)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Mirrors returns the unpaused mirror connectors of a workspace.
+func (c *Channels) Mirrors(ws switchboard.WorkspaceID) []connectors.Mirror {
+	var out []connectors.Mirror
+	for _, ch := range c.All() {
+		if m, ok := ch.Connector.(connectors.Mirror); ok && ch.WorkspaceID == ws && !ch.Paused {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Deps returns the dependencies a connector of channel ch is built with.
+func (c *Channels) Deps(ch store.Channel) connectors.Deps {
+	return connectors.Deps{
+		ChannelID:   ch.ID,
+		WorkspaceID: ch.WorkspaceID,
+		Sink:        c.hub,
+		Hub:         c.hub,
+		Media:       mediaStore{store: c.store, ws: ch.WorkspaceID},
+		PublicURL:   c.publicURL,
+		WebhookURL:  c.publicURL + "/webhooks/" + string(ch.ID),
+		HTTPClient:  c.httpClient,
+		Logger:      c.log.With("channel", ch.ID, "channel_type", ch.Type),
+		Now:         time.Now,
+		HubSecret:   c.hubSecret,
+	}
+}
+
+// Build constructs the connector of a stored channel without running it; it
+// is how the API checks a channel's config before storing it.
+func (c *Channels) Build(ch store.Channel) (connectors.Connector, error) {
+	return connectors.Build(ch.Type, ch.Config, c.Deps(ch))
+}
+
+// Sync makes the running set match the store. A channel whose config does
+// not build is logged and left out; the others run.
+func (c *Channels) Sync(ctx context.Context) error {
+	stored, err := c.store.ListChannels(ctx, "")
+	if err != nil {
+		return err
+	}
+	seen := map[switchboard.ChannelID]bool{}
+	for _, sc := range stored {
+		seen[sc.ID] = true
+		cur, ok := c.Get(sc.ID)
+		if ok && sameChannel(cur.Channel, sc) {
+			continue
+		}
+		conn, err := c.Build(sc)
+		if err != nil {
+			c.log.Error("channel not started: bad config", "channel", sc.ID, "err", err)
+			continue
+		}
+		c.start(&RunningChannel{Channel: sc, Connector: conn})
+		if ok {
+			c.log.Info("channel reloaded", "channel", sc.ID)
+		}
+	}
+	for _, ch := range c.All() {
+		if !seen[ch.ID] {
+			c.stop(ch.ID)
+			c.log.Info("channel removed", "channel", ch.ID)
+		}
+	}
+	return nil
+}
+
+func sameChannel(a, b store.Channel) bool {
+	return a.Type == b.Type && a.Name == b.Name && a.Paused == b.Paused && a.WorkspaceID == b.WorkspaceID &&
+		bytes.Equal(a.Config, b.Config)
+}
+
+func (c *Channels) start(rc *RunningChannel) {
+	if r, ok := rc.Connector.(connectors.Runner); ok && !rc.Paused {
+		ctx, cancel := context.WithCancel(c.runCtx)
+		rc.cancel = cancel
+		go func() {
+			if err := r.Run(ctx); err != nil && ctx.Err() == nil {
+				c.log.Error("channel runner stopped", "channel", rc.ID, "err", err)
+			}
+		}()
+	}
+	c.mu.Lock()
+	old := c.byID[rc.ID]
+	c.byID[rc.ID] = rc
+	c.mu.Unlock()
+	if old != nil && old.cancel != nil {
+		old.cancel()
+	}
+}
+
+func (c *Channels) stop(id switchboard.ChannelID) {
+	c.mu.Lock()
+	old := c.byID[id]
+	delete(c.byID, id)
+	c.mu.Unlock()
+	if old != nil && old.cancel != nil {
+		old.cancel()
+	}
+}
+
+// watch re-syncs every interval until ctx is done, so channels changed on
+// another instance are picked up.
+func (c *Channels) watch(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := c.Sync(ctx); err != nil && ctx.Err() == nil {
+				c.log.Warn("channel sync failed", "err", err)
+			}
+		}
+	}
+}
+
+// mediaStore keeps connector media in the store, so every instance can
+// serve it.
+type mediaStore struct {
+	store store.Store
+	ws    switchboard.WorkspaceID
+}
+
+func (m mediaStore) Put(ctx context.Context, contentType string, body []byte) (string, error) {
+	id := switchboard.NewID("med")
+	err := m.store.PutMedia(ctx, store.Media{ID: id, WorkspaceID: m.ws, ContentType: contentType, Body: body, CreatedAt: time.Now().UTC()})
+	return id, err
+}

@@ -1,0 +1,310 @@
+package router
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// Config configures the router.
+type Config struct {
+	Bus       BusConfig
+	PublicURL string
+	// HTTPClient is what connectors call providers with.
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+	// OutboundRetries is how often a retryable send is tried again before
+	// the message is poisoned and marked failed (default 6).
+	OutboundRetries int
+	// RetryInitial and RetryMax bound the exponential backoff between send
+	// attempts (defaults 500ms and 30s).
+	RetryInitial, RetryMax time.Duration
+	// MaxRetryAfter caps how long a provider's Retry-After is honoured in
+	// one attempt (default 60s).
+	MaxRetryAfter time.Duration
+	// OutboxLease is how long a claimed outbox row is invisible to other
+	// relays (default 10s).
+	OutboxLease time.Duration
+	// ChannelSync is how often channels changed elsewhere are picked up
+	// (default 5s).
+	ChannelSync time.Duration
+	// BatchItems caps a group commit (default 256).
+	BatchItems int
+	// HubSecret signs tokens connectors issue themselves (site chat).
+	HubSecret []byte
+}
+
+// Router owns the hub, the channel registry, the outbox relay and the
+// Watermill router with its handlers.
+type Router struct {
+	Hub      *Hub
+	Channels *Channels
+
+	cfg   Config
+	store store.Store
+	log   *slog.Logger
+	bus   *bus
+	wm    *message.Router
+	relay *Relay
+
+	listenMu  sync.RWMutex
+	listeners map[int]func(switchboard.Event)
+	nextID    int
+
+	running chan struct{}
+}
+
+// New builds the router over a migrated store. Channels are loaded by Run.
+func New(st store.Store, cfg Config) (*Router, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	if cfg.OutboundRetries == 0 {
+		cfg.OutboundRetries = 6
+	}
+	if cfg.RetryInitial == 0 {
+		cfg.RetryInitial = 500 * time.Millisecond
+	}
+	if cfg.RetryMax == 0 {
+		cfg.RetryMax = 30 * time.Second
+	}
+	if cfg.MaxRetryAfter == 0 {
+		cfg.MaxRetryAfter = 60 * time.Second
+	}
+	if cfg.ChannelSync == 0 {
+		cfg.ChannelSync = 5 * time.Second
+	}
+	log := cfg.Logger
+	b, err := newBus(cfg.Bus, log)
+	if err != nil {
+		return nil, err
+	}
+	wm, err := message.NewRouter(message.RouterConfig{CloseTimeout: 15 * time.Second}, watermill.NewSlogLoggerWithLevelMapping(log.With("component", "watermill"), map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}))
+	if err != nil {
+		return nil, err
+	}
+	relay := NewRelay(st, b.pub, log.With("component", "relay"))
+	if cfg.OutboxLease > 0 {
+		relay.Lease = cfg.OutboxLease
+	}
+	r := &Router{cfg: cfg, store: st, log: log, bus: b, wm: wm, relay: relay, listeners: map[int]func(switchboard.Event){}, running: make(chan struct{})}
+	r.Hub = newHub(st, relay, log, HubConfig{PublicURL: cfg.PublicURL, BatchItems: cfg.BatchItems})
+	r.Channels = newChannels(st, r.Hub, log, cfg.HTTPClient, cfg.PublicURL, cfg.HubSecret)
+	r.Hub.channels = r.Channels
+	if err := r.addHandlers(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Router) addHandlers() error {
+	r.wm.AddMiddleware(
+		middleware.CorrelationID,
+		middleware.Recoverer,
+	)
+	r.wm.AddHandler("route", TopicInbound, r.bus.work, TopicEvents, r.bus.pub, r.handleInbound).
+		AddMiddleware(middleware.Retry{MaxRetries: 5, InitialInterval: 100 * time.Millisecond, MaxInterval: 5 * time.Second, Multiplier: 2}.Middleware)
+
+	poison, err := middleware.PoisonQueue(r.bus.pub, TopicPoison)
+	if err != nil {
+		return err
+	}
+	send := r.wm.AddHandler("send", TopicOutbound, r.bus.work, TopicEvents, r.bus.pub, r.handleOutbound)
+	// Middleware run in the order added: the poison queue sits outside the
+	// retries, so only a message that exhausted them is poisoned.
+	send.AddMiddleware(poison, r.sendRetry().Middleware)
+
+	r.wm.AddNoPublisherHandler("poisoned", TopicPoison, r.bus.work, r.handlePoisoned)
+	r.wm.AddNoPublisherHandler("mirror", TopicEvents, r.bus.work, r.handleMirror).
+		AddMiddleware(middleware.Retry{MaxRetries: 4, InitialInterval: 500 * time.Millisecond, MaxInterval: 10 * time.Second, Multiplier: 2}.Middleware)
+	r.wm.AddNoPublisherHandler("fanout", TopicEvents, r.bus.fanout, r.handleFanout)
+	return nil
+}
+
+func (r *Router) sendRetry() middleware.Retry {
+	return middleware.Retry{
+		MaxRetries:          r.cfg.OutboundRetries,
+		InitialInterval:     r.cfg.RetryInitial,
+		MaxInterval:         r.cfg.RetryMax,
+		Multiplier:          2,
+		RandomizationFactor: 0.2,
+		Logger:              watermill.NewSlogLogger(r.log.With("handler", "send")),
+	}
+}
+
+// Run loads the channels, starts the handlers and the relay, and blocks until
+// ctx is done; then it stops taking new work and finishes what is in flight.
+func (r *Router) Run(ctx context.Context) error {
+	r.Channels.runCtx = ctx
+	if err := r.Channels.Sync(ctx); err != nil {
+		return fmt.Errorf("load channels: %w", err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- r.wm.Run(context.WithoutCancel(ctx)) }()
+	select {
+	case <-r.wm.Running():
+	case err := <-errc:
+		return fmt.Errorf("watermill router: %w", err)
+	}
+	relayCtx, stopRelay := context.WithCancel(ctx)
+	relayDone := make(chan struct{})
+	go func() { r.relay.Run(relayCtx); close(relayDone) }()
+	go r.Channels.watch(ctx, r.cfg.ChannelSync)
+	close(r.running)
+
+	<-ctx.Done()
+	stopRelay()
+	<-relayDone
+	err := r.wm.Close()
+	r.bus.close()
+	return err
+}
+
+// Running is closed once handlers and relay run.
+func (r *Router) Running() <-chan struct{} { return r.running }
+
+// Healthy reports whether the router is running.
+func (r *Router) Healthy() bool { return r.wm.IsRunning() }
+
+// Listen registers fn to hear every event on this instance (for WebSocket
+// fan-out). fn runs on the fan-out goroutine: it must not block. The returned
+// function unregisters it.
+func (r *Router) Listen(fn func(switchboard.Event)) func() {
+	r.listenMu.Lock()
+	id := r.nextID
+	r.nextID++
+	r.listeners[id] = fn
+	r.listenMu.Unlock()
+	return func() {
+		r.listenMu.Lock()
+		delete(r.listeners, id)
+		r.listenMu.Unlock()
+	}
+}
+
+func eventMessage(ev switchboard.Event) *message.Message {
+	if ev.ID == "" {
+		ev.ID = switchboard.EventID(switchboard.NewID("ev"))
+	}
+	return message.NewMessage(string(ev.ID), mustJSON(ev))
+}
+
+// handleInbound routes a committed customer event: a conversation without a
+// department lands in the workspace's default department; then the message
+// is announced. Redelivery is harmless: routing is a no-op the second time
+// and clients drop events for messages they already have.
+func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error) {
+	var n InboundNotice
+	if err := jsonUnmarshal(msg.Payload, &n); err != nil {
+		r.log.Error("inbound: unreadable notice dropped", "err", err)
+		return nil, nil
+	}
+	ctx := msg.Context()
+	if n.Kind != switchboard.InboundMessage || n.MessageID == "" {
+		return nil, nil
+	}
+	m, err := r.store.GetMessage(ctx, n.WorkspaceID, n.MessageID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	conv, err := r.store.GetConversation(ctx, n.WorkspaceID, m.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	if conv.DepartmentID == "" {
+		dept, err := r.Hub.defaultDepartment(ctx, conv.WorkspaceID)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := r.store.SetConversationDepartment(ctx, conv.WorkspaceID, conv.ID, dept); err != nil {
+			return nil, err
+		}
+		conv.DepartmentID = dept
+	}
+	inboundRouted.Inc()
+	return []*message.Message{eventMessage(switchboard.Event{
+		Type: switchboard.EventMessageCreated, WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID,
+		DepartmentID: conv.DepartmentID, Message: &m, Conversation: &conv, At: m.CreatedAt,
+	})}, nil
+}
+
+// handlePoisoned marks an outgoing message that exhausted its retries as
+// failed, with the last error as the reason operators see.
+func (r *Router) handlePoisoned(msg *message.Message) error {
+	var n OutboundNotice
+	if err := jsonUnmarshal(msg.Payload, &n); err != nil || n.MessageID == "" {
+		r.log.Error("poisoned message without an outbound notice dropped", "topic", msg.Metadata.Get(middleware.PoisonedTopicKey), "reason", msg.Metadata.Get(middleware.ReasonForPoisonedKey))
+		return nil
+	}
+	reason := "gave up after retries: " + msg.Metadata.Get(middleware.ReasonForPoisonedKey)
+	return r.markFailed(msg.Context(), n.MessageID, reason)
+}
+
+func (r *Router) markFailed(ctx context.Context, id switchboard.MessageID, reason string) error {
+	outboundFailed.Inc()
+	m, changed, err := r.store.UpdateMessageStatus(ctx, id, store.StatusUpdate{Status: switchboard.StatusFailed, Reason: reason}, nil)
+	if err != nil {
+		return err
+	}
+	if changed {
+		r.log.Warn("outgoing message failed", "message", id, "reason", reason)
+		return r.publishMessageUpdated(ctx, m)
+	}
+	return nil
+}
+
+func (r *Router) publishMessageUpdated(ctx context.Context, m switchboard.Message) error {
+	conv, err := r.store.GetConversation(ctx, m.WorkspaceID, m.ConversationID)
+	if err != nil {
+		return err
+	}
+	return r.bus.pub.Publish(TopicEvents, eventMessage(switchboard.Event{
+		Type: switchboard.EventMessageUpdated, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
+		DepartmentID: conv.DepartmentID, Message: &m, Conversation: &conv, At: time.Now().UTC(),
+	}))
+}
+
+// handleMirror hands committed events to the workspace's mirrors (Slack).
+func (r *Router) handleMirror(msg *message.Message) error {
+	var ev switchboard.Event
+	if err := jsonUnmarshal(msg.Payload, &ev); err != nil {
+		return nil
+	}
+	var errs []error
+	for _, m := range r.Channels.Mirrors(ev.WorkspaceID) {
+		if err := m.Mirror(msg.Context(), ev); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (r *Router) handleFanout(msg *message.Message) error {
+	var ev switchboard.Event
+	if err := jsonUnmarshal(msg.Payload, &ev); err != nil {
+		return nil
+	}
+	r.listenMu.RLock()
+	defer r.listenMu.RUnlock()
+	for _, fn := range r.listeners {
+		fn(ev)
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package router
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// handleOutbound sends one stored outgoing message through its
+// conversation's connector. Only a pending message is sent, so a redelivered
+// notice for a message already sent does nothing. A permanent provider error
+// ends the message as failed at once; a retryable one is returned so the
+// retry middleware tries again with backoff (after the provider's
+// Retry-After, when it named one), and the poison queue marks it failed once
+// retries are exhausted.
+func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error) {
+	var n OutboundNotice
+	if err := jsonUnmarshal(msg.Payload, &n); err != nil {
+		r.log.Error("outbound: unreadable notice dropped", "err", err)
+		return nil, nil
+	}
+	ctx := msg.Context()
+	m, err := r.store.GetMessage(ctx, n.WorkspaceID, n.MessageID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.Direction != switchboard.DirectionOut || m.Status != switchboard.StatusPending {
+		return nil, nil
+	}
+	target, err := r.store.DeliveryTarget(ctx, m.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	if target.OptedOut {
+		return nil, r.markFailed(ctx, m.ID, connectors.ErrOptedOut.Reason)
+	}
+	ch, ok := r.Channels.Get(target.ChannelID)
+	if !ok {
+		return nil, r.markFailed(ctx, m.ID, "channel "+string(target.ChannelID)+" is not configured any more")
+	}
+	if ch.Paused {
+		return nil, errors.New("channel " + string(ch.ID) + " is paused")
+	}
+	token, err := r.store.TakeReplyToken(ctx, m.ConversationID, time.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	authorName := ""
+	if m.AuthorID != "" {
+		if op, err := r.store.GetOperator(ctx, m.WorkspaceID, m.AuthorID); err == nil {
+			authorName = op.Name
+		}
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	res, err := ch.Connector.Send(sendCtx, connectors.OutboundMessage{
+		MessageID:      m.ID,
+		ConversationID: m.ConversationID,
+		ChannelID:      target.ChannelID,
+		Recipient:      target.Recipient,
+		Parts:          m.Parts,
+		ReplyToken:     token,
+		ThreadRef:      target.ThreadRef,
+		AuthorName:     authorName,
+	})
+	cancel()
+	if err != nil {
+		if connectors.IsPermanent(err) {
+			return nil, r.markFailed(ctx, m.ID, err.Error())
+		}
+		outboundRetried.Inc()
+		if wait, ok := connectors.RetryAfter(err); ok {
+			wait = min(wait, r.cfg.MaxRetryAfter)
+			r.log.Info("provider asked to wait", "message", m.ID, "retry_after", wait)
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+			}
+		}
+		return nil, err
+	}
+	status := res.Status
+	if !status.Valid() || status == switchboard.StatusPending {
+		status = switchboard.StatusSent
+	}
+	updated, changed, err := r.store.UpdateMessageStatus(ctx, m.ID, store.StatusUpdate{Status: status, ExternalID: res.ExternalID}, nil)
+	if err != nil {
+		return nil, err
+	}
+	outboundSent.Inc()
+	if !changed {
+		return nil, nil
+	}
+	conv, err := r.store.GetConversation(ctx, m.WorkspaceID, m.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	return []*message.Message{eventMessage(switchboard.Event{
+		Type: switchboard.EventMessageUpdated, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
+		DepartmentID: conv.DepartmentID, Message: &updated, Conversation: &conv, At: time.Now().UTC(),
+	})}, nil
+}
