@@ -3,6 +3,9 @@ package router
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -34,6 +37,7 @@ type Channels struct {
 	publicURL  string
 	runCtx     context.Context
 	hubSecret  []byte
+	sealer     *Sealer
 
 	mu   sync.RWMutex
 	byID map[switchboard.ChannelID]*RunningChannel
@@ -91,10 +95,58 @@ func (c *Channels) Deps(ch store.Channel) connectors.Deps {
 	}
 }
 
-// Build constructs the connector of a stored channel without running it; it
-// is how the API checks a channel's config before storing it.
+// Build constructs the connector of a stored channel (secrets sealed or
+// not) without running it; it is how the API checks a channel's config
+// before storing it.
 func (c *Channels) Build(ch store.Channel) (connectors.Connector, error) {
-	return connectors.Build(ch.Type, ch.Config, c.Deps(ch))
+	cfg, err := c.open(ch)
+	if err != nil {
+		return nil, fmt.Errorf("channel %s: %w", ch.ID, err)
+	}
+	return connectors.Build(ch.Type, cfg, c.Deps(ch))
+}
+
+func (c *Channels) open(ch store.Channel) (json.RawMessage, error) {
+	if c.sealer == nil {
+		return ch.Config, nil
+	}
+	return c.sealer.Open(ch.Type, ch.Config)
+}
+
+// Put validates a channel's config by building it, seals its secrets and
+// stores it; it reports whether anything changed. A channel id taken by
+// another workspace is store.ErrConflict. Running instances pick the
+// change up on their next Sync.
+func (c *Channels) Put(ctx context.Context, ch store.Channel) (bool, error) {
+	if ch.Name == "" {
+		ch.Name = string(ch.ID)
+	}
+	if _, err := c.Build(ch); err != nil {
+		return false, err
+	}
+	now := time.Now().UTC()
+	ch.CreatedAt, ch.UpdatedAt = now, now
+	existing, err := c.store.GetChannel(ctx, ch.ID)
+	switch {
+	case err == nil:
+		if existing.WorkspaceID != ch.WorkspaceID {
+			return false, fmt.Errorf("channel %s: %w in another workspace", ch.ID, store.ErrConflict)
+		}
+		old, err := c.open(existing)
+		if err == nil && existing.Type == ch.Type && existing.Name == ch.Name && existing.Paused == ch.Paused &&
+			bytes.Equal(switchboard.CanonicalJSON(old), switchboard.CanonicalJSON(ch.Config)) {
+			return false, nil
+		}
+		ch.CreatedAt = existing.CreatedAt
+	case !errors.Is(err, store.ErrNotFound):
+		return false, err
+	}
+	if c.sealer != nil {
+		if ch.Config, err = c.sealer.Seal(ch.Type, ch.Config); err != nil {
+			return false, err
+		}
+	}
+	return true, c.store.PutChannel(ctx, ch)
 }
 
 // Sync makes the running set match the store. A channel whose config does

@@ -14,6 +14,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -41,8 +42,11 @@ type Config struct {
 	ChannelSync time.Duration
 	// BatchItems caps a group commit (default 256).
 	BatchItems int
-	// HubSecret signs tokens connectors issue themselves (site chat).
-	HubSecret []byte
+	// HubSecret signs tokens connectors issue themselves (site chat) and
+	// seals channel secrets at rest; OldSecrets still open secrets sealed
+	// before a key rotation.
+	HubSecret  []byte
+	OldSecrets [][]byte
 }
 
 // Router owns the hub, the channel registry, the outbox relay and the
@@ -104,6 +108,13 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	r := &Router{cfg: cfg, store: st, log: log, bus: b, wm: wm, relay: relay, listeners: map[int]func(switchboard.Event){}, running: make(chan struct{})}
 	r.Hub = newHub(st, relay, log, HubConfig{PublicURL: cfg.PublicURL, BatchItems: cfg.BatchItems})
 	r.Channels = newChannels(st, r.Hub, log, cfg.HTTPClient, cfg.PublicURL, cfg.HubSecret)
+	if len(cfg.HubSecret) > 0 {
+		sealer, err := NewSealer(append([][]byte{cfg.HubSecret}, cfg.OldSecrets...)...)
+		if err != nil {
+			return nil, err
+		}
+		r.Channels.sealer = sealer
+	}
 	r.Hub.channels = r.Channels
 	if err := r.addHandlers(); err != nil {
 		return nil, err
@@ -288,12 +299,29 @@ func (r *Router) handleMirror(msg *message.Message) error {
 		return nil
 	}
 	var errs []error
+	var wait time.Duration
 	for _, m := range r.Channels.Mirrors(ev.WorkspaceID) {
 		if err := m.Mirror(msg.Context(), ev); err != nil {
 			errs = append(errs, err)
+			if d, ok := connectors.RetryAfter(err); ok {
+				wait = max(wait, d)
+			}
 		}
 	}
+	if wait > 0 {
+		r.sleep(msg.Context(), min(wait, r.cfg.MaxRetryAfter))
+	}
 	return errors.Join(errs...)
+}
+
+// sleep waits d or until ctx is done.
+func (r *Router) sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 func (r *Router) handleFanout(msg *message.Message) error {

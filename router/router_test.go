@@ -278,4 +278,3 @@ func TestAcceptRejectsBadEvents(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-

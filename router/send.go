@@ -83,10 +83,7 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 		if wait, ok := connectors.RetryAfter(err); ok {
 			wait = min(wait, r.cfg.MaxRetryAfter)
 			r.log.Info("provider asked to wait", "message", m.ID, "retry_after", wait)
-			select {
-			case <-time.After(wait):
-			case <-ctx.Done():
-			}
+			r.sleep(ctx, wait)
 		}
 		return nil, err
 	}

@@ -25,16 +25,18 @@ import (
 // (SWITCHBOARD_SECRET_KEY, SWITCHBOARD_STORE_DSN, SWITCHBOARD_PUBSUB_URL,
 // SWITCHBOARD_CHANNEL_<ID>_<KEY>).
 type Config struct {
-	Listen    string         `yaml:"listen"`
-	PublicURL string         `yaml:"public_url"`
-	DataDir   string         `yaml:"data_dir"`
-	SecretKey string         `yaml:"secret_key"`
-	Log       LogConfig      `yaml:"log"`
-	Store     StoreConfig    `yaml:"store"`
-	PubSub    PubSubConfig   `yaml:"pubsub"`
-	Limits    LimitsConfig   `yaml:"limits"`
-	Outbound  OutboundConfig `yaml:"outbound"`
-	Channels  []ChannelEntry `yaml:"channels"`
+	Listen    string `yaml:"listen"`
+	PublicURL string `yaml:"public_url"`
+	DataDir   string `yaml:"data_dir"`
+	SecretKey string `yaml:"secret_key"`
+	// OldSecretKeys still open channel secrets sealed before a rotation.
+	OldSecretKeys []string       `yaml:"old_secret_keys"`
+	Log           LogConfig      `yaml:"log"`
+	Store         StoreConfig    `yaml:"store"`
+	PubSub        PubSubConfig   `yaml:"pubsub"`
+	Limits        LimitsConfig   `yaml:"limits"`
+	Outbound      OutboundConfig `yaml:"outbound"`
+	Channels      []ChannelEntry `yaml:"channels"`
 }
 
 // LogConfig chooses log level and format.
@@ -253,6 +255,11 @@ func (c *Config) validate() error {
 			return errors.New("secret_key: must be at least 64 hex characters (32 bytes); make one with `openssl rand -hex 32`")
 		}
 	}
+	for i, k := range c.OldSecretKeys {
+		if b, err := hex.DecodeString(k); err != nil || len(b) < 32 {
+			return fmt.Errorf("old_secret_keys[%d]: must be at least 64 hex characters", i)
+		}
+	}
 	if c.Limits.MaxBodyBytes < 1024 {
 		return fmt.Errorf("limits.max_body_bytes: %d is below the minimum of 1024", c.Limits.MaxBodyBytes)
 	}
@@ -305,4 +312,16 @@ func (c *Config) secretKey() ([]byte, error) {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
 	return k, nil
+}
+
+func (c *Config) oldSecretKeys() ([][]byte, error) {
+	var out [][]byte
+	for _, k := range c.OldSecretKeys {
+		b, err := hex.DecodeString(k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/console"
 	"github.com/switchboardhq/switchboard/router"
 	"github.com/switchboardhq/switchboard/store"
@@ -39,14 +38,15 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 		return err
 	}
 
+	oldSecrets, err := cfg.oldSecretKeys()
+	if err != nil {
+		return err
+	}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := syncConfigChannels(ctx, st, cfg); err != nil {
-		return err
-	}
 
 	rt, err := router.New(st, router.Config{
 		Bus:             router.BusConfig{Driver: cfg.PubSub.Driver, URL: cfg.PubSub.URL, Namespace: cfg.PubSub.Namespace},
@@ -57,8 +57,12 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 		RetryInitial:    cfg.Outbound.RetryInitial,
 		RetryMax:        cfg.Outbound.RetryMax,
 		HubSecret:       secret,
+		OldSecrets:      oldSecrets,
 	})
 	if err != nil {
+		return err
+	}
+	if err := syncConfigChannels(ctx, st, rt.Channels, cfg); err != nil {
 		return err
 	}
 	cons := console.New(rt, console.Config{PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Logger: log})
@@ -110,8 +114,9 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 }
 
 // syncConfigChannels creates or updates the channels named in the config in
-// the default workspace. Channels added through the API are left alone.
-func syncConfigChannels(ctx context.Context, st store.Store, cfg Config) error {
+// the default workspace (secrets sealed). Channels added through the API are
+// left alone.
+func syncConfigChannels(ctx context.Context, st store.Store, channels *router.Channels, cfg Config) error {
 	ws, err := st.DefaultWorkspace(ctx)
 	if err != nil {
 		return err
@@ -119,33 +124,14 @@ func syncConfigChannels(ctx context.Context, st store.Store, cfg Config) error {
 	if _, err := st.DefaultDepartment(ctx, ws.ID); err != nil {
 		return err
 	}
-	now := time.Now().UTC()
 	for i, ch := range cfg.Channels {
-		if ch.Name == "" {
-			ch.Name = string(ch.ID)
-		}
-		existing, err := st.GetChannel(ctx, ch.ID)
-		created := now
-		switch {
-		case err == nil:
-			if existing.WorkspaceID != ws.ID {
-				return fmt.Errorf("channels[%d].id: %q belongs to another workspace", i, ch.ID)
-			}
-			if existing.Type == ch.Type && existing.Name == ch.Name && existing.Paused == ch.Paused && jsonEqual(existing.Config, ch.Config) {
-				continue
-			}
-			created = existing.CreatedAt
-		case !errors.Is(err, store.ErrNotFound):
-			return err
-		}
-		if err := st.PutChannel(ctx, store.Channel{ID: ch.ID, WorkspaceID: ws.ID, Type: ch.Type, Name: ch.Name, Config: ch.Config, Paused: ch.Paused, CreatedAt: created, UpdatedAt: now}); err != nil {
+		changed, err := channels.Put(ctx, store.Channel{ID: ch.ID, WorkspaceID: ws.ID, Type: ch.Type, Name: ch.Name, Config: ch.Config, Paused: ch.Paused})
+		if err != nil {
 			return fmt.Errorf("channels[%d]: %w", i, err)
 		}
-		slog.Debug("channel from config stored", "channel", ch.ID)
+		if changed {
+			slog.Debug("channel from config stored", "channel", ch.ID)
+		}
 	}
 	return nil
-}
-
-func jsonEqual(a, b []byte) bool {
-	return string(switchboard.CanonicalJSON(a)) == string(switchboard.CanonicalJSON(b))
 }
