@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +32,9 @@ Usage:
   switchboard migrate  [--config FILE]
   switchboard operators add EMAIL --name NAME --role admin|supervisor|operator [--config FILE]   (password on stdin)
   switchboard tokens create --name NAME --role admin|supervisor|operator [--config FILE]       (prints the token)
+  switchboard channels check [CHANNEL…] [--config FILE]                checks credentials with each provider
+  switchboard simulate CHANNEL --text TEXT [--from ID] [--url HUB] [--config FILE]
+                                        sends a correctly signed provider webhook to a running hub
   switchboard version
 `
 
@@ -66,6 +70,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		} else {
 			err = cmdTokensCreate(ctx, args[2:], stdout)
 		}
+	case "channels":
+		if len(args) < 2 || args[1] != "check" {
+			err = usageError("channels: the only subcommand is 'check'")
+		} else {
+			err = cmdChannelsCheck(ctx, args[2:], stdout)
+		}
+	case "simulate":
+		err = cmdSimulate(ctx, args[1:], stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "switchboard", version)
 	case "help", "--help", "-h":
@@ -189,3 +201,5 @@ func readPassword(stdin io.Reader) (string, error) {
 	}
 	return pw, nil
 }
+
+func jsonUnmarshalString(s string, v any) error { return json.Unmarshal([]byte(s), v) }
