@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors"
@@ -76,13 +77,14 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 	})
 	cancel()
 	if err != nil {
+		r.log.Warn("send failed", "message", m.ID, "channel", target.ChannelID, "err", err, "permanent", connectors.IsPermanent(err), "correlation_id", middleware.MessageCorrelationID(msg))
 		if connectors.IsPermanent(err) {
 			return nil, r.markFailed(ctx, m.ID, err.Error())
 		}
 		outboundRetried.Inc()
 		if wait, ok := connectors.RetryAfter(err); ok {
 			wait = min(wait, r.cfg.MaxRetryAfter)
-			r.log.Info("provider asked to wait", "message", m.ID, "retry_after", wait)
+			r.log.Info("provider asked to wait", "message", m.ID, "retry_after", wait, "correlation_id", middleware.MessageCorrelationID(msg))
 			r.sleep(ctx, wait)
 		}
 		return nil, err

@@ -21,6 +21,7 @@ func cmdOperatorsAdd(ctx context.Context, args []string, stdin io.Reader, stdout
 	name := fs.String("name", "", "display name")
 	role := fs.String("role", "operator", "admin, supervisor or operator")
 	dept := fs.String("department", "", "department names, comma separated (default: the default department)")
+	slackUser := fs.String("slack-user", "", "the operator's Slack user id (U…), so replies in Slack threads are theirs")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -72,6 +73,11 @@ func cmdOperatorsAdd(ctx context.Context, args []string, stdin io.Reader, stdout
 			return fmt.Errorf("operator %s already exists", email)
 		}
 		return err
+	}
+	if *slackUser != "" {
+		if err := st.LinkOperatorAccount(ctx, ws.ID, op.ID, "slack", *slackUser); err != nil {
+			return fmt.Errorf("link Slack user: %w", err)
+		}
 	}
 	fmt.Fprintln(stdout, op.ID)
 	return nil

@@ -30,7 +30,8 @@ const usage = `switchboard — omnichannel customer-support hub
 Usage:
   switchboard serve    [--config FILE]
   switchboard migrate  [--config FILE]
-  switchboard operators add EMAIL --name NAME --role admin|supervisor|operator [--config FILE]   (password on stdin)
+  switchboard operators add EMAIL --name NAME --role admin|supervisor|operator [--department NAMES] [--slack-user ID] [--config FILE]
+                                        (password on stdin)
   switchboard tokens create --name NAME --role admin|supervisor|operator [--config FILE]       (prints the token)
   switchboard channels check [CHANNEL…] [--config FILE]                checks credentials with each provider
   switchboard simulate CHANNEL --text TEXT [--from ID] [--url HUB] [--config FILE]
