@@ -1,0 +1,119 @@
+package slack
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
+)
+
+// Type is the channel type this package registers.
+const Type = "slack"
+
+// DefaultAPIBaseURL is Slack's Web API base, the SDK's slack.APIURL.
+const DefaultAPIBaseURL = "https://slack.com/api/"
+
+// DefaultNotePrefix marks a thread reply as an internal note.
+const DefaultNotePrefix = "//"
+
+// Config is a Slack channel's own config keys (bot_token, signing_secret and
+// app_token are secrets: encrypted at rest, never returned by the API).
+type Config struct {
+	// BotToken is the bot user OAuth token (xoxb-...) used for the Web API.
+	// Required.
+	BotToken string `json:"bot_token"`
+	// SigningSecret verifies Events API requests (X-Slack-Signature).
+	// Required.
+	SigningSecret string `json:"signing_secret"`
+	// Channel is the Slack channel id (C0123ABCDEF) where conversation threads
+	// are opened. Required; a #name is not accepted.
+	Channel string `json:"channel"`
+	// AppToken is an app-level token (xapp-...). When set, the connector
+	// also receives events over Socket Mode (Run).
+	AppToken string `json:"app_token,omitempty"`
+	// APIBaseURL replaces https://slack.com/api/ (tests, proxies).
+	APIBaseURL string `json:"api_base_url,omitempty"`
+	// NotePrefix turns a thread reply starting with it into an internal
+	// note (prefix stripped). Default "//".
+	NotePrefix string `json:"note_prefix,omitempty"`
+	// FallbackOperator answers for Slack users not linked to an operator.
+	// When empty, their replies are rejected with a notice and not sent.
+	FallbackOperator switchboard.OperatorID `json:"fallback_operator,omitempty"`
+}
+
+func init() {
+	connectors.Register(connectors.Registration{
+		Type:    Type,
+		New:     func(raw json.RawMessage, deps connectors.Deps) (connectors.Connector, error) { return New(raw, deps) },
+		Secrets: []string{"bot_token", "signing_secret", "app_token"},
+	})
+}
+
+// ParseConfig decodes a channel's config strictly, applies defaults and
+// validates it. Errors name the field. It does no I/O.
+func ParseConfig(raw json.RawMessage) (Config, error) {
+	var cfg Config
+	if len(raw) == 0 {
+		raw = json.RawMessage("{}")
+	}
+	if err := connectors.DecodeConfig(raw, &cfg); err != nil {
+		return Config{}, err
+	}
+	cfg.applyDefaults()
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+func (c *Config) applyDefaults() {
+	c.BotToken = strings.TrimSpace(c.BotToken)
+	c.SigningSecret = strings.TrimSpace(c.SigningSecret)
+	c.AppToken = strings.TrimSpace(c.AppToken)
+	c.Channel = strings.TrimSpace(c.Channel)
+	c.APIBaseURL = strings.TrimSpace(c.APIBaseURL)
+	if c.APIBaseURL == "" {
+		c.APIBaseURL = DefaultAPIBaseURL
+	}
+	// The SDK appends the method name to the base ("…/api/" + "chat.postMessage").
+	if !strings.HasSuffix(c.APIBaseURL, "/") {
+		c.APIBaseURL += "/"
+	}
+	if c.NotePrefix == "" {
+		c.NotePrefix = DefaultNotePrefix
+	}
+}
+
+// Validate checks a config with defaults applied. Errors name the field and
+// never contain a secret's value.
+func (c Config) Validate() error {
+	var errs []error
+	if c.BotToken == "" {
+		errs = append(errs, errors.New("bot_token: required (the bot user OAuth token, xoxb-...)"))
+	}
+	if c.SigningSecret == "" {
+		errs = append(errs, errors.New("signing_secret: required (Basic Information → Signing Secret of the Slack app)"))
+	}
+	switch {
+	case c.Channel == "":
+		errs = append(errs, errors.New("channel: required (the id of the Slack channel where threads open, like C0123ABCDEF)"))
+	case strings.HasPrefix(c.Channel, "#"):
+		errs = append(errs, fmt.Errorf("channel: %q is a channel name; give the channel id (like C0123ABCDEF)", c.Channel))
+	case strings.ContainsAny(c.Channel, " \t\r\n/"):
+		errs = append(errs, fmt.Errorf("channel: %q is not a Slack channel id", c.Channel))
+	}
+	if c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-") {
+		errs = append(errs, errors.New("app_token: must be an app-level token (xapp-...) for Socket Mode"))
+	}
+	if u, err := url.Parse(c.APIBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("api_base_url: %q is not an absolute http(s) URL", c.APIBaseURL))
+	}
+	if strings.TrimSpace(c.NotePrefix) == "" {
+		errs = append(errs, errors.New("note_prefix: must contain a visible character"))
+	}
+	return errors.Join(errs...)
+}

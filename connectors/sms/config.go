@@ -1,0 +1,136 @@
+package sms
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/switchboardhq/switchboard/connectors"
+)
+
+// Defaults of the Twilio channel.
+const (
+	DefaultAPIBaseURL  = "https://api.twilio.com"
+	DefaultSendTimeout = 15 * time.Second
+)
+
+// Config is an SMS (Twilio) channel's config, decoded strictly.
+type Config struct {
+	// AccountSID is the Twilio account (AC...).
+	AccountSID string `json:"account_sid"`
+	// AuthToken authenticates API calls and signs webhooks (secret).
+	AuthToken string `json:"auth_token"`
+	// From is the sending number (E.164); exactly one of From and
+	// MessagingServiceSID is set.
+	From                string `json:"from,omitempty"`
+	MessagingServiceSID string `json:"messaging_service_sid,omitempty"`
+	// APIBaseURL defaults to https://api.twilio.com.
+	APIBaseURL string `json:"api_base_url,omitempty"`
+	// StatusCallback is where Twilio posts delivery receipts; default the
+	// channel's webhook URL with ?kind=status, so one mount serves both.
+	StatusCallback string `json:"status_callback,omitempty"`
+	// SendTimeout bounds one Send, as a Go duration; default 15s.
+	SendTimeout Duration `json:"send_timeout,omitempty"`
+}
+
+// Duration is a time.Duration written as a Go duration string in configs.
+type Duration time.Duration
+
+type errDuration struct{ value string }
+
+func (e *errDuration) Error() string {
+	return fmt.Sprintf("%s is not a duration (want a Go duration such as \"10s\")", e.value)
+}
+
+// UnmarshalJSON reads "10s" (or a number of seconds).
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		var secs float64
+		if err := json.Unmarshal(b, &secs); err != nil {
+			return &errDuration{string(b)}
+		}
+		*d = Duration(secs * float64(time.Second))
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return &errDuration{string(b)}
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// ParseConfig decodes and validates the config, filling defaults;
+// webhookURL is the channel's webhook URL (Deps.WebhookURL) for the default
+// status callback. Errors name the field.
+func ParseConfig(raw json.RawMessage, webhookURL string) (Config, error) {
+	var c Config
+	if len(raw) == 0 {
+		raw = json.RawMessage("{}")
+	}
+	if err := connectors.DecodeConfig(raw, &c); err != nil {
+		var de *errDuration
+		if errors.As(err, &de) {
+			return Config{}, fmt.Errorf("config: send_timeout: %w", de)
+		}
+		return Config{}, err
+	}
+	var errs []error
+	c.AccountSID, c.AuthToken = strings.TrimSpace(c.AccountSID), strings.TrimSpace(c.AuthToken)
+	c.From, c.MessagingServiceSID = strings.TrimSpace(c.From), strings.TrimSpace(c.MessagingServiceSID)
+	switch {
+	case c.AccountSID == "":
+		errs = append(errs, errors.New("config: account_sid is required"))
+	case !strings.HasPrefix(c.AccountSID, "AC"):
+		errs = append(errs, fmt.Errorf("config: account_sid must start with AC, got %q", c.AccountSID))
+	}
+	if c.AuthToken == "" {
+		errs = append(errs, errors.New("config: auth_token is required"))
+	}
+	switch {
+	case c.From == "" && c.MessagingServiceSID == "":
+		errs = append(errs, errors.New("config: exactly one of from and messaging_service_sid is required, neither is set"))
+	case c.From != "" && c.MessagingServiceSID != "":
+		errs = append(errs, errors.New("config: exactly one of from and messaging_service_sid is required, both are set"))
+	case c.MessagingServiceSID != "" && !strings.HasPrefix(c.MessagingServiceSID, "MG"):
+		errs = append(errs, fmt.Errorf("config: messaging_service_sid must start with MG, got %q", c.MessagingServiceSID))
+	}
+	if c.APIBaseURL == "" {
+		c.APIBaseURL = DefaultAPIBaseURL
+	} else if err := checkURL("api_base_url", c.APIBaseURL); err != nil {
+		errs = append(errs, err)
+	}
+	c.APIBaseURL = strings.TrimRight(c.APIBaseURL, "/")
+	if c.StatusCallback == "" && webhookURL != "" {
+		c.StatusCallback = webhookURL + "?kind=status"
+	} else if c.StatusCallback != "" {
+		if err := checkURL("status_callback", c.StatusCallback); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	switch {
+	case c.SendTimeout < 0:
+		errs = append(errs, errors.New("config: send_timeout must not be negative"))
+	case c.SendTimeout == 0:
+		c.SendTimeout = Duration(DefaultSendTimeout)
+	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+func checkURL(field, v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("config: %s must be an absolute http(s) URL, got %q", field, v)
+	}
+	return nil
+}
