@@ -19,6 +19,8 @@ import (
 func configDeps(cfg Config, ch ChannelEntry, secret []byte) connectors.Deps {
 	return connectors.Deps{
 		ChannelID:  ch.ID,
+		Sink:       offlineHub{},
+		Hub:        offlineHub{},
 		PublicURL:  cfg.PublicURL,
 		WebhookURL: cfg.PublicURL + "/webhooks/" + string(ch.ID),
 		HTTPClient: &http.Client{Timeout: 15 * time.Second},

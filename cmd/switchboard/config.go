@@ -281,7 +281,7 @@ func (c *Config) validate() error {
 		}
 		// Build once with placeholder dependencies: factories validate their
 		// config and do no I/O.
-		if _, err := connectors.Build(ch.Type, ch.Config, connectors.Deps{ChannelID: ch.ID, HubSecret: make([]byte, 32), PublicURL: c.PublicURL, WebhookURL: c.PublicURL + "/webhooks/" + string(ch.ID)}); err != nil {
+		if _, err := connectors.Build(ch.Type, ch.Config, connectors.Deps{ChannelID: ch.ID, HubSecret: make([]byte, 32), Sink: offlineHub{}, Hub: offlineHub{}, PublicURL: c.PublicURL, WebhookURL: c.PublicURL + "/webhooks/" + string(ch.ID)}); err != nil {
 			return fmt.Errorf("%s: %w", field, err)
 		}
 	}

@@ -16,6 +16,9 @@ import (
 	"strings"
 	"syscall"
 
+	_ "github.com/switchboardhq/switchboard/connectors/line"
+	_ "github.com/switchboardhq/switchboard/connectors/slack"
+	_ "github.com/switchboardhq/switchboard/connectors/sms"
 	_ "github.com/switchboardhq/switchboard/connectors/webchat"
 	"github.com/switchboardhq/switchboard/store"
 	"github.com/switchboardhq/switchboard/store/postgres"

@@ -84,7 +84,7 @@ func New(raw json.RawMessage, deps connectors.Deps) (*Connector, error) {
 	if httpClient == nil {
 		httpClient = &http.Client{Timeout: defaultHTTPTimeout}
 	}
-	logger := deps.Logger.With("channel", string(deps.ChannelID), "channel_type", Type)
+	logger := deps.Logger // the hub gives it the channel and type as attributes
 	opts := []slack.Option{
 		slack.OptionHTTPClient(httpClient),
 		slack.OptionAPIURL(cfg.APIBaseURL),

@@ -72,7 +72,6 @@ func New(config json.RawMessage, deps connectors.Deps) (*Connector, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	c.log = c.log.With("channel", string(deps.ChannelID), "channel_type", Type)
 	if c.now == nil {
 		c.now = time.Now
 	}
