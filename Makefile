@@ -2,6 +2,7 @@
 # defaults; `make test` runs every test (PostgreSQL ones when a server
 # answers on 127.0.0.1:5432, otherwise they skip with a visible message).
 
+SHELL    := /bin/bash
 GO       ?= go
 BIN      ?= bin/switchboard
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -30,9 +31,21 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# Webhook parsers fuzzed briefly on every test run (corpora in testdata/);
+# `make fuzz FUZZTIME=5m` runs them longer.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := ./connectors/line:FuzzWebhook ./connectors/sms:FuzzWebhook ./connectors/slack:FuzzEventsWebhook
+
 test: lint
 	@if [ -z "$$SWITCHBOARD_TEST_POSTGRES_URL" ]; then echo "NOTE: no PostgreSQL on 127.0.0.1:5432: PostgreSQL tests will skip"; fi
 	$(GO) test -count=1 -race -timeout 15m ./...
+	@$(MAKE) --no-print-directory fuzz
+
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} in $${t%%:*} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/

@@ -1,0 +1,248 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+const conversationCols = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
+	c.assignee_id, c.status, c.unread_count, c.last_message, c.last_activity_at, c.created_at,
+	k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_url, k.language, k.created_at, k.updated_at`
+
+const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.contact_id`
+
+func scanConversation(row pgx.Row) (switchboard.Conversation, error) {
+	var c switchboard.Conversation
+	k := &switchboard.Contact{}
+	err := row.Scan(&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
+		&c.AssigneeID, &c.Status, &c.UnreadCount, &c.LastMessage, &c.LastActivityAt, &c.CreatedAt,
+		&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &k.CreatedAt, &k.UpdatedAt)
+	c.LastActivityAt, c.CreatedAt = utc(c.LastActivityAt), utc(c.CreatedAt)
+	k.CreatedAt, k.UpdatedAt = utc(k.CreatedAt), utc(k.UpdatedAt)
+	c.Contact = k
+	return c, err
+}
+
+// fillIdentities loads the identities of the given contacts.
+func (s *Store) fillIdentities(ctx context.Context, contacts ...*switchboard.Contact) error {
+	if len(contacts) == 0 {
+		return nil
+	}
+	byID := make(map[switchboard.ContactID][]*switchboard.Contact, len(contacts))
+	ids := make([]string, 0, len(contacts))
+	for _, k := range contacts {
+		if _, ok := byID[k.ID]; !ok {
+			ids = append(ids, string(k.ID))
+		}
+		byID[k.ID] = append(byID[k.ID], k)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT contact_id, channel_id, external_id, opted_out FROM identities
+		WHERE contact_id = ANY($1) ORDER BY contact_id, created_at, channel_id, external_id`, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id switchboard.ContactID
+		var idn switchboard.Identity
+		if err := rows.Scan(&id, &idn.ChannelID, &idn.ExternalID, &idn.OptedOut); err != nil {
+			return err
+		}
+		for _, k := range byID[id] {
+			k.Identities = append(k.Identities, idn)
+		}
+	}
+	return rows.Err()
+}
+
+// GetConversation returns a conversation with its Contact filled.
+func (s *Store) GetConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error) {
+	c, err := scanConversation(s.pool.QueryRow(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.workspace_id = $1 AND c.id = $2`, ws, id))
+	if err != nil {
+		return switchboard.Conversation{}, mapErr("get conversation", err)
+	}
+	if err := s.fillIdentities(ctx, c.Contact); err != nil {
+		return switchboard.Conversation{}, mapErr("get conversation", err)
+	}
+	return c, nil
+}
+
+// ListConversations pages conversations by last activity, newest first.
+func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceID, q store.ConversationQuery) (store.ConversationPage, error) {
+	var page store.ConversationPage
+	limit := clamp(q.Limit, 50, 1, 200)
+	args := []any{ws}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where := ` WHERE c.workspace_id = $1`
+	if q.Cursor != "" {
+		at, id, err := decodeConvCursor(q.Cursor)
+		if err != nil {
+			return page, fmt.Errorf("postgres: list conversations: %w", err)
+		}
+		where += ` AND (c.last_activity_at, c.id) < (` + arg(at) + `, ` + arg(id) + `)`
+	}
+	if q.Restrict {
+		if len(q.DepartmentIDs) == 0 {
+			return page, nil
+		}
+		where += ` AND c.department_id = ANY(` + arg(strs(q.DepartmentIDs)) + `)`
+	}
+	if q.Status != "" {
+		where += ` AND c.status = ` + arg(string(q.Status))
+	}
+	if q.ChannelID != "" {
+		where += ` AND c.channel_id = ` + arg(string(q.ChannelID))
+	}
+	if q.AssigneeID != "" {
+		where += ` AND c.assignee_id = ` + arg(string(q.AssigneeID))
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+conversationCols+conversationFrom+where+
+		` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT `+arg(limit+1), args...)
+	if err != nil {
+		return page, mapErr("list conversations", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return page, mapErr("list conversations", err)
+		}
+		page.Items = append(page.Items, c)
+	}
+	if err := rows.Err(); err != nil {
+		return page, mapErr("list conversations", err)
+	}
+	rows.Close()
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.Next = encodeConvCursor(last.LastActivityAt, string(last.ID))
+	}
+	contacts := make([]*switchboard.Contact, len(page.Items))
+	for i := range page.Items {
+		contacts[i] = page.Items[i].Contact
+	}
+	if err := s.fillIdentities(ctx, contacts...); err != nil {
+		return store.ConversationPage{}, mapErr("list conversations", err)
+	}
+	return page, nil
+}
+
+// FindConversation returns the latest conversation of the contact known on
+// channel as sender.
+func (s *Store) FindConversation(ctx context.Context, channel switchboard.ChannelID, sender switchboard.ExternalID) (switchboard.Conversation, error) {
+	c, err := scanConversation(s.pool.QueryRow(ctx, `SELECT `+conversationCols+conversationFrom+`
+		JOIN identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
+		WHERE i.channel_id = $1 AND i.external_id = $2
+		ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, channel, sender))
+	if err != nil {
+		return switchboard.Conversation{}, mapErr("find conversation", err)
+	}
+	if err := s.fillIdentities(ctx, c.Contact); err != nil {
+		return switchboard.Conversation{}, mapErr("find conversation", err)
+	}
+	return c, nil
+}
+
+// updateConversation runs an UPDATE of one conversation of the workspace
+// ($1 workspace, $2 id, $3 the value) and reports whether a row changed;
+// ErrNotFound when the conversation is not in the workspace.
+func (s *Store) updateConversation(ctx context.Context, what, set, where string, ws switchboard.WorkspaceID, id switchboard.ConversationID, args ...any) (bool, error) {
+	var changed bool
+	err := s.tx(ctx, false, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE conversations SET `+set+` WHERE workspace_id = $1 AND id = $2`+where,
+			append([]any{ws, id}, args...)...)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() > 0 {
+			changed = true
+			return nil
+		}
+		var one int
+		return tx.QueryRow(ctx, `SELECT 1 FROM conversations WHERE workspace_id = $1 AND id = $2`, ws, id).Scan(&one)
+	})
+	return changed, mapErr(what, err)
+}
+
+// SetConversationDepartment routes a conversation and reports whether the
+// department changed.
+func (s *Store) SetConversationDepartment(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, dept switchboard.DepartmentID) (bool, error) {
+	return s.updateConversation(ctx, "set conversation department", `department_id = $3`, ` AND department_id <> $3`, ws, id, string(dept))
+}
+
+// SetConversationStatus changes a conversation's status.
+func (s *Store) SetConversationStatus(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, status switchboard.ConversationStatus) error {
+	if !status.Valid() {
+		return fmt.Errorf("postgres: set conversation status: invalid status %q", status)
+	}
+	_, err := s.updateConversation(ctx, "set conversation status", `status = $3`, ``, ws, id, string(status))
+	return err
+}
+
+// MarkConversationRead sets the unread count to zero.
+func (s *Store) MarkConversationRead(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) error {
+	_, err := s.updateConversation(ctx, "mark conversation read", `unread_count = 0`, ``, ws, id)
+	return err
+}
+
+// DeliveryTarget returns where replies into a conversation go.
+func (s *Store) DeliveryTarget(ctx context.Context, id switchboard.ConversationID) (store.DeliveryTarget, error) {
+	var t store.DeliveryTarget
+	var opted *bool
+	err := s.pool.QueryRow(ctx, `SELECT c.workspace_id, c.id, c.channel_id, c.channel_type, c.recipient,
+			i.opted_out, c.thread_ref
+		FROM conversations c
+		LEFT JOIN identities i ON i.channel_id = c.channel_id AND i.external_id = c.recipient
+		WHERE c.id = $1`, id).
+		Scan(&t.WorkspaceID, &t.ConversationID, &t.ChannelID, &t.ChannelType, &t.Recipient, &opted, &t.ThreadRef)
+	if err != nil {
+		return store.DeliveryTarget{}, mapErr("delivery target", err)
+	}
+	t.OptedOut = opted != nil && *opted
+	return t, nil
+}
+
+// TakeReplyToken returns the conversation's reply token if still valid at
+// now and clears it.
+func (s *Store) TakeReplyToken(ctx context.Context, id switchboard.ConversationID, now time.Time) (string, error) {
+	var tok string
+	var until *time.Time
+	// The old values come from the locked row the UPDATE replaced.
+	err := s.pool.QueryRow(ctx, `UPDATE conversations c SET reply_token = '', reply_until = NULL
+		FROM (SELECT id, reply_token, reply_until FROM conversations WHERE id = $1 FOR UPDATE) old
+		WHERE c.id = old.id
+		RETURNING old.reply_token, old.reply_until`, id).Scan(&tok, &until)
+	if err != nil {
+		return "", mapErr("take reply token", err)
+	}
+	if until != nil && !until.After(now) {
+		tok = ""
+	}
+	return tok, nil
+}
+
+// GetContact returns a contact with its identities.
+func (s *Store) GetContact(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ContactID) (switchboard.Contact, error) {
+	var k switchboard.Contact
+	err := s.pool.QueryRow(ctx, `SELECT id, workspace_id, name, email, phone, avatar_url, language, created_at, updated_at
+		FROM contacts WHERE workspace_id = $1 AND id = $2`, ws, id).
+		Scan(&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &k.CreatedAt, &k.UpdatedAt)
+	if err != nil {
+		return switchboard.Contact{}, mapErr("get contact", err)
+	}
+	k.CreatedAt, k.UpdatedAt = utc(k.CreatedAt), utc(k.UpdatedAt)
+	if err := s.fillIdentities(ctx, &k); err != nil {
+		return switchboard.Contact{}, mapErr("get contact", err)
+	}
+	return k, nil
+}

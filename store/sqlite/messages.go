@@ -1,0 +1,230 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+const messageCols = `m.seq, m.id, m.workspace_id, m.conversation_id, m.channel_id, m.direction, m.parts,
+	m.external_id, m.author_id, m.status, m.failure_reason, m.created_at, m.edited_at, m.retracted_at`
+
+func scanMessage(sc interface{ Scan(...any) error }) (switchboard.Message, int64, error) {
+	var m switchboard.Message
+	var seq, created int64
+	var parts string
+	var edited, retracted sql.NullInt64
+	if err := sc.Scan(&seq, &m.ID, &m.WorkspaceID, &m.ConversationID, &m.ChannelID, &m.Direction, &parts,
+		&m.ExternalID, &m.AuthorID, &m.Status, &m.FailureReason, &created, &edited, &retracted); err != nil {
+		return m, 0, err
+	}
+	if err := json.Unmarshal([]byte(parts), &m.Parts); err != nil {
+		return m, 0, fmt.Errorf("message %s parts: %w", m.ID, err)
+	}
+	m.CreatedAt = fromTS(created)
+	m.EditedAt, m.RetractedAt = ptrTS(edited), ptrTS(retracted)
+	return m, seq, nil
+}
+
+// CreateMessage stores an outgoing message or a note and its outbox
+// entries, and updates the conversation's last activity and last message.
+func (s *Store) CreateMessage(ctx context.Context, msg switchboard.Message, outbox []store.OutboxEntry) error {
+	if msg.ID == "" {
+		return errors.New("sqlite: create message: empty id")
+	}
+	if msg.Direction == "" {
+		msg.Direction = switchboard.DirectionOut
+	}
+	if !msg.Direction.Valid() {
+		return fmt.Errorf("sqlite: create message: invalid direction %q", msg.Direction)
+	}
+	if msg.Status == "" {
+		msg.Status = switchboard.StatusPending
+		if msg.Direction != switchboard.DirectionOut {
+			msg.Status = switchboard.StatusDelivered
+		}
+	}
+	parts, err := json.Marshal(msg.Parts)
+	if err != nil {
+		return fmt.Errorf("sqlite: create message: %w", err)
+	}
+	at := orNow(msg.CreatedAt)
+	text := msg.Text()
+	return mapErr("create message", s.write(ctx, func(tx *sql.Tx) error {
+		var ch switchboard.ChannelID
+		if err := tx.QueryRowContext(ctx, `SELECT channel_id FROM conversations WHERE workspace_id = ? AND id = ?`,
+			msg.WorkspaceID, msg.ConversationID).Scan(&ch); err != nil {
+			return err
+		}
+		if msg.ChannelID == "" {
+			msg.ChannelID = ch
+		}
+		if _, err := tx.ExecContext(ctx, qInsertMessage, msg.ID, msg.WorkspaceID, msg.ConversationID, msg.ChannelID,
+			msg.Direction, string(parts), text, msg.ExternalID, msg.AuthorID, msg.Status, msg.FailureReason, ts(at)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET
+				last_message = CASE WHEN ?1 >= last_activity_at THEN ?2 ELSE last_message END,
+				last_activity_at = max(last_activity_at, ?1)
+			WHERE id = ?3`, ts(at), previewOf(text, msg.Parts), msg.ConversationID); err != nil {
+			return err
+		}
+		return insertOutbox(ctx, tx, outbox)
+	}))
+}
+
+func insertOutbox(ctx context.Context, tx *sql.Tx, entries []store.OutboxEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	now := ts(orNow(timeZero))
+	for _, e := range entries {
+		if _, err := tx.ExecContext(ctx, qInsertOutbox, e.Topic, e.Key, e.Payload, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// GetMessage finds a message by id within a workspace.
+func (s *Store) GetMessage(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID) (switchboard.Message, error) {
+	m, _, err := scanMessage(s.r.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages m WHERE m.workspace_id = ? AND m.id = ?`, ws, id))
+	if err != nil {
+		return switchboard.Message{}, mapErr("get message", err)
+	}
+	return m, nil
+}
+
+// ListMessages pages a conversation's messages oldest first.
+func (s *Store) ListMessages(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID, q store.MessageQuery) (store.MessagePage, error) {
+	var page store.MessagePage
+	limit := clamp(q.Limit, 100, 1, 500)
+	var after int64
+	if q.Cursor != "" {
+		var err error
+		if after, err = decodeMsgCursor(q.Cursor); err != nil {
+			return page, fmt.Errorf("sqlite: list messages: %w", err)
+		}
+	}
+	var one int
+	if err := s.r.QueryRowContext(ctx, `SELECT 1 FROM conversations WHERE workspace_id = ? AND id = ?`, ws, conv).Scan(&one); err != nil {
+		return page, mapErr("list messages", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages m
+		WHERE m.conversation_id = ? AND m.workspace_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`, conv, ws, after, limit+1)
+	if err != nil {
+		return page, mapErr("list messages", err)
+	}
+	defer rows.Close()
+	var seqs []int64
+	for rows.Next() {
+		m, seq, err := scanMessage(rows)
+		if err != nil {
+			return page, mapErr("list messages", err)
+		}
+		page.Items = append(page.Items, m)
+		seqs = append(seqs, seq)
+	}
+	if err := rows.Err(); err != nil {
+		return page, mapErr("list messages", err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.Next = encodeMsgCursor(seqs[limit-1])
+	}
+	return page, nil
+}
+
+// UpdateMessageStatus records a delivery outcome of an outgoing message.
+func (s *Store) UpdateMessageStatus(ctx context.Context, id switchboard.MessageID, u store.StatusUpdate, outbox []store.OutboxEntry) (switchboard.Message, bool, error) {
+	if !u.Status.Valid() {
+		return switchboard.Message{}, false, fmt.Errorf("sqlite: update message status: invalid status %q", u.Status)
+	}
+	var m switchboard.Message
+	var changed bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		m, _, err = scanMessage(tx.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages m WHERE m.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		if !statusMayChange(m.Status, u.Status) {
+			return nil
+		}
+		m.Status = u.Status
+		m.FailureReason = ""
+		if u.Status == switchboard.StatusFailed {
+			m.FailureReason = u.Reason
+		}
+		if u.ExternalID != "" {
+			m.ExternalID = u.ExternalID
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, failure_reason = ?, external_id = ? WHERE id = ?`,
+			m.Status, m.FailureReason, m.ExternalID, m.ID); err != nil {
+			return err
+		}
+		changed = true
+		return insertOutbox(ctx, tx, outbox)
+	})
+	if err != nil {
+		return switchboard.Message{}, false, mapErr("update message status", err)
+	}
+	return m, changed, nil
+}
+
+// statusMayChange reports whether a message's status may move from cur to
+// next: up by rank, or failed → pending (an operator's retry).
+func statusMayChange(cur, next switchboard.DeliveryStatus) bool {
+	if cur == switchboard.StatusFailed && next == switchboard.StatusPending {
+		return true
+	}
+	return next.Rank() > cur.Rank()
+}
+
+// SearchMessages finds a workspace's messages whose text contains query,
+// newest first. Queries of three characters or more use the FTS5 trigram
+// index; shorter ones scan with LIKE.
+func (s *Store) SearchMessages(ctx context.Context, ws switchboard.WorkspaceID, query string, limit int) ([]switchboard.Message, error) {
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return nil, nil
+	}
+	limit = clamp(limit, 50, 1, 500)
+	var rows *sql.Rows
+	var err error
+	if utf8.RuneCountInString(query) >= 3 {
+		rows, err = s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages_fts f
+			JOIN messages m ON m.seq = f.rowid
+			WHERE messages_fts MATCH ? AND m.workspace_id = ?
+			ORDER BY m.created_at DESC, m.seq DESC LIMIT ?`,
+			`"`+strings.ReplaceAll(query, `"`, `""`)+`"`, ws, limit)
+	} else {
+		rows, err = s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages m
+			WHERE m.workspace_id = ? AND m.text LIKE ? ESCAPE '\'
+			ORDER BY m.created_at DESC, m.seq DESC LIMIT ?`, ws, "%"+escapeLike(query)+"%", limit)
+	}
+	if err != nil {
+		return nil, mapErr("search messages", err)
+	}
+	defer rows.Close()
+	var out []switchboard.Message
+	for rows.Next() {
+		m, _, err := scanMessage(rows)
+		if err != nil {
+			return nil, mapErr("search messages", err)
+		}
+		out = append(out, m)
+	}
+	return out, mapErr("search messages", rows.Err())
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

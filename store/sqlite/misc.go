@@ -1,0 +1,101 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// PutThreadLink links a conversation to a thread in a mirror, replacing the
+// thread ref of an existing link. ErrNotFound when the conversation is not in
+// the link's workspace; ErrConflict when the thread belongs to another
+// conversation.
+func (s *Store) PutThreadLink(ctx context.Context, l store.ThreadLink) error {
+	if l.Mirror == "" || l.ThreadRef == "" {
+		return errors.New("sqlite: put thread link: empty mirror or thread ref")
+	}
+	return mapErr("put thread link", s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO thread_links (mirror, conversation_id, thread_ref, workspace_id, created_at)
+			SELECT ?, id, ?, workspace_id, ? FROM conversations WHERE workspace_id = ? AND id = ?
+			ON CONFLICT (mirror, conversation_id) DO UPDATE SET thread_ref = excluded.thread_ref`,
+			l.Mirror, l.ThreadRef, ts(orNow(l.CreatedAt)), l.WorkspaceID, l.ConversationID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sql.ErrNoRows
+		}
+		return nil
+	}))
+}
+
+func (s *Store) threadLink(ctx context.Context, what, where string, args ...any) (store.ThreadLink, error) {
+	var l store.ThreadLink
+	var at int64
+	err := s.r.QueryRowContext(ctx, `SELECT workspace_id, mirror, thread_ref, conversation_id, created_at FROM thread_links WHERE `+where, args...).
+		Scan(&l.WorkspaceID, &l.Mirror, &l.ThreadRef, &l.ConversationID, &at)
+	if err != nil {
+		return store.ThreadLink{}, mapErr(what, err)
+	}
+	l.CreatedAt = fromTS(at)
+	return l, nil
+}
+
+// ThreadByConversation finds the thread of a conversation in a mirror.
+func (s *Store) ThreadByConversation(ctx context.Context, mirror string, conv switchboard.ConversationID) (store.ThreadLink, error) {
+	return s.threadLink(ctx, "thread by conversation", `mirror = ? AND conversation_id = ?`, mirror, conv)
+}
+
+// ConversationByThread finds the conversation a mirror thread belongs to.
+func (s *Store) ConversationByThread(ctx context.Context, mirror, threadRef string) (store.ThreadLink, error) {
+	return s.threadLink(ctx, "conversation by thread", `mirror = ? AND thread_ref = ?`, mirror, threadRef)
+}
+
+// FirstSeen records key and reports whether it was new.
+func (s *Store) FirstSeen(ctx context.Context, key string) (bool, error) {
+	var first bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO seen_keys (key, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, ts(time.Now()))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		first = n == 1
+		return err
+	})
+	return first, mapErr("first seen", err)
+}
+
+// PutMedia stores media bytes under id (replacing earlier content).
+func (s *Store) PutMedia(ctx context.Context, m store.Media) error {
+	if m.ID == "" {
+		return errors.New("sqlite: put media: empty id")
+	}
+	body := m.Body
+	if body == nil {
+		body = []byte{}
+	}
+	return mapErr("put media", s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO media (id, workspace_id, content_type, body, created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET workspace_id = excluded.workspace_id, content_type = excluded.content_type,
+				body = excluded.body`, m.ID, m.WorkspaceID, m.ContentType, body, ts(orNow(m.CreatedAt)))
+		return err
+	}))
+}
+
+// GetMedia returns stored media.
+func (s *Store) GetMedia(ctx context.Context, id string) (store.Media, error) {
+	var m store.Media
+	var at int64
+	err := s.r.QueryRowContext(ctx, `SELECT id, workspace_id, content_type, body, created_at FROM media WHERE id = ?`, id).
+		Scan(&m.ID, &m.WorkspaceID, &m.ContentType, &m.Body, &at)
+	if err != nil {
+		return store.Media{}, mapErr("get media", err)
+	}
+	m.CreatedAt = fromTS(at)
+	return m, nil
+}

@@ -1,0 +1,73 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/switchboardhq/switchboard/store"
+)
+
+var timeZero time.Time
+
+// ClaimOutbox leases up to limit rows that are not done and whose lease has
+// expired, oldest first. The write transaction is exclusive, so two relays
+// never claim the same row.
+func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]store.OutboxRow, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	now := time.Now()
+	var out []store.OutboxRow
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET lease_until = ?, attempts = attempts + 1
+			WHERE id IN (SELECT id FROM outbox WHERE done_at IS NULL AND lease_until <= ? ORDER BY id LIMIT ?)
+			RETURNING id, topic, key, payload, created_at, attempts - 1`, ts(now.Add(lease)), ts(now), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r store.OutboxRow
+			var at int64
+			if err := rows.Scan(&r.ID, &r.Topic, &r.Key, &r.Payload, &at, &r.Attempts); err != nil {
+				return err
+			}
+			r.CreatedAt = fromTS(at)
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, mapErr("claim outbox", err)
+	}
+	slices.SortFunc(out, func(a, b store.OutboxRow) int { return int(a.ID - b.ID) })
+	return out, nil
+}
+
+// CompleteOutbox marks rows done.
+func (s *Store) CompleteOutbox(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, ts(time.Now()))
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return mapErr("complete outbox", s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET done_at = ? WHERE done_at IS NULL AND id IN (`+placeholders(len(ids))+`)`, args...)
+		return err
+	}))
+}
+
+// PendingOutbox counts rows not yet done.
+func (s *Store) PendingOutbox(ctx context.Context) (int, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE done_at IS NULL`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: pending outbox: %w", err)
+	}
+	return n, nil
+}
