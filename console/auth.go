@@ -148,6 +148,9 @@ type loginRequest struct {
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("switchboard-dummy-password"), bcrypt.DefaultCost)
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if throttled(w, s.loginIP, s.clientIP(r), "login attempts") {
+		return
+	}
 	var req loginRequest
 	if !s.decodeJSON(w, r, &req) {
 		return

@@ -35,6 +35,11 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
+	return newFixtureWith(t, console.Config{})
+}
+
+func newFixtureWith(t *testing.T, cfg console.Config) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
@@ -61,7 +66,8 @@ func newFixture(t *testing.T) *fixture {
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(runCtx) }()
 	<-rt.Running()
-	srv := httptest.NewServer(console.New(rt, console.Config{Logger: log}).Handler())
+	cfg.Logger = log
+	srv := httptest.NewServer(console.New(rt, cfg).Handler())
 	t.Cleanup(func() { srv.Close(); cancel(); <-done })
 	return &fixture{t: t, srv: srv, store: st, rt: rt, ws: ws.ID}
 }

@@ -27,6 +27,12 @@ type Config struct {
 	// SessionTTL is how long an operator stays logged in (default 7 days).
 	SessionTTL time.Duration
 	Logger     *slog.Logger
+	// WidgetPerIP, WidgetPerVisitor and LoginPerIP bound abuse of the
+	// public endpoints: over the limit a client gets 429 with Retry-After.
+	WidgetPerIP, WidgetPerVisitor, LoginPerIP RateLimit
+	// TrustForwardedFor takes the client IP from X-Forwarded-For (only
+	// behind a proxy that sets it).
+	TrustForwardedFor bool
 }
 
 // Server serves everything the hub shows over HTTP.
@@ -37,6 +43,9 @@ type Server struct {
 	store  store.Store
 	log    *slog.Logger
 	now    func() time.Time
+
+	// Abuse limits of the public endpoints (nil: off).
+	widgetIP, widgetVisitor, loginIP *limiter
 }
 
 // New returns the console over a built router.
@@ -50,7 +59,10 @@ func New(r *router.Router, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Server{cfg: cfg, router: r, hub: r.Hub, store: r.Hub.Store(), log: cfg.Logger, now: func() time.Time { return time.Now().UTC() }}
+	return &Server{
+		cfg: cfg, router: r, hub: r.Hub, store: r.Hub.Store(), log: cfg.Logger, now: func() time.Time { return time.Now().UTC() },
+		widgetIP: newLimiter(cfg.WidgetPerIP), widgetVisitor: newLimiter(cfg.WidgetPerVisitor), loginIP: newLimiter(cfg.LoginPerIP),
+	}
 }
 
 // Handler returns the routes with logging, request ids and recovery.

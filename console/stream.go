@@ -3,12 +3,24 @@ package console
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	"github.com/switchboardhq/switchboard"
+)
+
+var (
+	streamClients = promauto.NewGauge(prometheus.GaugeOpts{
+		Name: "switchboard_stream_clients", Help: "WebSocket clients (consoles and widgets) connected to this instance.",
+	})
+	streamDropped = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "switchboard_stream_dropped_total", Help: "WebSocket clients dropped for falling too far behind.",
+	})
 )
 
 // streamBuffer is how many frames a slow client may fall behind before it
@@ -26,6 +38,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, keep func(switch
 		return // Accept answered the client
 	}
 	defer conn.CloseNow()
+	streamClients.Inc()
+	defer streamClients.Dec()
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 
@@ -44,8 +58,11 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, keep func(switch
 		select {
 		case frames <- b:
 		default:
+			// Too far behind: stop now, also interrupting a write that is
+			// blocked on the client's full buffers.
 			slowOnce = true
 			close(slow)
+			cancel()
 		}
 	})
 	defer unlisten()
@@ -79,17 +96,33 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, keep func(switch
 	defer ping.Stop()
 	for {
 		select {
-		case <-ctx.Done():
-			conn.Close(websocket.StatusNormalClosure, "")
-			return
 		case <-slow:
-			conn.Close(websocket.StatusPolicyViolation, "client too slow; reconnect and fetch history")
+			// The peer is not reading, so no close handshake: drop the
+			// connection (deferred CloseNow); the client reconnects and
+			// fetches history.
+			streamDropped.Inc()
+			return
+		case <-ctx.Done():
+			select {
+			case <-slow:
+				streamDropped.Inc()
+			default:
+				conn.Close(websocket.StatusNormalClosure, "")
+			}
 			return
 		case b := <-frames:
 			wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
 			err := conn.Write(wctx, websocket.MessageText, b)
 			wcancel()
 			if err != nil {
+				select {
+				case <-slow:
+					streamDropped.Inc()
+				default:
+					if errors.Is(err, context.DeadlineExceeded) {
+						streamDropped.Inc()
+					}
+				}
 				return
 			}
 		case <-ping.C:

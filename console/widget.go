@@ -61,6 +61,9 @@ func (s *Server) webchatChannel(w http.ResponseWriter, id switchboard.ChannelID)
 // once the channel is known).
 func (s *Server) widgetCORS(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodOptions && throttled(w, s.widgetIP, s.clientIP(r), "requests from this address") {
+			return
+		}
 		if origin := r.Header.Get("Origin"); origin != "" {
 			w.Header().Set("Access-Control-Allow-Origin", origin)
 			w.Header().Set("Vary", "Origin")
@@ -163,7 +166,7 @@ type widgetPostRequest struct {
 
 func (s *Server) widgetPost(w http.ResponseWriter, r *http.Request) {
 	wc, _, visitor, ok := s.visitor(w, r)
-	if !ok {
+	if !ok || throttled(w, s.widgetVisitor, string(visitor), "messages") {
 		return
 	}
 	var req widgetPostRequest
@@ -235,6 +238,9 @@ func (s *Server) widgetHistory(w http.ResponseWriter, r *http.Request) {
 // operators' messages (never notes) of the visitor's conversation, and
 // accepts {"type":"message","text":"..."} frames from the visitor.
 func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
+	if throttled(w, s.widgetIP, s.clientIP(r), "requests from this address") {
+		return
+	}
 	wc, channel, visitor, ok := s.visitor(w, r)
 	if !ok {
 		return
@@ -269,6 +275,9 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 		}
 		return map[string]any{"type": ev.Type, "message": m}, true
 	}, func(ctx context.Context, data []byte) any {
+		if ok, wait := s.widgetVisitor.allow(string(visitor), time.Now()); !ok {
+			return map[string]any{"type": "error", "error": map[string]string{"code": "rate_limited", "message": "too many messages; retry in " + wait.Round(time.Second).String()}}
+		}
 		var frame struct {
 			Type string `json:"type"`
 			widgetPostRequest

@@ -61,6 +61,11 @@ type PubSubConfig struct {
 // LimitsConfig bounds what clients may send.
 type LimitsConfig struct {
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// Requests per minute on the public endpoints; 0 turns a limit off.
+	WidgetPerIPPerMinute      int  `yaml:"widget_per_ip_per_minute"`
+	WidgetPerVisitorPerMinute int  `yaml:"widget_per_visitor_per_minute"`
+	LoginPerIPPerMinute       int  `yaml:"login_per_ip_per_minute"`
+	TrustForwardedFor         bool `yaml:"trust_forwarded_for"`
 }
 
 // OutboundConfig tunes sending.
@@ -131,7 +136,9 @@ func defaults() Config {
 		Log:     LogConfig{Level: "info", Format: "json"},
 		Store:   StoreConfig{Driver: "sqlite"},
 		PubSub:  PubSubConfig{Driver: "gochannel", Namespace: "switchboard"},
-		Limits:  LimitsConfig{MaxBodyBytes: 1 << 20},
+		Limits: LimitsConfig{
+			MaxBodyBytes: 1 << 20, WidgetPerIPPerMinute: 1200, WidgetPerVisitorPerMinute: 120, LoginPerIPPerMinute: 20,
+		},
 		Outbound: OutboundConfig{
 			Retries: 6, RetryInitial: 500 * time.Millisecond, RetryMax: 30 * time.Second, Timeout: 15 * time.Second,
 		},
@@ -262,6 +269,14 @@ func (c *Config) validate() error {
 	}
 	if c.Limits.MaxBodyBytes < 1024 {
 		return fmt.Errorf("limits.max_body_bytes: %d is below the minimum of 1024", c.Limits.MaxBodyBytes)
+	}
+	for field, v := range map[string]int{
+		"limits.widget_per_ip_per_minute": c.Limits.WidgetPerIPPerMinute, "limits.widget_per_visitor_per_minute": c.Limits.WidgetPerVisitorPerMinute,
+		"limits.login_per_ip_per_minute": c.Limits.LoginPerIPPerMinute,
+	} {
+		if v < 0 {
+			return fmt.Errorf("%s: %d is negative (0 turns the limit off)", field, v)
+		}
 	}
 	if c.Outbound.Retries < 0 || c.Outbound.Retries > 50 {
 		return fmt.Errorf("outbound.retries: %d is out of range 0..50", c.Outbound.Retries)

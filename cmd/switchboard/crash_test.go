@@ -97,7 +97,8 @@ func TestAcknowledgedSurvivesKill9(t *testing.T) {
 	port := freePort(t)
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
 	cfg := filepath.Join(dir, "switchboard.yaml")
-	writeFile(t, cfg, fmt.Sprintf("listen: 127.0.0.1:%d\npublic_url: %s\ndata_dir: %s\nlog:\n  level: warn\n", port, url, filepath.Join(dir, "data")))
+	// The load comes from four visitors on one address: abuse limits off.
+	writeFile(t, cfg, fmt.Sprintf("listen: 127.0.0.1:%d\npublic_url: %s\ndata_dir: %s\nlog:\n  level: warn\nlimits:\n  widget_per_ip_per_minute: 0\n  widget_per_visitor_per_minute: 0\n", port, url, filepath.Join(dir, "data")))
 	token := createToken(t, cfg, "admin")
 
 	const visitors = 4

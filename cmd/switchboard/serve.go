@@ -65,7 +65,13 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	if err := syncConfigChannels(ctx, st, rt.Channels, cfg); err != nil {
 		return err
 	}
-	cons := console.New(rt, console.Config{PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Logger: log})
+	cons := console.New(rt, console.Config{
+		PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Logger: log,
+		WidgetPerIP:       console.RateLimit{PerMinute: cfg.Limits.WidgetPerIPPerMinute},
+		WidgetPerVisitor:  console.RateLimit{PerMinute: cfg.Limits.WidgetPerVisitorPerMinute},
+		LoginPerIP:        console.RateLimit{PerMinute: cfg.Limits.LoginPerIPPerMinute},
+		TrustForwardedFor: cfg.Limits.TrustForwardedFor,
+	})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
