@@ -59,8 +59,10 @@ data_dir: %s
 log:
   level: warn
 outbound:
+  retries: 4
   retry_initial: 10ms
   retry_max: 50ms
+  timeout: 500ms
 channels:
   - id: line
     type: line
