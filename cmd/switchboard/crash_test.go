@@ -56,6 +56,7 @@ func startChild(t *testing.T, cfg, url string) *childHub {
 		t.Fatal(err)
 	}
 	c := &childHub{cmd: cmd, URL: url, logs: logs}
+	children.Store(url, c)
 	t.Cleanup(func() {
 		c.kill()
 		if t.Failed() {
