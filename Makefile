@@ -34,7 +34,7 @@ lint:
 # Webhook parsers fuzzed briefly on every test run (corpora in testdata/);
 # `make fuzz FUZZTIME=5m` runs them longer.
 FUZZTIME ?= 5s
-FUZZ_TARGETS := ./connectors/line:FuzzWebhook ./connectors/sms:FuzzWebhook ./connectors/slack:FuzzEventsWebhook
+FUZZ_TARGETS := ./connectors/line:FuzzWebhook ./connectors/sms:FuzzWebhook ./connectors/slack:FuzzEventsWebhook ./console:FuzzWidgetMessage
 
 test: lint
 	@if [ -z "$$SWITCHBOARD_TEST_POSTGRES_URL" ]; then echo "NOTE: no PostgreSQL on 127.0.0.1:5432: PostgreSQL tests will skip"; fi

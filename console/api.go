@@ -128,6 +128,34 @@ func (s *Server) readConversation(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// typing shows the customer that an operator is typing, where the channel
+// can (LINE's loading animation); elsewhere it does nothing.
+func (s *Server) typing(w http.ResponseWriter, r *http.Request) {
+	conv, ok := s.conversation(w, r)
+	if !ok {
+		return
+	}
+	ch, ok := s.router.Channels.Get(conv.ChannelID)
+	ts, can := connectors.TypingSender(nil), false
+	if ok {
+		ts, can = ch.Connector.(connectors.TypingSender)
+	}
+	if !can {
+		writeJSON(w, http.StatusOK, map[string]any{"shown": false})
+		return
+	}
+	target, err := s.store.DeliveryTarget(r.Context(), conv.ID)
+	if err != nil {
+		s.writeStoreError(w, r, err, "conversation")
+		return
+	}
+	if err := ts.SendTyping(r.Context(), target.Recipient); err != nil {
+		writeError(w, http.StatusBadGateway, "provider_error", "the channel refused the typing indicator: "+err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"shown": true})
+}
+
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 	conv, ok := s.conversation(w, r)
 	if !ok {

@@ -26,19 +26,19 @@ import (
 )
 
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	store store.Store
 	rt    *router.Router
 	ws    switchboard.WorkspaceID
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	return newFixtureWith(t, console.Config{})
 }
 
-func newFixtureWith(t *testing.T, cfg console.Config) *fixture {
+func newFixtureWith(t testing.TB, cfg console.Config) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))

@@ -82,6 +82,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/conversations/{id}", s.authed(s.getConversation))
 	mux.HandleFunc("PATCH /api/v1/conversations/{id}", s.authed(s.patchConversation))
 	mux.HandleFunc("POST /api/v1/conversations/{id}/read", s.authed(s.readConversation))
+	mux.HandleFunc("POST /api/v1/conversations/{id}/typing", s.authed(s.typing))
 	mux.HandleFunc("GET /api/v1/conversations/{id}/messages", s.authed(s.listMessages))
 	mux.HandleFunc("POST /api/v1/conversations/{id}/messages", s.authed(s.postMessage))
 	mux.HandleFunc("POST /api/v1/messages/{id}/retry", s.authed(s.retryMessage))

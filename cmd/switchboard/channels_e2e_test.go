@@ -244,6 +244,15 @@ func TestLINEToSlackAndBack(t *testing.T) {
 		t.Fatalf("note = %+v", msgs[2])
 	}
 
+	// The operator starts typing: the LINE user sees the loading animation.
+	var shown map[string]bool
+	if code := call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/typing", e.token, nil, &shown); code != http.StatusOK || !shown["shown"] {
+		t.Fatalf("typing: %d %v", code, shown)
+	}
+	if n := len(e.line.RequestsTo("/v2/bot/chat/loading/start")); n != 1 {
+		t.Fatalf("LINE got %d loading animations", n)
+	}
+
 	// A console reply goes out by push (the reply token is used up) and is
 	// mirrored into the thread.
 	if code := call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", e.token, map[string]string{"text": "Tracking: 1Z999"}, nil); code != http.StatusAccepted {
