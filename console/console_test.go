@@ -348,3 +348,18 @@ func containsAll(list []string, want ...string) bool {
 	}
 	return true
 }
+
+// TestOperatorStreamRefusesOtherSites: a page of another site cannot open
+// the operators' stream with an operator's cookie.
+func TestOperatorStreamRefusesOtherSites(t *testing.T) {
+	f := newFixture(t)
+	token := f.token(f.ws, switchboard.RoleAdmin)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, resp, err := websocket.Dial(ctx, strings.Replace(f.srv.URL, "http", "ws", 1)+"/api/v1/stream", &websocket.DialOptions{
+		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}, "Origin": {"https://evil.example.net"}},
+	})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site stream: err %v, response %v", err, resp)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/coder/websocket"
@@ -32,8 +33,16 @@ const streamBuffer = 256
 // until the client goes away, the request ends, or the client falls too far
 // behind. It reads nothing from the client but control frames, unless
 // onText is set, which receives text frames (the widget sends messages).
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, keep func(switchboard.Event) (any, bool), onText func(ctx context.Context, data []byte) any) {
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true})
+//
+// crossOrigin allows pages of other sites to connect (the widget, whose
+// origin the caller checked); otherwise the page must come from the hub
+// itself, so another site cannot ride an operator's session cookie.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool, keep func(switchboard.Event) (any, bool), onText func(ctx context.Context, data []byte) any) {
+	opts := &websocket.AcceptOptions{InsecureSkipVerify: crossOrigin}
+	if u, err := url.Parse(s.cfg.PublicURL); err == nil && u.Host != "" {
+		opts.OriginPatterns = []string{u.Host}
+	}
+	conn, err := websocket.Accept(w, r, opts)
 	if err != nil {
 		return // Accept answered the client
 	}
@@ -140,7 +149,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, keep func(switch
 // caller's workspace in departments the caller may see.
 func (s *Server) operatorStream(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
-	s.stream(w, r, func(ev switchboard.Event) (any, bool) {
+	s.stream(w, r, false, func(ev switchboard.Event) (any, bool) {
 		if ev.WorkspaceID != p.WorkspaceID || !p.canSee(ev.DepartmentID) {
 			return nil, false
 		}

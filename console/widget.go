@@ -250,22 +250,24 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 	if conv, err := s.store.FindConversation(r.Context(), channel, visitor); err == nil {
 		convID = conv.ID
 	}
+	// mine reports whether an event belongs to this visitor's conversation.
+	// Until the visitor has one, the event's contact identities tell.
 	mine := func(ev switchboard.Event) bool {
 		if ev.Conversation == nil || ev.Conversation.ChannelID != channel {
 			return false
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		if convID == "" {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			if conv, err := s.store.FindConversation(ctx, channel, visitor); err == nil {
-				convID = conv.ID
+		if convID == "" && ev.Conversation.Contact != nil {
+			for _, id := range ev.Conversation.Contact.Identities {
+				if id.ChannelID == channel && id.ExternalID == visitor {
+					convID = ev.Conversation.ID
+				}
 			}
 		}
-		return ev.ConversationID == convID
+		return convID != "" && ev.ConversationID == convID
 	}
-	s.stream(w, r, func(ev switchboard.Event) (any, bool) {
+	s.stream(w, r, true, func(ev switchboard.Event) (any, bool) {
 		if ev.Message == nil || !mine(ev) {
 			return nil, false
 		}
