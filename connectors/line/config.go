@@ -31,41 +31,8 @@ type Config struct {
 	// DataAPIBaseURL (message content) defaults to https://api-data.line.me.
 	DataAPIBaseURL string `json:"data_api_base_url,omitempty"`
 	// SendTimeout bounds one Send, as a Go duration ("10s"); default 15s.
-	SendTimeout Duration `json:"send_timeout,omitempty"`
+	SendTimeout connectors.Duration `json:"send_timeout,omitempty"`
 }
-
-// Duration is a time.Duration written as a Go duration string ("1m30s") in
-// configs.
-type Duration time.Duration
-
-// errDuration is a duration the config cannot read.
-type errDuration struct{ value string }
-
-func (e *errDuration) Error() string {
-	return fmt.Sprintf("%s is not a duration (want a Go duration such as \"10s\")", e.value)
-}
-
-// UnmarshalJSON reads "10s" (or a number of seconds).
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		var secs float64
-		if err := json.Unmarshal(b, &secs); err != nil {
-			return &errDuration{string(b)}
-		}
-		*d = Duration(secs * float64(time.Second))
-		return nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return &errDuration{string(b)}
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// MarshalJSON writes the duration as a string.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
 // ParseConfig decodes and validates a LINE channel's config, filling
 // defaults. Errors name the field.
@@ -75,7 +42,7 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 		raw = json.RawMessage("{}")
 	}
 	if err := connectors.DecodeConfig(raw, &c); err != nil {
-		var de *errDuration
+		var de *connectors.DurationError
 		if errors.As(err, &de) {
 			// send_timeout is the config's only duration.
 			return Config{}, fmt.Errorf("config: send_timeout: %w", de)
@@ -102,7 +69,7 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 	case c.SendTimeout < 0:
 		errs = append(errs, errors.New("config: send_timeout must not be negative"))
 	case c.SendTimeout == 0:
-		c.SendTimeout = Duration(DefaultSendTimeout)
+		c.SendTimeout = connectors.Duration(DefaultSendTimeout)
 	}
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
