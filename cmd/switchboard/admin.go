@@ -36,8 +36,8 @@ func cmdOperatorsAdd(ctx context.Context, args []string, stdin io.Reader, stdout
 	if strings.TrimSpace(*name) == "" {
 		return usageError("--name: required")
 	}
-	if !switchboard.Role(*role).Valid() {
-		return usageError(fmt.Sprintf("--role: %q is not admin, supervisor or operator", *role))
+	if err := checkRole(*role); err != nil {
+		return err
 	}
 	pw, err := readPassword(stdin)
 	if err != nil {
@@ -47,19 +47,11 @@ func cmdOperatorsAdd(ctx context.Context, args []string, stdin io.Reader, stdout
 	if err != nil {
 		return usageError(err.Error())
 	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg)
+	st, ws, err := openDefaultWorkspace(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ws, err := st.DefaultWorkspace(ctx)
-	if err != nil {
-		return err
-	}
 	depts, err := resolveDepartments(ctx, st, ws.ID, *dept)
 	if err != nil {
 		return err
@@ -132,27 +124,46 @@ func cmdTokensCreate(ctx context.Context, args []string, stdout io.Writer) error
 	if strings.TrimSpace(*name) == "" {
 		return usageError("--name: required")
 	}
-	if !switchboard.Role(*role).Valid() {
-		return usageError(fmt.Sprintf("--role: %q is not admin, supervisor or operator", *role))
-	}
-	cfg, err := loadConfig(*cfgPath)
-	if err != nil {
+	if err := checkRole(*role); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	st, ws, err := openDefaultWorkspace(ctx, *cfgPath)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ws, err := st.DefaultWorkspace(ctx)
-	if err != nil {
-		return err
-	}
 	secret := console.NewSecret("sbt_")
 	tok := store.Token{ID: switchboard.NewID("tok"), WorkspaceID: ws.ID, Name: *name, Role: switchboard.Role(*role), Hash: console.HashSecret(secret), CreatedAt: time.Now().UTC()}
 	if err := st.CreateToken(ctx, tok); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, secret)
+	return nil
+}
+
+// openDefaultWorkspace loads the config, opens (and migrates) its store and
+// returns the default workspace, for the admin commands. The caller closes
+// the store.
+func openDefaultWorkspace(ctx context.Context, cfgPath string) (store.Store, switchboard.Workspace, error) {
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		return nil, switchboard.Workspace{}, err
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, switchboard.Workspace{}, err
+	}
+	ws, err := st.DefaultWorkspace(ctx)
+	if err != nil {
+		st.Close()
+		return nil, switchboard.Workspace{}, err
+	}
+	return st, ws, nil
+}
+
+func checkRole(role string) error {
+	if !switchboard.Role(role).Valid() {
+		return usageError(fmt.Sprintf("--role: %q is not admin, supervisor or operator", role))
+	}
 	return nil
 }
