@@ -67,6 +67,11 @@ func RetryAfter(err error) (time.Duration, bool) {
 	return 0, false
 }
 
+// ErrRefused is wrapped by the errors the hub's Sink returns for events it
+// refuses for good (invalid, over a limit): answering the provider with a
+// 4xx is right, since redelivering cannot help. It is permanent.
+var ErrRefused = &PermanentError{Reason: "refused by the hub"}
+
 // ErrOptedOut is returned by Send when the recipient opted out of messages
 // (LINE unfollow, SMS STOP). It is permanent.
 var ErrOptedOut = &PermanentError{Reason: "recipient opted out of messages"}

@@ -26,8 +26,14 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string { return e.Field + ": " + e.Message }
 
-// Unwrap returns the sentinel, if any.
-func (e *ValidationError) Unwrap() error { return e.Err }
+// Unwrap returns the sentinel, if any, and connectors.ErrRefused: to a
+// connector, a validation error is a permanent refusal.
+func (e *ValidationError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{e.Err, connectors.ErrRefused}
+	}
+	return []error{connectors.ErrRefused}
+}
 
 // ErrTooLong is wrapped by a ValidationError for text over the channel's
 // limit.
@@ -230,7 +236,7 @@ func (h *Hub) Reply(ctx context.Context, req connectors.ReplyRequest) (switchboa
 		}
 		msg.Direction = switchboard.DirectionOut
 		msg.Status = switchboard.StatusPending
-		outbox = append(outbox, store.OutboxEntry{Topic: TopicOutbound, Key: string(msg.ID), Payload: mustJSON(OutboundNotice{WorkspaceID: msg.WorkspaceID, MessageID: msg.ID})})
+		outbox = append(outbox, store.OutboxEntry{Topic: TopicOutbound, Key: string(msg.ID), Payload: mustJSON(OutboundNotice{WorkspaceID: msg.WorkspaceID, MessageID: msg.ID, ConversationID: conv.ID})})
 	}
 	conv.LastMessage = msg.Text()
 	conv.LastActivityAt = msg.CreatedAt
@@ -255,7 +261,7 @@ func (h *Hub) Retry(ctx context.Context, ws switchboard.WorkspaceID, id switchbo
 		return msg, &ValidationError{Field: "status", Message: "only failed outgoing messages can be retried"}
 	}
 	updated, _, err := h.store.UpdateMessageStatus(ctx, id, store.StatusUpdate{Status: switchboard.StatusPending},
-		[]store.OutboxEntry{{Topic: TopicOutbound, Key: string(id) + ":retry:" + switchboard.NewID("r"), Payload: mustJSON(OutboundNotice{WorkspaceID: ws, MessageID: id})}})
+		[]store.OutboxEntry{{Topic: TopicOutbound, Key: string(id) + ":retry:" + switchboard.NewID("r"), Payload: mustJSON(OutboundNotice{WorkspaceID: ws, MessageID: id, ConversationID: msg.ConversationID})}})
 	if err != nil {
 		return msg, err
 	}

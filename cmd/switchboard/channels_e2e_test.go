@@ -149,6 +149,19 @@ func TestLINEToSlackAndBack(t *testing.T) {
 		t.Fatal("a forged webhook created a conversation")
 	}
 
+	// An event the hub refuses for good (over the channel's text limit) is
+	// answered 400, not 500, so LINE does not redeliver it in vain.
+	tooLong := linefake.Body(linefake.MessageEvent(
+		linefake.Meta{EventID: "01HZZZZZZZZZZZZZZZZZZZZZZ0", UserID: "U4af4980629", At: time.Now()},
+		&webhook.TextMessageContent{Id: "468789577898262529", Text: strings.Repeat("a", 5001), QuoteToken: "q0"},
+	))
+	if code, b := send(t, linefake.SignedWebhook(lineURL, lineSecret, tooLong)); code != http.StatusBadRequest || !strings.Contains(b, "limit") {
+		t.Fatalf("refused LINE event: %d %s", code, b)
+	}
+	if len(e.conversations(t, "line")) != 0 {
+		t.Fatal("a refused event created a conversation")
+	}
+
 	if code, b := send(t, linefake.SignedWebhook(lineURL, lineSecret, body)); code != http.StatusOK {
 		t.Fatalf("LINE webhook: %d %s", code, b)
 	}

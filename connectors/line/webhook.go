@@ -7,6 +7,8 @@ import (
 	"net/http"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
+
+	"github.com/switchboardhq/switchboard/connectors"
 )
 
 // SignatureHeader carries base64(HMAC-SHA256(channel secret, raw body)).
@@ -60,6 +62,11 @@ func (c *Connector) HandleWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(events) > 0 {
 		if err := c.deps.Sink.Accept(ctx, events); err != nil {
+			if connectors.IsPermanent(err) {
+				c.log.Warn("LINE webhook: the hub refused the events", "err", err, "events", len(events))
+				http.Error(w, "refused: "+err.Error(), http.StatusBadRequest)
+				return
+			}
 			c.log.Error("LINE webhook: hub did not accept events; asking LINE to redeliver", "err", err, "events", len(events))
 			http.Error(w, "temporary failure", http.StatusInternalServerError)
 			return

@@ -9,6 +9,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
 )
 
 // SignatureHeader carries Twilio's request signature.
@@ -66,6 +67,11 @@ func (c *Connector) HandleWebhook(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(events) > 0 {
 		if err := c.deps.Sink.Accept(ctx, events); err != nil {
+			if connectors.IsPermanent(err) {
+				c.log.Warn("Twilio webhook: the hub refused the events", "err", err, "events", len(events))
+				http.Error(w, "refused: "+err.Error(), http.StatusBadRequest)
+				return
+			}
 			c.log.Error("Twilio webhook: hub did not accept events", "err", err, "events", len(events))
 			http.Error(w, "temporary failure", http.StatusInternalServerError)
 			return
