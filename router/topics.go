@@ -38,6 +38,9 @@ type InboundNotice struct {
 type OutboundNotice struct {
 	WorkspaceID switchboard.WorkspaceID `json:"workspace_id"`
 	MessageID   switchboard.MessageID   `json:"message_id"`
+	// ConversationID keeps one conversation's replies in order on a
+	// partitioned broker (NATS); empty in notices written before it existed.
+	ConversationID switchboard.ConversationID `json:"conversation_id,omitempty"`
 }
 
 func mustJSON(v any) []byte {
