@@ -16,7 +16,7 @@ ifeq ($(PG_UP),yes)
 export SWITCHBOARD_TEST_POSTGRES_URL ?= $(PG_URL)
 endif
 
-.PHONY: all build run test lint fuzz bench clean
+.PHONY: all build run test lint fuzz bench bench-go clean
 
 all: build
 
@@ -49,8 +49,16 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
 	done
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/
+# `make bench` runs `switchboard bench` with its defaults (a hub of its own
+# on loopback, SQLite, 10s per phase) and prints the table; BENCHFLAGS adds
+# flags (e.g. BENCHFLAGS='--json' or '--store postgres'). `make bench-go`
+# runs the Go benchmarks (store and in-process intake) instead.
+BENCHFLAGS ?=
+bench: build
+	./$(BIN) bench $(BENCHFLAGS)
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/ ./cmd/switchboard/
 
 clean:
 	rm -rf bin

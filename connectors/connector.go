@@ -29,7 +29,11 @@ type Capabilities struct {
 	Typing        bool                   `json:"typing"`
 	ReadReceipts  bool                   `json:"read_receipts"`
 	MaxTextLength int                    `json:"max_text_length"`
-	Extra         map[string]any         `json:"extra,omitempty"`
+	// SendRate is the provider's default pace for outgoing messages, in
+	// messages per second for the whole channel (all hub instances
+	// together); 0 means no limit. A channel's rate_limit key overrides it.
+	SendRate float64        `json:"send_rate,omitempty"`
+	Extra    map[string]any `json:"extra,omitempty"`
 }
 
 // Supports reports whether the channel can carry a part of kind k.

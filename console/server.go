@@ -69,6 +69,7 @@ func New(r *router.Router, cfg Config) *Server {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.Handler())
 
 	mux.HandleFunc("POST /webhooks/{channel}", s.webhook)

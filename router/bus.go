@@ -3,6 +3,7 @@ package router
 import (
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -16,6 +17,12 @@ type BusConfig struct {
 	// URL and Namespace configure NATS JetStream.
 	URL       string
 	Namespace string
+	// Instance names this process's fan-out consumer (default: random).
+	Instance string
+	// AckWait is how long a work message handed to an instance that stopped
+	// reporting progress (it died) waits before another instance gets it
+	// (NATS; default 30s).
+	AckWait time.Duration
 }
 
 // bus is the chosen backend: a publisher, a subscriber for work topics
@@ -26,6 +33,8 @@ type bus struct {
 	work   message.Subscriber
 	fanout message.Subscriber
 	close  func() error
+	// health reports why the broker cannot be used now (nil: it can).
+	health func() error
 }
 
 func newBus(cfg BusConfig, log *slog.Logger) (*bus, error) {
@@ -36,9 +45,9 @@ func newBus(cfg BusConfig, log *slog.Logger) (*bus, error) {
 		// outbox row done only after its work is done, which is what makes
 		// the in-process backend crash-safe.
 		gc := gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true, OutputChannelBuffer: 64}, wlog)
-		return &bus{pub: gc, work: gc, fanout: gc, close: gc.Close}, nil
+		return &bus{pub: gc, work: gc, fanout: gc, close: gc.Close, health: func() error { return nil }}, nil
 	case "nats":
-		return newNATSBus(cfg, wlog)
+		return newNATSBus(cfg, wlog, log)
 	default:
 		return nil, fmt.Errorf("pubsub.driver: unknown driver %q (use gochannel or nats)", cfg.Driver)
 	}

@@ -23,6 +23,9 @@ type RunningChannel struct {
 	store.Channel
 	Connector connectors.Connector
 	cancel    context.CancelFunc
+	// rateLimit is the channel's rate_limit key, when rateSet.
+	rateLimit float64
+	rateSet   bool
 }
 
 // Channels is the registry of the channels this instance runs. It follows
@@ -103,6 +106,10 @@ func (c *Channels) Build(ch store.Channel) (connectors.Connector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("channel %s: %w", ch.ID, err)
 	}
+	// rate_limit is the hub's key: connectors decode their config strictly.
+	if cfg, err = SplitRateLimit(cfg); err != nil {
+		return nil, fmt.Errorf("channel %s: %w", ch.ID, err)
+	}
 	return connectors.Build(ch.Type, cfg, c.Deps(ch))
 }
 
@@ -168,7 +175,11 @@ func (c *Channels) Sync(ctx context.Context) error {
 			c.log.Error("channel not started: bad config", "channel", sc.ID, "err", err)
 			continue
 		}
-		c.start(&RunningChannel{Channel: sc, Connector: conn})
+		rc := &RunningChannel{Channel: sc, Connector: conn}
+		if cfg, err := c.open(sc); err == nil {
+			_, rc.rateLimit, rc.rateSet, _ = splitRateLimit(cfg)
+		}
+		c.start(rc)
 		if ok {
 			c.log.Info("channel reloaded", "channel", sc.ID)
 		}

@@ -15,6 +15,9 @@ var (
 	outboundRetried = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "switchboard_outbound_retries_total", Help: "Retryable send failures.",
 	})
+	outboundPaced = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "switchboard_outbound_paced_total", Help: "Sends that waited for their channel's rate limit.",
+	})
 	outboundFailed = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "switchboard_outbound_failed_total", Help: "Outgoing messages that ended as failed.",
 	})

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -42,6 +43,10 @@ type Config struct {
 	ChannelSync time.Duration
 	// BatchItems caps a group commit (default 256).
 	BatchItems int
+	// DrainTimeout bounds the shutdown of Run once its context is done:
+	// publishing what the outbox holds and finishing handlers in flight
+	// (default 15s).
+	DrainTimeout time.Duration
 	// HubSecret signs tokens connectors issue themselves (site chat) and
 	// seals channel secrets at rest; OldSecrets still open secrets sealed
 	// before a key rotation.
@@ -66,7 +71,8 @@ type Router struct {
 	listeners map[int]func(switchboard.Event)
 	nextID    int
 
-	running chan struct{}
+	running  chan struct{}
+	draining atomic.Bool
 }
 
 // New builds the router over a migrated store. Channels are loaded by Run.
@@ -92,12 +98,15 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	if cfg.ChannelSync == 0 {
 		cfg.ChannelSync = 5 * time.Second
 	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = 15 * time.Second
+	}
 	log := cfg.Logger
 	b, err := newBus(cfg.Bus, log)
 	if err != nil {
 		return nil, err
 	}
-	wm, err := message.NewRouter(message.RouterConfig{CloseTimeout: 15 * time.Second}, watermill.NewSlogLoggerWithLevelMapping(log.With("component", "watermill"), map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}))
+	wm, err := message.NewRouter(message.RouterConfig{CloseTimeout: cfg.DrainTimeout}, watermill.NewSlogLoggerWithLevelMapping(log.With("component", "watermill"), map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}))
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +167,10 @@ func (r *Router) sendRetry() middleware.Retry {
 }
 
 // Run loads the channels, starts the handlers and the relay, and blocks until
-// ctx is done; then it stops taking new work and finishes what is in flight.
+// ctx is done. Then it drains, within Config.DrainTimeout: the relay
+// publishes the outbox rows it holds and those still pending, handlers stop
+// taking new messages and finish those in flight, and the broker connection
+// closes.
 func (r *Router) Run(ctx context.Context) error {
 	r.Channels.runCtx = ctx
 	if err := r.Channels.Sync(ctx); err != nil {
@@ -178,10 +190,24 @@ func (r *Router) Run(ctx context.Context) error {
 	close(r.running)
 
 	<-ctx.Done()
+	r.draining.Store(true)
+	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.DrainTimeout)
+	defer cancel()
 	stopRelay()
-	<-relayDone
+	select {
+	case <-relayDone:
+		if n, err := r.relay.Flush(drainCtx); err != nil {
+			r.log.Warn("outbox not flushed; the rows left are published by another instance or the next start", "published", n, "err", err)
+		} else if n > 0 {
+			r.log.Info("outbox flushed", "published", n)
+		}
+	case <-drainCtx.Done():
+		r.log.Warn("drain timed out publishing the outbox; the rows left are published by another instance or the next start")
+	}
 	err := r.wm.Close()
-	r.bus.close()
+	if cerr := r.bus.close(); cerr != nil {
+		r.log.Warn("closing the message bus", "err", cerr)
+	}
 	return err
 }
 
@@ -190,6 +216,17 @@ func (r *Router) Running() <-chan struct{} { return r.running }
 
 // Healthy reports whether the router is running.
 func (r *Router) Healthy() bool { return r.wm.IsRunning() }
+
+// StartDraining marks the instance as shutting down (readiness then says
+// so); Run drains once its context is done.
+func (r *Router) StartDraining() { r.draining.Store(true) }
+
+// Draining reports whether the instance is shutting down.
+func (r *Router) Draining() bool { return r.draining.Load() }
+
+// BrokerError says why the message broker cannot be used now; nil when it
+// can. While it cannot, accepted messages wait in the outbox.
+func (r *Router) BrokerError() error { return r.bus.health() }
 
 // Listen registers fn to hear every event on this instance (for WebSocket
 // fan-out). fn runs on the fan-out goroutine: it must not block. The returned
@@ -216,8 +253,9 @@ func eventMessage(ev switchboard.Event) *message.Message {
 
 // handleInbound routes a committed customer event: a conversation without a
 // department lands in the workspace's default department; then the message
-// is announced. Redelivery is harmless: routing is a no-op the second time
-// and clients drop events for messages they already have.
+// is announced. Redelivery is harmless: routing is a no-op the second time,
+// the announcement has the same event id (deduplicated by NATS) and clients
+// drop events for messages they already have.
 func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error) {
 	var n InboundNotice
 	if err := jsonUnmarshal(msg.Payload, &n); err != nil {
@@ -228,14 +266,10 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 	if n.Kind != switchboard.InboundMessage || n.MessageID == "" {
 		return nil, nil
 	}
-	m, err := r.store.GetMessage(ctx, n.WorkspaceID, n.MessageID)
+	m, conv, err := r.messageWithConversation(ctx, n.WorkspaceID, n.MessageID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	conv, err := r.store.GetConversation(ctx, n.WorkspaceID, m.ConversationID)
 	if err != nil {
 		return nil, err
 	}
@@ -250,10 +284,34 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 		conv.DepartmentID = dept
 	}
 	inboundRouted.Inc()
+	// The event id follows from the message: a notice handled twice (a
+	// redelivery after a crash) announces the same event, which NATS
+	// stores once (its id is the publish's Nats-Msg-Id).
 	return []*message.Message{eventMessage(switchboard.Event{
+		ID:   switchboard.EventID("ev_in_" + string(m.ID)),
 		Type: switchboard.EventMessageCreated, WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID,
 		DepartmentID: conv.DepartmentID, Message: &m, Conversation: &conv, At: m.CreatedAt,
 	})}, nil
+}
+
+// routeReader is what a store may offer to read a message with its
+// conversation in one go (SQLite does: one read transaction instead of
+// three per routed message).
+type routeReader interface {
+	MessageWithConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID) (switchboard.Message, switchboard.Conversation, error)
+}
+
+// messageWithConversation reads what the route handler announces.
+func (r *Router) messageWithConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID) (switchboard.Message, switchboard.Conversation, error) {
+	if rr, ok := r.store.(routeReader); ok {
+		return rr.MessageWithConversation(ctx, ws, id)
+	}
+	m, err := r.store.GetMessage(ctx, ws, id)
+	if err != nil {
+		return m, switchboard.Conversation{}, err
+	}
+	conv, err := r.store.GetConversation(ctx, ws, m.ConversationID)
+	return m, conv, err
 }
 
 // handlePoisoned marks an outgoing message that exhausted its retries as
@@ -324,13 +382,18 @@ func (r *Router) sleep(ctx context.Context, d time.Duration) {
 	}
 }
 
+// handleFanout hands an event to this instance's listeners (WebSocket
+// clients). With nobody listening it does not even decode the event.
 func (r *Router) handleFanout(msg *message.Message) error {
+	r.listenMu.RLock()
+	defer r.listenMu.RUnlock()
+	if len(r.listeners) == 0 {
+		return nil
+	}
 	var ev switchboard.Event
 	if err := jsonUnmarshal(msg.Payload, &ev); err != nil {
 		return nil
 	}
-	r.listenMu.RLock()
-	defer r.listenMu.RUnlock()
 	for _, fn := range r.listeners {
 		fn(ev)
 	}

@@ -17,8 +17,12 @@ import (
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // handleOutbound sends one stored outgoing message through its
-// conversation's connector. Only a pending message is sent, so a redelivered
-// notice for a message already sent does nothing. A permanent provider error
+// conversation's connector, paced by the channel's rate limit. Only a
+// pending message is sent, so a redelivered notice for a message already
+// sent does nothing; a notice redelivered after a crash between the
+// provider's answer and the status update sends again with the same
+// MessageID, which connectors pass to providers as their idempotency key
+// (LINE's X-Line-Retry-Key), so the customer gets it once. A permanent provider error
 // ends the message as failed at once; a retryable one is returned so the
 // retry middleware tries again with backoff (after the provider's
 // Retry-After, when it named one), and the poison queue marks it failed once
@@ -53,6 +57,12 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 	}
 	if ch.Paused {
 		return nil, errors.New("channel " + string(ch.ID) + " is paused")
+	}
+	// The channel's rate limit holds for the cluster: the slot is reserved
+	// in the store. One conversation's replies stay in order: the next one
+	// is handed out only after this one is done.
+	if err := r.waitForSendSlot(ctx, ch); err != nil {
+		return nil, err
 	}
 	token, err := r.store.TakeReplyToken(ctx, m.ConversationID, time.Now().UTC())
 	if err != nil {

@@ -193,6 +193,14 @@ type Store interface {
 	// in the database so every instance of a cluster can serve it.
 	PutMedia(ctx context.Context, m Media) error
 	GetMedia(ctx context.Context, id string) (Media, error)
+
+	// TakeSendSlot paces sends under key (a channel) at one per interval for
+	// every caller of the install (all hub instances together): it reserves
+	// the first free slot at or after now, the previous slot plus interval,
+	// and returns how long the caller waits before sending (0: at once).
+	// Concurrent callers get distinct slots. interval <= 0 reserves nothing
+	// and returns 0.
+	TakeSendSlot(ctx context.Context, key string, interval time.Duration, now time.Time) (time.Duration, error)
 }
 
 // Channel is a configured channel as stored. Config holds the connector's own

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -367,5 +366,3 @@ func waitRouted(ctx context.Context, client *http.Client, hubURL string, want in
 		}
 	}
 }
-
-var errNoBenchData = errors.New("bench: no data")

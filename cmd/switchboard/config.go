@@ -18,6 +18,7 @@ import (
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/router"
 )
 
 // Config is the hub's configuration file. Every key is documented in
@@ -36,7 +37,10 @@ type Config struct {
 	PubSub        PubSubConfig   `yaml:"pubsub"`
 	Limits        LimitsConfig   `yaml:"limits"`
 	Outbound      OutboundConfig `yaml:"outbound"`
-	Channels      []ChannelEntry `yaml:"channels"`
+	// ShutdownTimeout bounds the drain after SIGTERM: stop accepting, finish
+	// work in flight, publish the outbox; then the process exits 0.
+	ShutdownTimeout time.Duration  `yaml:"shutdown_timeout"`
+	Channels        []ChannelEntry `yaml:"channels"`
 }
 
 // LogConfig chooses log level and format.
@@ -56,6 +60,9 @@ type PubSubConfig struct {
 	Driver    string `yaml:"driver"`
 	URL       string `yaml:"url"`
 	Namespace string `yaml:"namespace"`
+	// AckWait (nats) is how long a message held by an instance that died
+	// waits before another instance gets it.
+	AckWait time.Duration `yaml:"ack_wait"`
 }
 
 // LimitsConfig bounds what clients may send.
@@ -135,14 +142,15 @@ func defaults() Config {
 		DataDir: "./data",
 		Log:     LogConfig{Level: "info", Format: "json"},
 		Store:   StoreConfig{Driver: "sqlite"},
-		PubSub:  PubSubConfig{Driver: "gochannel", Namespace: "switchboard"},
+		PubSub:  PubSubConfig{Driver: "gochannel", Namespace: "switchboard", AckWait: 30 * time.Second},
 		Limits: LimitsConfig{
 			MaxBodyBytes: 1 << 20, WidgetPerIPPerMinute: 1200, WidgetPerVisitorPerMinute: 120, LoginPerIPPerMinute: 20,
 		},
 		Outbound: OutboundConfig{
 			Retries: 6, RetryInitial: 500 * time.Millisecond, RetryMax: 30 * time.Second, Timeout: 15 * time.Second,
 		},
-		Channels: []ChannelEntry{{ID: "web", Type: "webchat", Name: "Website chat", Config: json.RawMessage("{}")}},
+		ShutdownTimeout: 30 * time.Second,
+		Channels:        []ChannelEntry{{ID: "web", Type: "webchat", Name: "Website chat", Config: json.RawMessage("{}")}},
 	}
 }
 
@@ -257,6 +265,12 @@ func (c *Config) validate() error {
 	default:
 		return fmt.Errorf("pubsub.driver: %q is not gochannel or nats", c.PubSub.Driver)
 	}
+	if c.PubSub.AckWait < time.Second {
+		return fmt.Errorf("pubsub.ack_wait: %v is below the minimum of 1s", c.PubSub.AckWait)
+	}
+	if c.ShutdownTimeout < time.Second {
+		return fmt.Errorf("shutdown_timeout: %v is below the minimum of 1s", c.ShutdownTimeout)
+	}
 	if c.SecretKey != "" {
 		if k, err := hex.DecodeString(c.SecretKey); err != nil || len(k) < 32 {
 			return errors.New("secret_key: must be at least 64 hex characters (32 bytes); make one with `openssl rand -hex 32`")
@@ -294,9 +308,14 @@ func (c *Config) validate() error {
 		if _, ok := connectors.Lookup(ch.Type); !ok {
 			return fmt.Errorf("%s.type: %q is not a channel type (known: %s)", field, ch.Type, strings.Join(connectors.Types(), ", "))
 		}
+		// rate_limit is the hub's key, not the connector's.
+		connConfig, err := router.SplitRateLimit(ch.Config)
+		if err != nil {
+			return fmt.Errorf("%s.%w", field, err)
+		}
 		// Build once with placeholder dependencies: factories validate their
 		// config and do no I/O.
-		if _, err := connectors.Build(ch.Type, ch.Config, connectors.Deps{ChannelID: ch.ID, HubSecret: make([]byte, 32), Sink: offlineHub{}, Hub: offlineHub{}, PublicURL: c.PublicURL, WebhookURL: c.PublicURL + "/webhooks/" + string(ch.ID)}); err != nil {
+		if _, err := connectors.Build(ch.Type, connConfig, connectors.Deps{ChannelID: ch.ID, HubSecret: make([]byte, 32), Sink: offlineHub{}, Hub: offlineHub{}, PublicURL: c.PublicURL, WebhookURL: c.PublicURL + "/webhooks/" + string(ch.ID)}); err != nil {
 			return fmt.Errorf("%s: %w", field, err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,7 +23,11 @@ import (
 // SWITCHBOARD_TEST_ARGS, so crash tests can kill -9 a real process.
 func TestMain(m *testing.M) {
 	if os.Getenv("SWITCHBOARD_TEST_CHILD") == "1" {
-		os.Exit(run(context.Background(), strings.Fields(os.Getenv("SWITCHBOARD_TEST_ARGS")), os.Stdin, os.Stdout, os.Stderr))
+		// SIGTERM drains, as in main.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, strings.Fields(os.Getenv("SWITCHBOARD_TEST_ARGS")), os.Stdin, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

@@ -39,6 +39,9 @@ Usage:
   switchboard channels check [CHANNEL…] [--config FILE]                checks credentials with each provider
   switchboard simulate CHANNEL --text TEXT [--from ID] [--url HUB] [--config FILE]
                                         sends a correctly signed provider webhook to a running hub
+  switchboard bench    [--duration 10s] [--clients 32] [--rate 1000] [--store sqlite|postgres] [--store-dsn DSN]
+                       [--pubsub gochannel|nats] [--pubsub-url URL] [--json] [--cpuprofile FILE]
+                                        measures intake, end-to-end latency and replies of a hub it starts on loopback
   switchboard version
 `
 
@@ -82,6 +85,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	case "simulate":
 		err = cmdSimulate(ctx, args[1:], stdout)
+	case "bench":
+		err = cmdBench(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "switchboard", version)
 	case "help", "--help", "-h":

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/switchboardhq/switchboard/console"
@@ -49,7 +50,8 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	defer st.Close()
 
 	rt, err := router.New(st, router.Config{
-		Bus:             router.BusConfig{Driver: cfg.PubSub.Driver, URL: cfg.PubSub.URL, Namespace: cfg.PubSub.Namespace},
+		Bus:             router.BusConfig{Driver: cfg.PubSub.Driver, URL: cfg.PubSub.URL, Namespace: cfg.PubSub.Namespace, Instance: instanceName(), AckWait: cfg.PubSub.AckWait},
+		DrainTimeout:    cfg.ShutdownTimeout,
 		PublicURL:       cfg.PublicURL,
 		HTTPClient:      &http.Client{Timeout: cfg.Outbound.Timeout},
 		Logger:          log,
@@ -105,18 +107,34 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 			return fmt.Errorf("http: %w", err)
 		}
 	}
-	log.Info("shutting down")
-	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	// Drain: /readyz answers 503 at once; the listener closes and requests
+	// in flight finish; the router publishes the outbox and finishes the
+	// messages its handlers hold. All of it within shutdown_timeout.
+	log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	rt.StartDraining()
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
 	stopRouter()
-	if err := <-routerDone; err != nil {
-		log.Warn("router shutdown", "err", err)
+	select {
+	case err := <-routerDone:
+		if err != nil {
+			log.Warn("router shutdown", "err", err)
+		}
+		log.Info("stopped")
+	case <-shutCtx.Done():
+		log.Warn("shutdown_timeout reached; exiting with work left to the other instances or the next start", "timeout", cfg.ShutdownTimeout)
 	}
-	log.Info("stopped")
 	return nil
+}
+
+// instanceName names this process to the message broker (its fan-out
+// consumer): host, process id and a random suffix.
+func instanceName() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%x", host, os.Getpid(), randomBytes(3))
 }
 
 // syncConfigChannels creates or updates the channels named in the config in

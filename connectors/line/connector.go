@@ -82,6 +82,9 @@ func (c *Connector) Capabilities() connectors.Capabilities {
 		Templates:     true,
 		Typing:        true,
 		MaxTextLength: maxTextLength,
+		// The Messaging API allows 2,000 requests per second per channel for
+		// push and reply; the hub stays well below that by default.
+		SendRate: 1000,
 		Extra: map[string]any{
 			"reply_token_ttl_seconds": int(replyTokenTTL / time.Second),
 			"max_quick_reply_items":   maxQuickReplyItems,

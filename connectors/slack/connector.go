@@ -109,7 +109,9 @@ func (c *Connector) Type() string { return Type }
 // Capabilities describes what a Slack message can carry. It does no I/O.
 // Slack is an operator mirror: the hub never routes customer replies to it.
 func (c *Connector) Capabilities() connectors.Capabilities {
-	return connectors.Capabilities{Text: true, MaxTextLength: MaxTextLength}
+	// SendRate 0: nothing is sent to customers through Slack (mirror
+	// posts honour Slack's Retry-After instead).
+	return connectors.Capabilities{Text: true, MaxTextLength: MaxTextLength, SendRate: 0}
 }
 
 // Send always fails permanently: Slack is where operators read and answer,

@@ -90,6 +90,10 @@ func (c *Connector) Capabilities() connectors.Capabilities {
 		Location:      true,
 		ReadReceipts:  false,
 		MaxTextLength: maxBodyLength,
-		Extra:         map[string]any{"max_media_per_message": maxMediaPerMessage},
+		// Twilio sends from a US long code at 1 message per second and
+		// queues the rest; pacing here keeps its queue (and 429s) empty.
+		// Set rate_limit for short codes or toll-free numbers.
+		SendRate: 1,
+		Extra:    map[string]any{"max_media_per_message": maxMediaPerMessage},
 	}
 }

@@ -55,6 +55,7 @@ func (c *Connector) Capabilities() connectors.Capabilities {
 		Typing:        true,
 		ReadReceipts:  true,
 		MaxTextLength: c.cfg.MaxTextLength,
+		SendRate:      0, // replies are stored, not sent to a provider
 	}
 }
 

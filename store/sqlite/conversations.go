@@ -42,7 +42,7 @@ func (s *Store) fillIdentities(ctx context.Context, contacts ...*switchboard.Con
 		}
 		byID[k.ID] = append(byID[k.ID], k)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT contact_id, channel_id, external_id, opted_out FROM identities
+	rows, err := s.query(ctx, `SELECT contact_id, channel_id, external_id, opted_out FROM identities
 		WHERE contact_id IN (`+placeholders(len(args))+`) ORDER BY contact_id, created_at, channel_id, external_id`, args...)
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (s *Store) fillIdentities(ctx context.Context, contacts ...*switchboard.Con
 
 // GetConversation returns a conversation with its Contact filled.
 func (s *Store) GetConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error) {
-	c, err := scanConversation(s.r.QueryRowContext(ctx,
+	c, err := scanConversation(s.queryRow(ctx,
 		`SELECT `+conversationCols+conversationFrom+` WHERE c.workspace_id = ? AND c.id = ?`, ws, id))
 	if err != nil {
 		return switchboard.Conversation{}, mapErr("get conversation", err)
@@ -110,7 +110,7 @@ func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceI
 		args = append(args, q.AssigneeID)
 	}
 	args = append(args, limit+1)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+conversationCols+conversationFrom+where+
+	rows, err := s.query(ctx, `SELECT `+conversationCols+conversationFrom+where+
 		` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return page, mapErr("list conversations", err)
@@ -145,7 +145,7 @@ func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceI
 // FindConversation returns the latest conversation of the contact known on
 // channel as sender.
 func (s *Store) FindConversation(ctx context.Context, channel switchboard.ChannelID, sender switchboard.ExternalID) (switchboard.Conversation, error) {
-	c, err := scanConversation(s.r.QueryRowContext(ctx, `SELECT `+conversationCols+conversationFrom+`
+	c, err := scanConversation(s.queryRow(ctx, `SELECT `+conversationCols+conversationFrom+`
 		JOIN identities i ON i.contact_id = c.contact_id AND i.channel_id = c.channel_id
 		WHERE i.channel_id = ? AND i.external_id = ?
 		ORDER BY c.created_at DESC, c.id DESC LIMIT 1`, channel, sender))
@@ -216,7 +216,7 @@ func (s *Store) MarkConversationRead(ctx context.Context, ws switchboard.Workspa
 func (s *Store) DeliveryTarget(ctx context.Context, id switchboard.ConversationID) (store.DeliveryTarget, error) {
 	var t store.DeliveryTarget
 	var opted sql.NullBool
-	err := s.r.QueryRowContext(ctx, `SELECT c.workspace_id, c.id, c.channel_id, c.channel_type, c.recipient,
+	err := s.queryRow(ctx, `SELECT c.workspace_id, c.id, c.channel_id, c.channel_type, c.recipient,
 			i.opted_out, c.thread_ref
 		FROM conversations c
 		LEFT JOIN identities i ON i.channel_id = c.channel_id AND i.external_id = c.recipient
@@ -258,7 +258,7 @@ func (s *Store) TakeReplyToken(ctx context.Context, id switchboard.ConversationI
 func (s *Store) GetContact(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ContactID) (switchboard.Contact, error) {
 	var k switchboard.Contact
 	var kc, ku int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, workspace_id, name, email, phone, avatar_url, language, created_at, updated_at
+	err := s.queryRow(ctx, `SELECT id, workspace_id, name, email, phone, avatar_url, language, created_at, updated_at
 		FROM contacts WHERE workspace_id = ? AND id = ?`, ws, id).
 		Scan(&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &kc, &ku)
 	if err != nil {

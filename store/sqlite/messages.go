@@ -95,7 +95,7 @@ func insertOutbox(ctx context.Context, tx *sql.Tx, entries []store.OutboxEntry) 
 
 // GetMessage finds a message by id within a workspace.
 func (s *Store) GetMessage(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID) (switchboard.Message, error) {
-	m, _, err := scanMessage(s.r.QueryRowContext(ctx, `SELECT `+messageCols+` FROM messages m WHERE m.workspace_id = ? AND m.id = ?`, ws, id))
+	m, _, err := scanMessage(s.queryRow(ctx, `SELECT `+messageCols+` FROM messages m WHERE m.workspace_id = ? AND m.id = ?`, ws, id))
 	if err != nil {
 		return switchboard.Message{}, mapErr("get message", err)
 	}
@@ -114,10 +114,10 @@ func (s *Store) ListMessages(ctx context.Context, ws switchboard.WorkspaceID, co
 		}
 	}
 	var one int
-	if err := s.r.QueryRowContext(ctx, `SELECT 1 FROM conversations WHERE workspace_id = ? AND id = ?`, ws, conv).Scan(&one); err != nil {
+	if err := s.queryRow(ctx, `SELECT 1 FROM conversations WHERE workspace_id = ? AND id = ?`, ws, conv).Scan(&one); err != nil {
 		return page, mapErr("list messages", err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages m
+	rows, err := s.query(ctx, `SELECT `+messageCols+` FROM messages m
 		WHERE m.conversation_id = ? AND m.workspace_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`, conv, ws, after, limit+1)
 	if err != nil {
 		return page, mapErr("list messages", err)
@@ -200,13 +200,13 @@ func (s *Store) SearchMessages(ctx context.Context, ws switchboard.WorkspaceID, 
 	var rows *sql.Rows
 	var err error
 	if utf8.RuneCountInString(query) >= 3 {
-		rows, err = s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages_fts f
+		rows, err = s.query(ctx, `SELECT `+messageCols+` FROM messages_fts f
 			JOIN messages m ON m.seq = f.rowid
 			WHERE messages_fts MATCH ? AND m.workspace_id = ?
 			ORDER BY m.created_at DESC, m.seq DESC LIMIT ?`,
 			`"`+strings.ReplaceAll(query, `"`, `""`)+`"`, ws, limit)
 	} else {
-		rows, err = s.r.QueryContext(ctx, `SELECT `+messageCols+` FROM messages m
+		rows, err = s.query(ctx, `SELECT `+messageCols+` FROM messages m
 			WHERE m.workspace_id = ? AND m.text LIKE ? ESCAPE '\'
 			ORDER BY m.created_at DESC, m.seq DESC LIMIT ?`, ws, "%"+escapeLike(query)+"%", limit)
 	}

@@ -50,7 +50,7 @@ func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(em
 const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash`
 
 func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([]switchboard.Operator, []string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+operatorCols+` FROM operators o WHERE `+where+` ORDER BY o.created_at, o.id`, args...)
+	rows, err := s.query(ctx, `SELECT `+operatorCols+` FROM operators o WHERE `+where+` ORDER BY o.created_at, o.id`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([
 	for i, op := range ops {
 		ids[i] = op.ID
 	}
-	drows, err := s.r.QueryContext(ctx, `SELECT operator_id, department_id FROM operator_departments
+	drows, err := s.query(ctx, `SELECT operator_id, department_id FROM operator_departments
 		WHERE operator_id IN (`+placeholders(len(ids))+`) ORDER BY operator_id, department_id`, ids...)
 	if err != nil {
 		return nil, nil, err
@@ -147,7 +147,7 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (store.Token, erro
 	var t store.Token
 	var at int64
 	var revoked sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT id, workspace_id, name, role, hash, created_at, revoked_at FROM tokens
+	err := s.queryRow(ctx, `SELECT id, workspace_id, name, role, hash, created_at, revoked_at FROM tokens
 		WHERE hash = ? AND revoked_at IS NULL`, hash).Scan(&t.ID, &t.WorkspaceID, &t.Name, &t.Role, &t.Hash, &at, &revoked)
 	if err != nil {
 		return store.Token{}, mapErr("token by hash", err)
@@ -172,7 +172,7 @@ func (s *Store) CreateSession(ctx context.Context, se store.Session) error {
 func (s *Store) SessionByHash(ctx context.Context, hash string, now time.Time) (store.Session, error) {
 	var se store.Session
 	var created, expires int64
-	err := s.r.QueryRowContext(ctx, `SELECT hash, operator_id, workspace_id, csrf, created_at, expires_at FROM sessions
+	err := s.queryRow(ctx, `SELECT hash, operator_id, workspace_id, csrf, created_at, expires_at FROM sessions
 		WHERE hash = ? AND expires_at > ?`, hash, ts(now)).
 		Scan(&se.Hash, &se.OperatorID, &se.WorkspaceID, &se.CSRF, &created, &expires)
 	if err != nil {

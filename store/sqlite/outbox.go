@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -12,6 +13,15 @@ import (
 
 var timeZero time.Time
 
+// Statements of the relay's hot path, prepared once on the writer. The ids
+// to complete travel as one JSON array, so one statement serves any batch.
+const (
+	qClaimOutbox = `UPDATE outbox SET lease_until = ?, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM outbox WHERE done_at IS NULL AND lease_until <= ? ORDER BY id LIMIT ?)
+		RETURNING id, topic, key, payload, created_at, attempts - 1`
+	qCompleteOutbox = `UPDATE outbox SET done_at = ? WHERE done_at IS NULL AND id IN (SELECT value FROM json_each(?))`
+)
+
 // ClaimOutbox leases up to limit rows that are not done and whose lease has
 // expired, oldest first. The write transaction is exclusive, so two relays
 // never claim the same row.
@@ -20,11 +30,15 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 		return nil, nil
 	}
 	now := time.Now()
+	stmts, err := s.prepare(ctx, qClaimOutbox)
+	if err != nil {
+		return nil, err
+	}
 	var out []store.OutboxRow
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET lease_until = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM outbox WHERE done_at IS NULL AND lease_until <= ? ORDER BY id LIMIT ?)
-			RETURNING id, topic, key, payload, created_at, attempts - 1`, ts(now.Add(lease)), ts(now), limit)
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		st := tx.StmtContext(ctx, stmts[0])
+		defer st.Close()
+		rows, err := st.QueryContext(ctx, ts(now.Add(lease)), ts(now), limit)
 		if err != nil {
 			return err
 		}
@@ -52,13 +66,18 @@ func (s *Store) CompleteOutbox(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(ids)+1)
-	args = append(args, ts(time.Now()))
-	for _, id := range ids {
-		args = append(args, id)
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	stmts, err := s.prepare(ctx, qCompleteOutbox)
+	if err != nil {
+		return err
 	}
 	return mapErr("complete outbox", s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE outbox SET done_at = ? WHERE done_at IS NULL AND id IN (`+placeholders(len(ids))+`)`, args...)
+		st := tx.StmtContext(ctx, stmts[0])
+		defer st.Close()
+		_, err := st.ExecContext(ctx, ts(time.Now()), string(list))
 		return err
 	}))
 }
@@ -66,7 +85,7 @@ func (s *Store) CompleteOutbox(ctx context.Context, ids []int64) error {
 // PendingOutbox counts rows not yet done.
 func (s *Store) PendingOutbox(ctx context.Context) (int, error) {
 	var n int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE done_at IS NULL`).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, `SELECT count(*) FROM outbox WHERE done_at IS NULL`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: pending outbox: %w", err)
 	}
 	return n, nil

@@ -42,6 +42,7 @@ type Store struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared on w, for the intake hot path
+	reads readStmts            // prepared on r, for hot reads
 }
 
 var _ store.Store = (*Store)(nil)
@@ -119,6 +120,7 @@ func (s *Store) Close() error {
 	}
 	s.stmts = map[string]*sql.Stmt{}
 	s.mu.Unlock()
+	s.closeReadStmts()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

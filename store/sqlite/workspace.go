@@ -56,7 +56,7 @@ func (s *Store) firstWorkspace(ctx context.Context, q querier, ws *switchboard.W
 func (s *Store) GetWorkspace(ctx context.Context, id switchboard.WorkspaceID) (switchboard.Workspace, error) {
 	ws := switchboard.Workspace{}
 	var at int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, created_at FROM workspaces WHERE id = ?`, id).
+	err := s.queryRow(ctx, `SELECT id, name, created_at FROM workspaces WHERE id = ?`, id).
 		Scan(&ws.ID, &ws.Name, &at)
 	if err != nil {
 		return switchboard.Workspace{}, mapErr("get workspace", err)
@@ -90,7 +90,7 @@ func scanDepartment(sc interface{ Scan(...any) error }) (switchboard.Department,
 // DefaultDepartment returns the workspace's default department, creating
 // "General" when it has none.
 func (s *Store) DefaultDepartment(ctx context.Context, ws switchboard.WorkspaceID) (switchboard.Department, error) {
-	d, err := scanDepartment(s.r.QueryRowContext(ctx,
+	d, err := scanDepartment(s.queryRow(ctx,
 		`SELECT `+departmentCols+` FROM departments WHERE workspace_id = ? AND is_default = 1`, ws))
 	if err == nil {
 		return d, nil
@@ -157,7 +157,7 @@ func (s *Store) CreateDepartment(ctx context.Context, d switchboard.Department) 
 
 // ListDepartments lists a workspace's departments by creation.
 func (s *Store) ListDepartments(ctx context.Context, ws switchboard.WorkspaceID) ([]switchboard.Department, error) {
-	rows, err := s.r.QueryContext(ctx,
+	rows, err := s.query(ctx,
 		`SELECT `+departmentCols+` FROM departments WHERE workspace_id = ? ORDER BY created_at, id`, ws)
 	if err != nil {
 		return nil, mapErr("list departments", err)
@@ -227,7 +227,7 @@ func (s *Store) PutChannel(ctx context.Context, ch store.Channel) error {
 
 // GetChannel finds a channel by id alone.
 func (s *Store) GetChannel(ctx context.Context, id switchboard.ChannelID) (store.Channel, error) {
-	ch, err := scanChannel(s.r.QueryRowContext(ctx, `SELECT `+channelCols+` FROM channels WHERE id = ?`, id))
+	ch, err := scanChannel(s.queryRow(ctx, `SELECT `+channelCols+` FROM channels WHERE id = ?`, id))
 	if err != nil {
 		return store.Channel{}, mapErr("get channel", err)
 	}
@@ -242,7 +242,7 @@ func (s *Store) ListChannels(ctx context.Context, ws switchboard.WorkspaceID) ([
 		q += ` WHERE workspace_id = ?`
 		args = append(args, ws)
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY id`, args...)
+	rows, err := s.query(ctx, q+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, mapErr("list channels", err)
 	}

@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ThreadLinks", testThreadLinks},
 		{"OperatorAccounts", testOperatorAccounts},
 		{"FirstSeen", testFirstSeen},
+		{"TakeSendSlot", testTakeSendSlot},
 		{"WorkspaceIsolation", testWorkspaceIsolation},
 		{"TimesUTC", testTimesUTC},
 	}

@@ -1,0 +1,110 @@
+package router_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/router"
+	"github.com/switchboardhq/switchboard/store"
+	"github.com/switchboardhq/switchboard/store/sqlite"
+)
+
+// TestRateLimitPacesSends: a channel's rate_limit spaces its sends (here
+// 20 per second: 50ms apart) and keeps their order; the key never reaches
+// the connector's config.
+func TestRateLimitPacesSends(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := st.DefaultWorkspace(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := &scripted{}
+	ch := switchboard.ChannelID(switchboard.NewID("ch"))
+	scriptsMu.Lock()
+	scripts[ch] = script
+	scriptsMu.Unlock()
+	now := time.Now().UTC()
+	if err := st.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "scripted", Name: "paced", Config: json.RawMessage(`{"rate_limit": 20}`), CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	rt, err := router.New(st, router.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OutboxLease: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(runCtx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	<-rt.Running()
+	res, err := rt.Hub.AcceptResults(ctx, []switchboard.Inbound{{Kind: switchboard.InboundMessage, ChannelID: ch, ExternalID: "m1", Sender: "u1", Parts: switchboard.TextParts("hello")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 5
+	for i := range n {
+		if _, err := rt.Hub.Reply(ctx, connectors.ReplyRequest{WorkspaceID: ws.ID, ConversationID: res[0].ConversationID, Parts: switchboard.TextParts(string(rune('a' + i)))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(script.callTimes()) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d replies sent", len(script.callTimes()), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	calls := script.callTimes()
+	for i := 1; i < n; i++ {
+		// Slots are 50ms apart; a send starts at its slot plus however long
+		// the handler took to get there (a few ms for the first one).
+		if since := calls[i].Sub(calls[0]); since < time.Duration(i)*50*time.Millisecond-10*time.Millisecond {
+			t.Errorf("send %d came %v after the first; at 20/s it cannot come before %v", i, since, time.Duration(i)*50*time.Millisecond)
+		}
+	}
+	script.mu.Lock()
+	defer script.mu.Unlock()
+	for i, m := range script.sent {
+		if got := (switchboard.Message{Parts: m.Parts}).Text(); got != string(rune('a'+i)) {
+			t.Errorf("send %d = %q: order lost", i, got)
+		}
+	}
+}
+
+func TestSplitRateLimit(t *testing.T) {
+	for _, tc := range []struct {
+		in, want, err string
+	}{
+		{in: `{"a":1}`, want: `{"a":1}`},
+		{in: `{"a":1,"rate_limit":2.5}`, want: `{"a":1}`},
+		{in: `{"rate_limit":0}`, want: `{}`},
+		{in: `{"rate_limit":-1}`, err: "rate_limit: must be a number"},
+		{in: `{"rate_limit":"fast"}`, err: "rate_limit: must be a number"},
+	} {
+		got, err := router.SplitRateLimit(json.RawMessage(tc.in))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: err %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || string(got) != tc.want {
+			t.Errorf("%s: %s, %v; want %s", tc.in, got, err, tc.want)
+		}
+	}
+}
