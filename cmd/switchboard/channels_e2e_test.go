@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -357,5 +358,47 @@ func TestSMSRoundTrip(t *testing.T) {
 	})
 	if !strings.Contains(late.FailureReason, "opted out") || len(e.sms.Messages()) != 1 {
 		t.Fatalf("late reply = %+v, Twilio got %d messages", late, len(e.sms.Messages()))
+	}
+}
+
+// TestChannelSecretsStaySecret: channel secrets are sealed in the database,
+// never in API answers, never in logs.
+func TestChannelSecretsStaySecret(t *testing.T) {
+	e := newChannelsEnv(t)
+	// Some traffic, so logs have something to say.
+	body := linefake.Body(linefake.MessageEvent(linefake.Meta{EventID: "01HSECRET0000000000000001", UserID: "Usecret", At: time.Now()},
+		&webhook.TextMessageContent{Id: "1", Text: "hi", QuoteToken: "q"}))
+	send(t, linefake.SignedWebhook(e.hub.URL+"/webhooks/line", lineSecret, body))
+	send(t, linefake.SignedWebhook(e.hub.URL+"/webhooks/line", "wrong", body))
+	req, _ := http.NewRequest("GET", e.hub.URL+"/api/v1/channels", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	code, raw := send(t, req)
+	if code != http.StatusOK || !strings.Contains(raw, "/webhooks/line") {
+		t.Fatalf("channels: %d %s", code, raw)
+	}
+	e.hub.stop()
+
+	var db []byte
+	files, _ := filepath.Glob(filepath.Join(filepath.Dir(e.hub.Config), "data", "switchboard.db*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db = append(db, b...)
+	}
+	if len(db) == 0 {
+		t.Fatal("no database files found")
+	}
+	for name, secret := range map[string]string{"LINE channel secret": lineSecret, "LINE token": lineToken, "Twilio token": twilioToken, "Slack signing secret": slackSecret, "Slack bot token": e.slack.Options().BotToken} {
+		if bytes.Contains(db, []byte(secret)) {
+			t.Errorf("the %s is stored in plain text", name)
+		}
+		if strings.Contains(raw, secret) {
+			t.Errorf("the %s is in the channels API answer", name)
+		}
+		if strings.Contains(e.hub.Logs.String(), secret) {
+			t.Errorf("the %s is in the logs", name)
+		}
 	}
 }

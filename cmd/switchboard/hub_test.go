@@ -20,6 +20,7 @@ type testHub struct {
 	t       *testing.T
 	URL     string
 	DataDir string
+	Logs    *logBuffer
 	Config  string
 	stop    func()
 }
@@ -56,7 +57,7 @@ func startHub(t *testing.T, cfgPath string) *testHub {
 		cancel()
 		t.Fatal("hub did not start within 30s")
 	}
-	h := &testHub{t: t, URL: "http://" + addr, Config: cfgPath}
+	h := &testHub{t: t, URL: "http://" + addr, Config: cfgPath, Logs: logs}
 	stopped := false
 	h.stop = func() {
 		if stopped {
