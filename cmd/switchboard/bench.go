@@ -82,7 +82,11 @@ type benchIngest struct {
 	// messages routed during the phase and its drain, over that time.
 	RoutedPerSec float64 `json:"routed_per_s"`
 	DrainS       float64 `json:"drain_s"`
-	PeakRSSMB    float64 `json:"peak_rss_mb"`
+	// CPUMSPerMsg is the hub's CPU time (user + system) during the phase
+	// and its drain over the messages accepted: the cost of one message
+	// through intake, routing and fan-out, whatever the hub deferred.
+	CPUMSPerMsg float64 `json:"cpu_ms_per_msg"`
+	PeakRSSMB   float64 `json:"peak_rss_mb"`
 }
 
 type benchE2E struct {
@@ -273,6 +277,7 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 	// ingest
 	say("ingest: signed LINE webhooks, %d clients, %s", s.Clients, s.Duration)
 	hub.resetPeak()
+	cpu0 := hub.cpuTime()
 	in := closedLoop(ctx, client, hookURL, gen, "in", s.Clients, s.Duration, &seq)
 	rep.Ingest.benchThroughput = throughputOf(in)
 	drain, err := waitRouted(ctx, client, hubURL, routedBefore+in.OK, 300*time.Second)
@@ -280,6 +285,9 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 		return nil, fmt.Errorf("bench: ingest: %w", err)
 	}
 	rep.Ingest.DrainS = round(drain.Seconds(), 2)
+	if in.OK > 0 {
+		rep.Ingest.CPUMSPerMsg = round(float64((hub.cpuTime()-cpu0).Microseconds())/1000/float64(in.OK), 3)
+	}
 	routedAfter, _ := routedTotal(ctx, client, hubURL)
 	rep.Ingest.RoutedPerSec = round(float64(routedAfter-routedBefore)/(in.Elapsed+drain).Seconds(), 0)
 	rep.Ingest.PeakRSSMB = mb(hub.peak())
@@ -518,6 +526,7 @@ func printBenchTable(w io.Writer, r *benchReport) {
 	row("", "p50 / p99 ms", lat(r.Ingest.P50MS, r.Ingest.P99MS), lat(r.Baseline.P50MS, r.Baseline.P99MS), "")
 	row("", "errors", fmt.Sprint(r.Ingest.Errors), "", "")
 	row("", "routed/s, drain s", f0(r.Ingest.RoutedPerSec)+", "+f2(r.Ingest.DrainS), "", "")
+	row("", "hub CPU ms per message", fmt.Sprintf("%.3f", r.Ingest.CPUMSPerMsg), "", "")
 	row("", "peak RSS MB", fmt.Sprintf("%.1f", r.Ingest.PeakRSSMB), "", "")
 	row("e2e", "offered/s", f0(r.E2E.OfferedPerSec), "", "")
 	row("", "webhook → stream p50 / p99 ms", lat(r.E2E.P50MS, r.E2E.P99MS), "", "")

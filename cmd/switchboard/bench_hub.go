@@ -152,6 +152,26 @@ func (h *benchHub) peak() int64 {
 	return p
 }
 
+// cpuTime returns the CPU time (user + system) the hub used so far.
+func (h *benchHub) cpuTime() time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(h.cmd.Process.Pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ is 100 on Linux
+}
+
 // procMemory reads VmRSS and VmHWM (bytes) of a process.
 func procMemory(pid int) (rss, hwm int64, err error) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")

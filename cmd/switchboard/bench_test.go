@@ -48,7 +48,7 @@ func TestBenchCommand(t *testing.T) {
 		"settings":    {"duration_s", "clients", "e2e_rate", "senders", "reply_clients", "store", "pubsub"},
 		"baseline":    {"per_s", "ok", "errors", "p50_ms", "p99_ms"},
 		"baseline_tx": {"per_s", "ok", "errors", "p50_ms", "p99_ms"},
-		"ingest":      {"per_s", "ok", "errors", "p50_ms", "p99_ms", "routed_per_s", "drain_s", "peak_rss_mb"},
+		"ingest":      {"per_s", "ok", "errors", "p50_ms", "p99_ms", "routed_per_s", "drain_s", "cpu_ms_per_msg", "peak_rss_mb"},
 		"e2e":         {"offered_per_s", "sent", "received", "lost", "errors", "p50_ms", "p99_ms", "peak_rss_mb"},
 		"reply":       {"sends_per_s", "delivered", "errors", "p50_ms", "p99_ms", "peak_rss_mb"},
 		"broadcast":   {"available", "note"},
