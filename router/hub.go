@@ -131,10 +131,14 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 			ContactExternal: ev.Sender,
 			ExternalID:      ev.ExternalID,
 		}
+		key := string(ev.ChannelID) + ":" + string(ev.ExternalID)
 		if ev.Kind == switchboard.InboundMessage {
-			notice.MessageID = item.MessageID
+			item.OutboxFor = func(res store.AcceptResult) []store.OutboxEntry {
+				return []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(storedNotice(notice, ev, res))}}
+			}
+		} else {
+			item.Outbox = []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(notice)}}
 		}
-		item.Outbox = []store.OutboxEntry{{Topic: TopicInbound, Key: string(ev.ChannelID) + ":" + string(ev.ExternalID), Payload: mustJSON(notice)}}
 		items = append(items, item)
 	}
 	results, err := h.intake.accept(ctx, items)
@@ -143,6 +147,26 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 	}
 	h.relay.Kick()
 	return results, nil
+}
+
+// storedNotice is the inbound notice of a stored customer message, with the
+// message and its conversation as the accepting transaction left them.
+func storedNotice(n InboundNotice, ev switchboard.Inbound, res store.AcceptResult) InboundNotice {
+	n.MessageID, n.ConversationID = res.MessageID, res.ConversationID
+	n.Message = &switchboard.Message{
+		ID: res.MessageID, WorkspaceID: n.WorkspaceID, ConversationID: res.ConversationID, ChannelID: ev.ChannelID,
+		Direction: switchboard.DirectionIn, Parts: ev.Parts, ExternalID: ev.ExternalID,
+		Status: switchboard.StatusDelivered, CreatedAt: ev.At.Truncate(time.Microsecond),
+	}
+	if res.Conversation != nil {
+		conv := *res.Conversation
+		conv.Contact = &switchboard.Contact{
+			ID: res.ContactID, WorkspaceID: n.WorkspaceID, Profile: ev.Profile,
+			Identities: []switchboard.Identity{{ChannelID: ev.ChannelID, ExternalID: ev.Sender}},
+		}
+		n.Conversation = &conv
+	}
+	return n
 }
 
 func validateInbound(ev switchboard.Inbound, caps connectors.Capabilities) *ValidationError {

@@ -266,12 +266,21 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 	if n.Kind != switchboard.InboundMessage || n.MessageID == "" {
 		return nil, nil
 	}
-	m, conv, err := r.messageWithConversation(ctx, n.WorkspaceID, n.MessageID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
+	var m switchboard.Message
+	var conv switchboard.Conversation
+	if n.Message != nil && n.Conversation != nil {
+		m, conv = *n.Message, *n.Conversation
+	} else {
+		var err error
+		if m, err = r.store.GetMessage(ctx, n.WorkspaceID, n.MessageID); err == nil {
+			conv, err = r.store.GetConversation(ctx, n.WorkspaceID, m.ConversationID)
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if conv.DepartmentID == "" {
 		dept, err := r.Hub.defaultDepartment(ctx, conv.WorkspaceID)
@@ -292,26 +301,6 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 		Type: switchboard.EventMessageCreated, WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID,
 		DepartmentID: conv.DepartmentID, Message: &m, Conversation: &conv, At: m.CreatedAt,
 	})}, nil
-}
-
-// routeReader is what a store may offer to read a message with its
-// conversation in one go (SQLite does: one read transaction instead of
-// three per routed message).
-type routeReader interface {
-	MessageWithConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID) (switchboard.Message, switchboard.Conversation, error)
-}
-
-// messageWithConversation reads what the route handler announces.
-func (r *Router) messageWithConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID) (switchboard.Message, switchboard.Conversation, error) {
-	if rr, ok := r.store.(routeReader); ok {
-		return rr.MessageWithConversation(ctx, ws, id)
-	}
-	m, err := r.store.GetMessage(ctx, ws, id)
-	if err != nil {
-		return m, switchboard.Conversation{}, err
-	}
-	conv, err := r.store.GetConversation(ctx, ws, m.ConversationID)
-	return m, conv, err
 }
 
 // handlePoisoned marks an outgoing message that exhausted its retries as

@@ -31,6 +31,11 @@ type InboundNotice struct {
 	ContactExternal switchboard.ExternalID     `json:"sender,omitempty"`
 	ExternalID      switchboard.ExternalID     `json:"external_id,omitempty"`
 	ConversationID  switchboard.ConversationID `json:"conversation_id,omitempty"`
+	// Message and Conversation are what the accepting transaction stored,
+	// so the route handler announces without reading them back. Notices
+	// written before they existed lack them; the handler then reads.
+	Message      *switchboard.Message      `json:"message,omitempty"`
+	Conversation *switchboard.Conversation `json:"conversation,omitempty"`
 }
 
 // OutboundNotice is the payload of the outbound topic: a stored outgoing

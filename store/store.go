@@ -234,6 +234,12 @@ type AcceptItem struct {
 	// Outbox is written in the same transaction only when the item is not a
 	// duplicate (and, for status, only when the status changed).
 	Outbox []OutboxEntry
+	// OutboxFor, when set, is called inside the transaction once a message
+	// item was stored (never for duplicates) with its result, Conversation
+	// snapshot included; the entries it returns are written after Outbox.
+	// It lets the hub announce a message without reading it back. It must
+	// not block or touch the store.
+	OutboxFor func(AcceptResult) []OutboxEntry
 }
 
 // AcceptResult says what Accept did with one item.
@@ -247,6 +253,11 @@ type AcceptResult struct {
 	ContactID       switchboard.ContactID
 	NewConversation bool
 	NewContact      bool
+	// Conversation is, for a stored message item, the conversation as the
+	// item left it (id, workspace, channel, channel type, contact id,
+	// department, assignee, status, unread count, last message, last
+	// activity, created at; Contact not filled). Nil otherwise.
+	Conversation *switchboard.Conversation
 }
 
 // OutboxEntry is a message to publish on a topic once the transaction that

@@ -49,7 +49,9 @@ const (
 			reply_token = CASE WHEN $3 <> '' THEN $3 ELSE reply_token END,
 			reply_until = CASE WHEN $3 <> '' THEN $4 ELSE reply_until END,
 			thread_ref = CASE WHEN $5 <> '' THEN $5 ELSE thread_ref END
-		WHERE id = $6`
+		WHERE id = $6
+		RETURNING workspace_id, channel_id, channel_type, contact_id, department_id, assignee_id, status,
+			unread_count, last_message, last_activity_at, created_at`
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
@@ -146,8 +148,18 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		}
 		_, err = a.tx.Exec(a.ctx, qInsertConversation, res.ConversationID, it.WorkspaceID, in.ChannelID, it.ChannelType,
 			res.ContactID, it.DepartmentID, preview, at, in.Sender, in.ReplyToken, until, in.ThreadRef)
+		res.Conversation = &switchboard.Conversation{
+			ID: res.ConversationID, WorkspaceID: it.WorkspaceID, ChannelID: in.ChannelID, ChannelType: it.ChannelType,
+			ContactID: res.ContactID, DepartmentID: it.DepartmentID, Status: switchboard.ConversationOpen, UnreadCount: 1,
+			LastMessage: preview, LastActivityAt: at.UTC().Truncate(time.Microsecond), CreatedAt: at.UTC().Truncate(time.Microsecond),
+		}
 	case err == nil:
-		_, err = a.tx.Exec(a.ctx, qTouchConversation, at, preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID)
+		snap := switchboard.Conversation{ID: res.ConversationID}
+		err = a.tx.QueryRow(a.ctx, qTouchConversation, at, preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID).Scan(
+			&snap.WorkspaceID, &snap.ChannelID, &snap.ChannelType, &snap.ContactID, &snap.DepartmentID, &snap.AssigneeID,
+			&snap.Status, &snap.UnreadCount, &snap.LastMessage, &snap.LastActivityAt, &snap.CreatedAt)
+		snap.LastActivityAt, snap.CreatedAt = utc(snap.LastActivityAt), utc(snap.CreatedAt)
+		res.Conversation = &snap
 	}
 	if err != nil {
 		return res, err
@@ -161,7 +173,13 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		switchboard.DirectionIn, string(parts), text, in.ExternalID, "", switchboard.StatusDelivered, "", at); err != nil {
 		return res, err
 	}
-	return res, a.outbox(it.Outbox)
+	if err := a.outbox(it.Outbox); err != nil {
+		return res, err
+	}
+	if it.OutboxFor != nil {
+		return res, a.outbox(it.OutboxFor(res))
+	}
+	return res, nil
 }
 
 // contact finds the contact known on the item's channel as its sender

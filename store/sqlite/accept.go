@@ -49,7 +49,9 @@ const (
 			reply_token = CASE WHEN ?3 <> '' THEN ?3 ELSE reply_token END,
 			reply_until = CASE WHEN ?3 <> '' THEN ?4 ELSE reply_until END,
 			thread_ref = CASE WHEN ?5 <> '' THEN ?5 ELSE thread_ref END
-		WHERE id = ?6`
+		WHERE id = ?6
+		RETURNING workspace_id, channel_id, channel_type, contact_id, department_id, assignee_id, status,
+			unread_count, last_message, last_activity_at, created_at`
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -201,12 +203,23 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 	}
 	if conv.Valid {
 		res.ConversationID = switchboard.ConversationID(conv.String)
-		_, err = a.exec(sTouchConversation, ts(at), preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID)
+		snap := switchboard.Conversation{ID: res.ConversationID}
+		var last, created int64
+		err = a.row(sTouchConversation, ts(at), preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID).Scan(
+			&snap.WorkspaceID, &snap.ChannelID, &snap.ChannelType, &snap.ContactID, &snap.DepartmentID, &snap.AssigneeID,
+			&snap.Status, &snap.UnreadCount, &snap.LastMessage, &last, &created)
+		snap.LastActivityAt, snap.CreatedAt = fromTS(last), fromTS(created)
+		res.Conversation = &snap
 	} else {
 		res.ConversationID = it.ConversationID
 		res.NewConversation = true
 		if res.ConversationID == "" {
 			return res, errors.New("no conversation id for a new conversation")
+		}
+		res.Conversation = &switchboard.Conversation{
+			ID: res.ConversationID, WorkspaceID: it.WorkspaceID, ChannelID: in.ChannelID, ChannelType: it.ChannelType,
+			ContactID: res.ContactID, DepartmentID: it.DepartmentID, Status: switchboard.ConversationOpen, UnreadCount: 1,
+			LastMessage: preview, LastActivityAt: fromTS(ts(at)), CreatedAt: fromTS(ts(at)),
 		}
 		_, err = a.exec(sInsertConversation, res.ConversationID, it.WorkspaceID, in.ChannelID, it.ChannelType,
 			res.ContactID, it.DepartmentID, preview, ts(at), ts(at), in.Sender, in.ReplyToken, until, in.ThreadRef)
@@ -230,7 +243,13 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		switchboard.DirectionIn, string(parts), text, in.ExternalID, "", switchboard.StatusDelivered, "", ts(at)); err != nil {
 		return res, err
 	}
-	return res, a.outbox(it.Outbox)
+	if err := a.outbox(it.Outbox); err != nil {
+		return res, err
+	}
+	if it.OutboxFor != nil {
+		return res, a.outbox(it.OutboxFor(res))
+	}
+	return res, nil
 }
 
 // fillProfile fills a contact's empty profile fields from p.

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AcceptFollowUnfollow", testAcceptFollowUnfollow},
 		{"AcceptStatusReceipts", testAcceptStatusReceipts},
 		{"AcceptConcurrent", testAcceptConcurrent},
+		{"AcceptSnapshot", testAcceptSnapshot},
 		{"ReplyToken", testReplyToken},
 		{"Conversations", testConversations},
 		{"ConversationPaging", testConversationPaging},

@@ -1,0 +1,69 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// testAcceptSnapshot: a stored message item's result carries the
+// conversation as the item left it (what GetConversation then returns), and
+// OutboxFor is called with that result inside the transaction, never for
+// duplicates.
+func testAcceptSnapshot(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := setup(t, s)
+	var seen []store.AcceptResult
+	withFor := func(it store.AcceptItem) store.AcceptItem {
+		it.OutboxFor = func(r store.AcceptResult) []store.OutboxEntry {
+			seen = append(seen, r)
+			return []store.OutboxEntry{{Topic: "announce", Key: string(r.MessageID), Payload: []byte(r.Conversation.LastMessage)}}
+		}
+		return it
+	}
+	compare := func(what string, snap *switchboard.Conversation, id switchboard.ConversationID) {
+		t.Helper()
+		if snap == nil {
+			t.Fatalf("%s: no conversation snapshot", what)
+		}
+		got, err := s.GetConversation(ctx, f.ws, id)
+		must(t, err, "GetConversation")
+		got.Contact = nil
+		if *snap != got {
+			t.Fatalf("%s: snapshot\n%+v\nstored\n%+v", what, *snap, got)
+		}
+	}
+
+	first := accept(t, s, withFor(f.msg("e1", "u1", "hello", t0)))[0]
+	compare("new conversation", first.Conversation, first.ConversationID)
+	if first.Conversation.UnreadCount != 1 || first.Conversation.Status != switchboard.ConversationOpen {
+		t.Fatalf("new conversation snapshot = %+v", first.Conversation)
+	}
+	must(t, s.SetConversationStatus(ctx, f.ws, first.ConversationID, switchboard.ConversationResolved), "SetConversationStatus")
+	second := accept(t, s, withFor(f.msg("e2", "u1", "again", t0.Add(time.Minute))))[0]
+	compare("existing conversation", second.Conversation, first.ConversationID)
+	if second.Conversation.UnreadCount != 2 || second.Conversation.Status != switchboard.ConversationOpen || second.Conversation.LastMessage != "again" {
+		t.Fatalf("existing conversation snapshot = %+v", second.Conversation)
+	}
+	dup := accept(t, s, withFor(f.msg("e2", "u1", "again", t0.Add(time.Minute))))[0]
+	if !dup.Duplicate || dup.Conversation != nil {
+		t.Fatalf("duplicate result = %+v", dup)
+	}
+	if len(seen) != 2 || seen[0].MessageID != first.MessageID || seen[1].Conversation.UnreadCount != 2 {
+		t.Fatalf("OutboxFor saw %+v", seen)
+	}
+	rows, err := s.ClaimOutbox(ctx, 100, time.Minute)
+	must(t, err, "ClaimOutbox")
+	announced := 0
+	for _, r := range rows {
+		if r.Topic == "announce" {
+			announced++
+		}
+	}
+	if announced != 2 {
+		t.Fatalf("%d announce rows, want 2 (none for the duplicate)", announced)
+	}
+}
