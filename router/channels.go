@@ -70,6 +70,19 @@ func (c *Channels) All() []*RunningChannel {
 	return out
 }
 
+// HasMirrors reports whether any running channel is a mirror; without one
+// the mirror handler need not even read events.
+func (c *Channels) HasMirrors() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, ch := range c.byID {
+		if _, ok := ch.Connector.(connectors.Mirror); ok && !ch.Paused {
+			return true
+		}
+	}
+	return false
+}
+
 // Mirrors returns the unpaused mirror connectors of a workspace.
 func (c *Channels) Mirrors(ws switchboard.WorkspaceID) []connectors.Mirror {
 	var out []connectors.Mirror

@@ -341,6 +341,9 @@ func (r *Router) publishMessageUpdated(ctx context.Context, m switchboard.Messag
 
 // handleMirror hands committed events to the workspace's mirrors (Slack).
 func (r *Router) handleMirror(msg *message.Message) error {
+	if !r.Channels.HasMirrors() {
+		return nil
+	}
 	var ev switchboard.Event
 	if err := jsonUnmarshal(msg.Payload, &ev); err != nil {
 		return nil

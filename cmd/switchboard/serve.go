@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/switchboardhq/switchboard/console"
@@ -32,6 +33,13 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOGC") == "" {
+		// The hub's live heap is small (tens of MB) and its garbage is
+		// per-message; collecting at 5× the live heap instead of 2× costs
+		// little memory and measured +7% intake (README, Performance).
+		// GOGC in the environment still wins.
+		debug.SetGCPercent(400)
 	}
 	log := newLogger(cfg.Log, logOut)
 	secret, err := cfg.secretKey()
