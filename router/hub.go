@@ -123,6 +123,9 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 			MessageID:      switchboard.MessageID(switchboard.NewID("msg")),
 			ContactID:      switchboard.ContactID(switchboard.NewID("ct")),
 			ConversationID: switchboard.ConversationID(switchboard.NewID("cv")),
+			// The notice is written leased to this process's relay, which
+			// publishes it right after the commit without claiming it.
+			Claim: h.relay.Lease,
 		}
 		notice := InboundNotice{
 			WorkspaceID:     ch.WorkspaceID,
@@ -145,7 +148,11 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 	if err != nil {
 		return nil, fmt.Errorf("accept: %w", err)
 	}
-	h.relay.Kick()
+	var rows []store.OutboxRow
+	for _, res := range results {
+		rows = append(rows, res.Outbox...)
+	}
+	h.relay.Dispatch(rows)
 	return results, nil
 }
 

@@ -40,8 +40,10 @@ type Relay struct {
 
 	mu       sync.Mutex
 	inFlight map[int64]struct{}
-	queues   map[string]chan store.OutboxRow
-	wg       sync.WaitGroup
+	// runCtx is Run's context while it runs (nil before), for Dispatch.
+	runCtx context.Context
+	queues map[string]chan store.OutboxRow
+	wg     sync.WaitGroup
 
 	// published carries ids of rows whose publish returned to the
 	// completer, which marks them done in batches.
@@ -78,6 +80,9 @@ func (r *Relay) Kick() {
 // Run claims and dispatches rows until ctx is done, then waits for the
 // topic workers to finish the row each is publishing.
 func (r *Relay) Run(ctx context.Context) {
+	r.mu.Lock()
+	r.runCtx = ctx
+	r.mu.Unlock()
 	r.published = make(chan int64, 8192)
 	completerDone := make(chan struct{})
 	go func() { r.completer(ctx); close(completerDone) }()
@@ -118,6 +123,29 @@ func (r *Relay) Run(ctx context.Context) {
 			}
 		}
 		timer.Reset(r.Poll)
+	}
+}
+
+// Dispatch publishes rows this process wrote already leased (intake's
+// pre-claimed outbox rows) without claiming them first. It never blocks:
+// a row that does not fit its topic's queue, or arrives while the relay is
+// not running, is left to be claimed once its lease ends.
+func (r *Relay) Dispatch(rows []store.OutboxRow) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ctx := r.runCtx
+	if ctx == nil || ctx.Err() != nil {
+		return
+	}
+	for _, row := range rows {
+		if _, busy := r.inFlight[row.ID]; busy {
+			continue
+		}
+		select {
+		case r.queueLocked(ctx, row.Topic) <- row:
+			r.inFlight[row.ID] = struct{}{}
+		default:
+		}
 	}
 }
 

@@ -240,6 +240,11 @@ type AcceptItem struct {
 	// It lets the hub announce a message without reading it back. It must
 	// not block or touch the store.
 	OutboxFor func(AcceptResult) []OutboxEntry
+	// Claim, when positive, writes the item's outbox rows already leased
+	// for that long (ClaimOutbox skips them meanwhile) and returns them,
+	// with their ids, in AcceptResult.Outbox: a relay in this process
+	// publishes them at once instead of claiming them first.
+	Claim time.Duration
 }
 
 // AcceptResult says what Accept did with one item.
@@ -258,6 +263,9 @@ type AcceptResult struct {
 	// department, assignee, status, unread count, last message, last
 	// activity, created at; Contact not filled). Nil otherwise.
 	Conversation *switchboard.Conversation
+	// Outbox holds the rows written for the item when AcceptItem.Claim was
+	// set (already leased to the caller).
+	Outbox []OutboxRow
 }
 
 // OutboxEntry is a message to publish on a topic once the transaction that

@@ -55,7 +55,9 @@ const (
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
-	qInsertOutbox   = `INSERT INTO outbox (topic, key, payload, created_at) VALUES ($1, $2, $3, $4)`
+	qInsertOutbox       = `INSERT INTO outbox (topic, key, payload, created_at) VALUES ($1, $2, $3, $4)`
+	qInsertOutboxLeased = `INSERT INTO outbox (topic, key, payload, created_at, lease_until)
+		VALUES ($1, $2, $3, $4, clock_timestamp() + $5 * interval '1 microsecond') RETURNING id`
 	qProcessedEvent = `INSERT INTO processed_events (channel_id, external_id, created_at) VALUES ($1, $2, $3)
 		ON CONFLICT DO NOTHING`
 	qFindIdentityNoLock = `SELECT contact_id FROM identities WHERE channel_id = $1 AND external_id = $2`
@@ -173,11 +175,11 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		switchboard.DirectionIn, string(parts), text, in.ExternalID, "", switchboard.StatusDelivered, "", at); err != nil {
 		return res, err
 	}
-	if err := a.outbox(it.Outbox); err != nil {
+	if err := a.outbox(it, &res, it.Outbox); err != nil {
 		return res, err
 	}
 	if it.OutboxFor != nil {
-		return res, a.outbox(it.OutboxFor(res))
+		return res, a.outbox(it, &res, it.OutboxFor(res))
 	}
 	return res, nil
 }
@@ -247,7 +249,7 @@ func (a *acceptTx) follow(it *store.AcceptItem) (store.AcceptResult, error) {
 	if err := a.latest(&res, in.ChannelID); err != nil {
 		return res, err
 	}
-	return res, a.outbox(it.Outbox)
+	return res, a.outbox(it, &res, it.Outbox)
 }
 
 func (a *acceptTx) latest(res *store.AcceptResult, ch switchboard.ChannelID) error {
@@ -286,11 +288,24 @@ func (a *acceptTx) status(it *store.AcceptItem) (store.AcceptResult, error) {
 		return res, err
 	}
 	res.Duplicate = false
-	return res, a.outbox(it.Outbox)
+	return res, a.outbox(it, &res, it.Outbox)
 }
 
-func (a *acceptTx) outbox(entries []store.OutboxEntry) error {
-	return insertOutbox(a.ctx, a.tx, a.now, entries)
+// outbox writes an item's outbox entries; with it.Claim set they are
+// written leased (by the database's clock, as ClaimOutbox does) and
+// returned in res.Outbox.
+func (a *acceptTx) outbox(it *store.AcceptItem, res *store.AcceptResult, entries []store.OutboxEntry) error {
+	if it.Claim <= 0 {
+		return insertOutbox(a.ctx, a.tx, a.now, entries)
+	}
+	for _, e := range entries {
+		var id int64
+		if err := a.tx.QueryRow(a.ctx, qInsertOutboxLeased, e.Topic, e.Key, e.Payload, a.now, it.Claim.Microseconds()).Scan(&id); err != nil {
+			return err
+		}
+		res.Outbox = append(res.Outbox, store.OutboxRow{ID: id, OutboxEntry: e, CreatedAt: a.now.UTC()})
+	}
+	return nil
 }
 
 func insertOutbox(ctx context.Context, tx pgx.Tx, now time.Time, entries []store.OutboxEntry) error {

@@ -55,7 +55,7 @@ const (
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qInsertOutbox   = `INSERT INTO outbox (topic, key, payload, created_at) VALUES (?, ?, ?, ?)`
+	qInsertOutbox   = `INSERT INTO outbox (topic, key, payload, created_at, lease_until) VALUES (?, ?, ?, ?, ?) RETURNING id`
 	qProcessedEvent = `INSERT INTO processed_events (channel_id, external_id, created_at) VALUES (?, ?, ?)
 		ON CONFLICT DO NOTHING`
 	qSetOptOut   = `UPDATE identities SET opted_out = ? WHERE channel_id = ? AND external_id = ?`
@@ -243,11 +243,11 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		switchboard.DirectionIn, string(parts), text, in.ExternalID, "", switchboard.StatusDelivered, "", ts(at)); err != nil {
 		return res, err
 	}
-	if err := a.outbox(it.Outbox); err != nil {
+	if err := a.outbox(it, &res, it.Outbox); err != nil {
 		return res, err
 	}
 	if it.OutboxFor != nil {
-		return res, a.outbox(it.OutboxFor(res))
+		return res, a.outbox(it, &res, it.OutboxFor(res))
 	}
 	return res, nil
 }
@@ -326,7 +326,7 @@ func (a *acceptTx) follow(it *store.AcceptItem) (store.AcceptResult, error) {
 	if err := a.latest(&res, in.ChannelID); err != nil {
 		return res, err
 	}
-	return res, a.outbox(it.Outbox)
+	return res, a.outbox(it, &res, it.Outbox)
 }
 
 // latest fills the result's conversation with the contact's latest one on
@@ -367,13 +367,23 @@ func (a *acceptTx) status(it *store.AcceptItem) (store.AcceptResult, error) {
 		return res, err
 	}
 	res.Duplicate = false
-	return res, a.outbox(it.Outbox)
+	return res, a.outbox(it, &res, it.Outbox)
 }
 
-func (a *acceptTx) outbox(entries []store.OutboxEntry) error {
+// outbox writes an item's outbox entries; with it.Claim set they are
+// written leased and returned in res.Outbox.
+func (a *acceptTx) outbox(it *store.AcceptItem, res *store.AcceptResult, entries []store.OutboxEntry) error {
+	var lease int64
+	if it.Claim > 0 {
+		lease = ts(a.now.Add(it.Claim))
+	}
 	for _, e := range entries {
-		if _, err := a.exec(sInsertOutbox, e.Topic, e.Key, e.Payload, ts(a.now)); err != nil {
+		var id int64
+		if err := a.row(sInsertOutbox, e.Topic, e.Key, e.Payload, ts(a.now), lease).Scan(&id); err != nil {
 			return err
+		}
+		if it.Claim > 0 {
+			res.Outbox = append(res.Outbox, store.OutboxRow{ID: id, OutboxEntry: e, CreatedAt: fromTS(ts(a.now))})
 		}
 	}
 	return nil

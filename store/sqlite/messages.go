@@ -86,7 +86,7 @@ func insertOutbox(ctx context.Context, tx *sql.Tx, entries []store.OutboxEntry) 
 	}
 	now := ts(orNow(timeZero))
 	for _, e := range entries {
-		if _, err := tx.ExecContext(ctx, qInsertOutbox, e.Topic, e.Key, e.Payload, now); err != nil {
+		if _, err := tx.ExecContext(ctx, qInsertOutbox, e.Topic, e.Key, e.Payload, now, 0); err != nil {
 			return err
 		}
 	}

@@ -67,3 +67,41 @@ func testAcceptSnapshot(t *testing.T, s store.Store) {
 		t.Fatalf("%d announce rows, want 2 (none for the duplicate)", announced)
 	}
 }
+
+// testAcceptClaim: with Claim set, an item's outbox rows come back with
+// their ids, already leased: ClaimOutbox skips them until the lease ends,
+// and completing them by id works.
+func testAcceptClaim(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := setup(t, s)
+	it := f.msg("c1", "u1", "hello", t0)
+	it.Claim = 200 * time.Millisecond
+	res := accept(t, s, it, f.msg("c2", "u2", "unclaimed", t0))
+	if len(res[0].Outbox) != 1 || res[0].Outbox[0].ID == 0 || string(res[0].Outbox[0].Payload) != "hello" {
+		t.Fatalf("claimed rows = %+v", res[0].Outbox)
+	}
+	if len(res[1].Outbox) != 0 {
+		t.Fatalf("an item without Claim returned rows: %+v", res[1].Outbox)
+	}
+	rows, err := s.ClaimOutbox(ctx, 10, time.Minute)
+	must(t, err, "ClaimOutbox")
+	if len(rows) != 1 || string(rows[0].Payload) != "unclaimed" {
+		t.Fatalf("ClaimOutbox took %+v; the pre-leased row must wait for its lease", rows)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		rows, err = s.ClaimOutbox(ctx, 10, time.Minute)
+		must(t, err, "ClaimOutbox")
+		if len(rows) == 1 && rows[0].ID == res[0].Outbox[0].ID {
+			break
+		}
+		if len(rows) != 0 || time.Now().After(deadline) {
+			t.Fatalf("after the lease ClaimOutbox took %+v", rows)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	must(t, s.CompleteOutbox(ctx, []int64{res[0].Outbox[0].ID, rows[0].ID}), "CompleteOutbox")
+	if n := pending(t, s); n != 1 {
+		t.Fatalf("pending = %d, want 1 (the unclaimed row is leased, not done)", n)
+	}
+}

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AcceptStatusReceipts", testAcceptStatusReceipts},
 		{"AcceptConcurrent", testAcceptConcurrent},
 		{"AcceptSnapshot", testAcceptSnapshot},
+		{"AcceptClaim", testAcceptClaim},
 		{"ReplyToken", testReplyToken},
 		{"Conversations", testConversations},
 		{"ConversationPaging", testConversationPaging},
