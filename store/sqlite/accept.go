@@ -55,7 +55,7 @@ const (
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qInsertOutbox   = `INSERT INTO outbox (topic, key, payload, created_at, lease_until) VALUES (?, ?, ?, ?, ?) RETURNING id`
+	qInsertOutbox   = `INSERT INTO outbox (topic, key, payload, created_at, lease_until) VALUES (?, ?, ?, ?, ?)`
 	qProcessedEvent = `INSERT INTO processed_events (channel_id, external_id, created_at) VALUES (?, ?, ?)
 		ON CONFLICT DO NOTHING`
 	qSetOptOut   = `UPDATE identities SET opted_out = ? WHERE channel_id = ? AND external_id = ?`
@@ -378,11 +378,15 @@ func (a *acceptTx) outbox(it *store.AcceptItem, res *store.AcceptResult, entries
 		lease = ts(a.now.Add(it.Claim))
 	}
 	for _, e := range entries {
-		var id int64
-		if err := a.row(sInsertOutbox, e.Topic, e.Key, e.Payload, ts(a.now), lease).Scan(&id); err != nil {
+		r, err := a.exec(sInsertOutbox, e.Topic, e.Key, e.Payload, ts(a.now), lease)
+		if err != nil {
 			return err
 		}
 		if it.Claim > 0 {
+			id, err := r.LastInsertId()
+			if err != nil {
+				return err
+			}
 			res.Outbox = append(res.Outbox, store.OutboxRow{ID: id, OutboxEntry: e, CreatedAt: fromTS(ts(a.now))})
 		}
 	}
