@@ -37,8 +37,11 @@ type benchSettings struct {
 	StoreDSN     string        `json:"-"`
 	PubSub       string        `json:"pubsub"`
 	PubSubURL    string        `json:"-"`
-	JSON         bool          `json:"-"`
-	CPUProfile   string        `json:"-"`
+	// Instances is how many hubs share the store and the bus (more than
+	// one needs postgres and nats); load is spread over them.
+	Instances  int    `json:"instances"`
+	JSON       bool   `json:"-"`
+	CPUProfile string `json:"-"`
 }
 
 // benchReport is everything one run measured; --json prints it.
@@ -143,6 +146,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&s.StoreDSN, "store-dsn", "", "postgres DSN (default: a fresh database on postgres://postgres@127.0.0.1:5432, dropped afterwards)")
 	fs.StringVar(&s.PubSub, "pubsub", "gochannel", "gochannel or nats")
 	fs.StringVar(&s.PubSubURL, "pubsub-url", "", "NATS URL (default nats://127.0.0.1:4222, with a namespace of its own)")
+	fs.IntVar(&s.Instances, "instances", 1, "hub instances sharing the store and bus (more than 1 needs --store postgres --pubsub nats)")
 	fs.BoolVar(&s.JSON, "json", false, "print one JSON object on stdout (the table goes to stderr)")
 	fs.StringVar(&s.CPUProfile, "cpuprofile", "", "write the hub's CPU profile to this file")
 	pos, err := parseFlags(fs, args)
@@ -167,6 +171,10 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError(fmt.Sprintf("--store: %q is not sqlite or postgres", s.Store))
 	case s.PubSub != "gochannel" && s.PubSub != "nats":
 		return usageError(fmt.Sprintf("--pubsub: %q is not gochannel or nats", s.PubSub))
+	case s.Instances < 1 || s.Instances > 16:
+		return usageError("--instances: 1..16")
+	case s.Instances > 1 && (s.Store != "postgres" || s.PubSub != "nats"):
+		return usageError("--instances: several hubs share their state through --store postgres and --pubsub nats")
 	}
 	s.DurationS = s.Duration.Seconds()
 	rep, err := runBench(ctx, s, stderr)
@@ -219,36 +227,41 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 		return nil, err
 	}
 	defer line.Close()
-	cfgPath, hubURL, cleanup, err := writeBenchConfig(ctx, dir, s, line.URL)
+	cfgPaths, hubURLs, cleanup, err := writeBenchConfig(ctx, dir, s, line.URL)
 	if cleanup != nil {
 		defer cleanup()
 	}
 	if err != nil {
 		return nil, err
 	}
+	cfgPath, hubURL := cfgPaths[0], hubURLs[0]
 	var tokOut bytes.Buffer
 	if err := cmdTokensCreate(ctx, []string{"--name", "bench", "--role", "admin", "--config", cfgPath}, &tokOut); err != nil {
 		return nil, fmt.Errorf("bench: create API token: %w", err)
 	}
 	token := strings.TrimSpace(tokOut.String())
-	args := []string{"serve", "--config", cfgPath}
-	if s.CPUProfile != "" {
-		abs, err := filepath.Abs(s.CPUProfile)
+	say("starting %d hub(s) (%s, %s)", len(cfgPaths), s.Store, s.PubSub)
+	var hub benchHubs
+	defer func() { hub.Stop() }()
+	for i, path := range cfgPaths {
+		args := []string{"serve", "--config", path}
+		if s.CPUProfile != "" && i == 0 {
+			abs, err := filepath.Abs(s.CPUProfile)
+			if err != nil {
+				return nil, err
+			}
+			args = []string{"bench", "hub", "--cpuprofile", abs, "--config", path}
+		}
+		h, err := startBenchHub(ctx, args, hubURLs[i])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("bench: hub %d: %w", i, err)
 		}
-		args = []string{"bench", "hub", "--cpuprofile", abs, "--config", cfgPath}
+		hub = append(hub, h)
 	}
-	say("starting the hub (%s, %s)", s.Store, s.PubSub)
-	hub, err := startBenchHub(ctx, args, hubURL)
-	if err != nil {
-		if s.PubSub == "nats" && strings.Contains(err.Error(), "not available") {
-			return nil, fmt.Errorf("bench: the NATS pub/sub backend is not available in this build yet; run without --pubsub nats (%w)", err)
-		}
-		return nil, fmt.Errorf("bench: %w", err)
+	hookURLs := make([]string, len(hubURLs))
+	for i, u := range hubURLs {
+		hookURLs[i] = u + "/webhooks/line"
 	}
-	defer hub.Stop()
-	hookURL := hubURL + "/webhooks/line"
 
 	// Seed: one message from each sender, so the phases find contacts,
 	// conversations and cached profiles, as a running hub would.
@@ -256,7 +269,7 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 	var seeded atomic.Int64
 	seedErr := runPool(ctx, min(s.Clients, s.Senders), s.Senders, func(i int) error {
 		body, _, sig := gen.body("seed", int64(i), i)
-		status, err := postWebhook(ctx, client, hookURL, body, sig)
+		status, err := postWebhook(ctx, client, hookURLs[i%len(hookURLs)], body, sig)
 		if err != nil {
 			return err
 		}
@@ -267,20 +280,20 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 		return nil
 	})
 	if seedErr != nil {
-		return nil, fmt.Errorf("bench: seed: %w\n%s", seedErr, hub.logs.String())
+		return nil, fmt.Errorf("bench: seed: %w\n%s", seedErr, hub[0].logs.String())
 	}
-	if _, err := waitRouted(ctx, client, hubURL, seeded.Load(), 120*time.Second); err != nil {
+	if _, err := waitRouted(ctx, client, hubURLs, seeded.Load(), 120*time.Second); err != nil {
 		return nil, fmt.Errorf("bench: seed: %w", err)
 	}
-	routedBefore, _ := routedTotal(ctx, client, hubURL)
+	routedBefore, _ := routedTotal(ctx, client, hubURLs)
 
 	// ingest
 	say("ingest: signed LINE webhooks, %d clients, %s", s.Clients, s.Duration)
 	hub.resetPeak()
 	cpu0 := hub.cpuTime()
-	in := closedLoop(ctx, client, hookURL, gen, "in", s.Clients, s.Duration, &seq)
+	in := closedLoop(ctx, client, hookURLs, gen, "in", s.Clients, s.Duration, &seq)
 	rep.Ingest.benchThroughput = throughputOf(in)
-	drain, err := waitRouted(ctx, client, hubURL, routedBefore+in.OK, 300*time.Second)
+	drain, err := waitRouted(ctx, client, hubURLs, routedBefore+in.OK, 300*time.Second)
 	if err != nil {
 		return nil, fmt.Errorf("bench: ingest: %w", err)
 	}
@@ -288,7 +301,7 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 	if in.OK > 0 {
 		rep.Ingest.CPUMSPerMsg = round(float64((hub.cpuTime()-cpu0).Microseconds())/1000/float64(in.OK), 3)
 	}
-	routedAfter, _ := routedTotal(ctx, client, hubURL)
+	routedAfter, _ := routedTotal(ctx, client, hubURLs)
 	rep.Ingest.RoutedPerSec = round(float64(routedAfter-routedBefore)/(in.Elapsed+drain).Seconds(), 0)
 	rep.Ingest.PeakRSSMB = mb(hub.peak())
 	rep.IngestRatio = ratio(rep.Ingest.PerSec, rep.Baseline.PerSec)
@@ -298,7 +311,7 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 	say("e2e: %d webhooks/s to the console stream, %s", s.Rate, s.Duration)
 	hub.resetPeak()
 	streamURL := "ws" + strings.TrimPrefix(hubURL, "http") + "/api/v1/stream"
-	e2e, err := openLoop(ctx, client, hookURL, streamURL, token, gen, s.Rate, s.Duration, &seq)
+	e2e, err := openLoop(ctx, client, hookURLs, streamURL, token, gen, s.Rate, s.Duration, &seq)
 	if err != nil {
 		return nil, fmt.Errorf("bench: e2e: %w", err)
 	}
@@ -318,7 +331,7 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 	if len(convs) == 0 {
 		return nil, errors.New("bench: reply: the hub lists no LINE conversation")
 	}
-	rp := replyLoop(ctx, client, hubURL, token, line, convs, s.Duration)
+	rp := replyLoop(ctx, client, hubURLs, token, line, convs, s.Duration)
 	rep.Reply = benchReply{
 		SendsPerSec: round(float64(rp.Delivered)/rp.Elapsed.Seconds(), 0),
 		Delivered:   rp.Delivered, Errors: rp.Errors,
@@ -461,56 +474,59 @@ func benchBaseline(ctx context.Context, client *http.Client, gen *lineWebhooks, 
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	res := closedLoop(ctx, client, "http://"+ln.Addr().String()+"/webhooks/line", gen, "base", s.Clients, s.Duration, seq)
+	res := closedLoop(ctx, client, []string{"http://" + ln.Addr().String() + "/webhooks/line"}, gen, "base", s.Clients, s.Duration, seq)
 	client.CloseIdleConnections()
 	return throughputOf(res), nil
 }
 
 // writeBenchConfig writes the hub's config: a free loopback port, the
 // chosen store and pub/sub, one LINE channel against the stand-in.
-func writeBenchConfig(ctx context.Context, dir string, s benchSettings, lineURL string) (path, hubURL string, cleanup func(), err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", "", nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	hubURL = "http://" + addr
-	var b strings.Builder
-	fmt.Fprintf(&b, "listen: %s\npublic_url: %s\ndata_dir: %s\nsecret_key: %s\nlog:\n  level: warn\n",
-		addr, hubURL, filepath.Join(dir, "data"), hex.EncodeToString(randomBytes(32)))
+func writeBenchConfig(ctx context.Context, dir string, s benchSettings, lineURL string) (paths, hubURLs []string, cleanup func(), err error) {
+	var shared strings.Builder
+	fmt.Fprintf(&shared, "secret_key: %s\nlog:\n  level: warn\n", hex.EncodeToString(randomBytes(32)))
 	if s.Store == "postgres" {
 		dsn := s.StoreDSN
 		if dsn == "" {
 			var drop func()
 			dsn, drop, err = freshPostgres(ctx, "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
 			if err != nil {
-				return "", "", nil, err
+				return nil, nil, nil, err
 			}
 			cleanup = drop
 		}
-		fmt.Fprintf(&b, "store:\n  driver: postgres\n  dsn: %q\n", dsn)
+		fmt.Fprintf(&shared, "store:\n  driver: postgres\n  dsn: %q\n", dsn)
 	}
 	if s.PubSub == "nats" {
 		u := s.PubSubURL
 		if u == "" {
 			u = "nats://127.0.0.1:4222"
 		}
-		fmt.Fprintf(&b, "pubsub:\n  driver: nats\n  url: %q\n  namespace: bench-%s\n", u, hex.EncodeToString(randomBytes(4)))
+		fmt.Fprintf(&shared, "pubsub:\n  driver: nats\n  url: %q\n  namespace: bench-%s\n", u, hex.EncodeToString(randomBytes(4)))
 	}
-	fmt.Fprintf(&b, "channels:\n  - id: line\n    type: line\n    channel_secret: %s\n    channel_access_token: %s\n    api_base_url: %s\n    data_api_base_url: %s\n",
+	fmt.Fprintf(&shared, "channels:\n  - id: line\n    type: line\n    channel_secret: %s\n    channel_access_token: %s\n    api_base_url: %s\n    data_api_base_url: %s\n",
 		benchLineSecret, benchLineToken, lineURL, lineURL)
-	path = filepath.Join(dir, "switchboard.yaml")
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		return "", "", cleanup, err
+	for i := 0; i < max(1, s.Instances); i++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, cleanup, err
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		hubURL := "http://" + addr
+		cfg := fmt.Sprintf("listen: %s\npublic_url: %s\ndata_dir: %s\n", addr, hubURL, filepath.Join(dir, fmt.Sprintf("data-%d", i))) + shared.String()
+		path := filepath.Join(dir, fmt.Sprintf("switchboard-%d.yaml", i))
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			return nil, nil, cleanup, err
+		}
+		paths, hubURLs = append(paths, path), append(hubURLs, hubURL)
 	}
-	return path, hubURL, cleanup, nil
+	return paths, hubURLs, cleanup, nil
 }
 
 func printBenchTable(w io.Writer, r *benchReport) {
 	s := r.Settings
-	fmt.Fprintf(w, "switchboard bench — store %s, pubsub %s; %d CPUs, %s/%s, %s; %s per phase, %d clients, %d senders\n\n",
-		s.Store, s.PubSub, r.Machine.CPUs, r.Machine.OS, r.Machine.Arch, r.Machine.Go, s.Duration, s.Clients, s.Senders)
+	fmt.Fprintf(w, "switchboard bench — store %s, pubsub %s, %d instance(s); %d CPUs, %s/%s, %s; %s per phase, %d clients, %d senders\n\n",
+		s.Store, s.PubSub, max(1, s.Instances), r.Machine.CPUs, r.Machine.OS, r.Machine.Arch, r.Machine.Go, s.Duration, s.Clients, s.Senders)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(cols ...string) { fmt.Fprintln(tw, strings.Join(cols, "\t")+"\t") }
 	f0 := func(v float64) string { return fmt.Sprintf("%.0f", v) }

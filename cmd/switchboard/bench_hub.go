@@ -286,3 +286,38 @@ func redactDSN(dsn string) string {
 	}
 	return u.Redacted()
 }
+
+// benchHubs are the hubs of one run: one, or the instances of a cluster.
+// Memory is reported per instance (the largest), CPU time summed.
+type benchHubs []*benchHub
+
+// Stop stops every hub.
+func (hs benchHubs) Stop() {
+	for _, h := range hs {
+		h.Stop()
+	}
+}
+
+func (hs benchHubs) resetPeak() {
+	for _, h := range hs {
+		h.resetPeak()
+	}
+}
+
+// peak is the largest instance's peak resident memory in bytes.
+func (hs benchHubs) peak() int64 {
+	var p int64
+	for _, h := range hs {
+		p = max(p, h.peak())
+	}
+	return p
+}
+
+// cpuTime is the CPU time all instances used so far.
+func (hs benchHubs) cpuTime() time.Duration {
+	var t time.Duration
+	for _, h := range hs {
+		t += h.cpuTime()
+	}
+	return t
+}

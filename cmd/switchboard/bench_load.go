@@ -93,14 +93,16 @@ type closedLoopResult struct {
 }
 
 // closedLoop posts webhooks from clients goroutines, each sending the next
-// as soon as the previous one was answered, for d.
-func closedLoop(ctx context.Context, client *http.Client, url string, gen *lineWebhooks, phase string, clients int, d time.Duration, seq *atomic.Int64) closedLoopResult {
+// as soon as the previous one was answered, for d; client c posts to
+// urls[c % len(urls)] (one hub, or the instances of a cluster).
+func closedLoop(ctx context.Context, client *http.Client, urls []string, gen *lineWebhooks, phase string, clients int, d time.Duration, seq *atomic.Int64) closedLoopResult {
 	res := closedLoopResult{Lat: &latencies{}}
 	var ok, bad atomic.Int64
 	start := time.Now()
 	end := start.Add(d)
 	var wg sync.WaitGroup
 	for c := 0; c < clients; c++ {
+		url := urls[c%len(urls)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -136,7 +138,7 @@ type openLoopResult struct {
 // openLoop offers webhooks at rate per second for d regardless of how fast
 // the hub answers, and times each from its send to the event frame that
 // announces the stored message on the console stream.
-func openLoop(ctx context.Context, client *http.Client, hookURL, streamURL, token string, gen *lineWebhooks, rate int, d time.Duration, seq *atomic.Int64) (openLoopResult, error) {
+func openLoop(ctx context.Context, client *http.Client, hookURLs []string, streamURL, token string, gen *lineWebhooks, rate int, d time.Duration, seq *atomic.Int64) (openLoopResult, error) {
 	res := openLoopResult{Lat: &latencies{}}
 	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	conn, _, err := websocket.Dial(dctx, streamURL, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
@@ -186,7 +188,7 @@ func openLoop(ctx context.Context, client *http.Client, hookURL, streamURL, toke
 			for n := range work {
 				body, id, sig := gen.body("e2e", n, int(n%int64(gen.senders)))
 				pending.Store(id, time.Now())
-				status, err := postWebhook(ctx, client, hookURL, body, sig)
+				status, err := postWebhook(ctx, client, hookURLs[int(n)%len(hookURLs)], body, sig)
 				if err != nil || status != http.StatusOK {
 					pending.Delete(id)
 					bad.Add(1)
@@ -233,7 +235,7 @@ type replyResult struct {
 // through the API, wait until LINE (the stand-in) received the answer, and
 // answer again, for d. Latency is from the API's 202 to the stand-in
 // receiving the push or reply.
-func replyLoop(ctx context.Context, client *http.Client, hubURL, token string, line *benchLINE, convs []string, d time.Duration) replyResult {
+func replyLoop(ctx context.Context, client *http.Client, hubURLs []string, token string, line *benchLINE, convs []string, d time.Duration) replyResult {
 	res := replyResult{Lat: &latencies{}}
 	var waiters sync.Map // text → chan time.Time
 	line.onDelivered(func(text string, at time.Time) {
@@ -247,6 +249,7 @@ func replyLoop(ctx context.Context, client *http.Client, hubURL, token string, l
 	end := start.Add(d)
 	var wg sync.WaitGroup
 	for c, conv := range convs {
+		hubURL := hubURLs[c%len(hubURLs)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -325,8 +328,21 @@ func lineConversations(ctx context.Context, client *http.Client, hubURL, token s
 	return out[:min(n, len(out))], nil
 }
 
-// routedTotal reads switchboard_inbound_routed_total from /metrics.
-func routedTotal(ctx context.Context, client *http.Client, hubURL string) (int64, error) {
+// routedTotal sums switchboard_inbound_routed_total over the hubs' /metrics.
+func routedTotal(ctx context.Context, client *http.Client, hubURLs []string) (int64, error) {
+	var total int64
+	for _, u := range hubURLs {
+		n, err := routedOne(ctx, client, u)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// routedOne reads switchboard_inbound_routed_total from one hub's /metrics.
+func routedOne(ctx context.Context, client *http.Client, hubURL string) (int64, error) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, hubURL+"/metrics", nil)
 	resp, err := client.Do(req)
 	if err != nil {
@@ -349,10 +365,10 @@ func routedTotal(ctx context.Context, client *http.Client, hubURL string) (int64
 
 // waitRouted waits until the hub routed at least want customer messages
 // in total, or timeout; it returns how long that took.
-func waitRouted(ctx context.Context, client *http.Client, hubURL string, want int64, timeout time.Duration) (time.Duration, error) {
+func waitRouted(ctx context.Context, client *http.Client, hubURLs []string, want int64, timeout time.Duration) (time.Duration, error) {
 	start := time.Now()
 	for {
-		n, err := routedTotal(ctx, client, hubURL)
+		n, err := routedTotal(ctx, client, hubURLs)
 		if err == nil && n >= want {
 			return time.Since(start), nil
 		}
