@@ -84,6 +84,7 @@ func (r *Relay) Run(ctx context.Context) {
 	r.runCtx = ctx
 	r.mu.Unlock()
 	r.published = make(chan int64, 8192)
+	go r.pruner(ctx)
 	completerDone := make(chan struct{})
 	go func() { r.completer(ctx); close(completerDone) }()
 	defer func() {
@@ -278,5 +279,33 @@ func (r *Relay) completer(ctx context.Context) {
 		}
 		r.complete(ctx, ids)
 		r.release(ids...)
+	}
+}
+
+// Done outbox rows are kept a day (for looking into an incident), then
+// deleted, checked every ten minutes; every instance may prune, deleting is
+// idempotent.
+const (
+	pruneEvery = 10 * time.Minute
+	pruneAfter = 24 * time.Hour
+)
+
+// pruner deletes old done rows until ctx is done.
+func (r *Relay) pruner(ctx context.Context) {
+	t := time.NewTicker(pruneEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := r.store.PruneOutbox(ctx, time.Now().Add(-pruneAfter))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.log.Warn("outbox prune failed", "err", err)
+		case n > 0:
+			r.log.Debug("outbox pruned", "rows", n)
+		}
 	}
 }

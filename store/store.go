@@ -146,6 +146,10 @@ type Store interface {
 	CompleteOutbox(ctx context.Context, ids []int64) error
 	// PendingOutbox counts rows not yet done (for /metrics and draining).
 	PendingOutbox(ctx context.Context) (int, error)
+	// PruneOutbox deletes rows marked done before before (never a row not
+	// yet done) and returns how many; the relay calls it now and then so the
+	// outbox does not grow without bound.
+	PruneOutbox(ctx context.Context, before time.Time) (int, error)
 
 	// CreateOperator stores an operator with its password hash (bcrypt or
 	// similar, made by the caller) and department memberships. E-mails are

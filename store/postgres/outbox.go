@@ -68,3 +68,9 @@ func (s *Store) PendingOutbox(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// PruneOutbox deletes rows done before before.
+func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < $1`, before.UTC())
+	return int(tag.RowsAffected()), mapErr("prune outbox", err)
+}

@@ -90,3 +90,17 @@ func (s *Store) PendingOutbox(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// PruneOutbox deletes rows done before before.
+func (s *Store) PruneOutbox(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE done_at IS NOT NULL AND done_at < ?`, ts(before))
+		if err != nil {
+			return err
+		}
+		n, err = r.RowsAffected()
+		return err
+	})
+	return int(n), mapErr("prune outbox", err)
+}

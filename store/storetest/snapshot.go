@@ -105,3 +105,28 @@ func testAcceptClaim(t *testing.T, s store.Store) {
 		t.Fatalf("pending = %d, want 1 (the unclaimed row is leased, not done)", n)
 	}
 }
+
+// testPruneOutbox: done rows older than the cut are deleted, pending ones
+// never.
+func testPruneOutbox(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := setup(t, s)
+	accept(t, s, f.msg("p1", "u1", "one", t0), f.msg("p2", "u1", "two", t0))
+	rows, err := s.ClaimOutbox(ctx, 10, time.Minute)
+	must(t, err, "ClaimOutbox")
+	if len(rows) != 2 {
+		t.Fatalf("claimed %d rows", len(rows))
+	}
+	must(t, s.CompleteOutbox(ctx, []int64{rows[0].ID}), "CompleteOutbox")
+	if n, err := s.PruneOutbox(ctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+		t.Fatalf("prune before the row was done: %d, %v", n, err)
+	}
+	n, err := s.PruneOutbox(ctx, time.Now().Add(time.Hour))
+	must(t, err, "PruneOutbox")
+	if n != 1 {
+		t.Fatalf("pruned %d rows, want the 1 done row", n)
+	}
+	if p := pending(t, s); p != 1 {
+		t.Fatalf("pending = %d: a row not done was pruned", p)
+	}
+}

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AcceptConcurrent", testAcceptConcurrent},
 		{"AcceptSnapshot", testAcceptSnapshot},
 		{"AcceptClaim", testAcceptClaim},
+		{"PruneOutbox", testPruneOutbox},
 		{"ReplyToken", testReplyToken},
 		{"Conversations", testConversations},
 		{"ConversationPaging", testConversationPaging},
