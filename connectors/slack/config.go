@@ -43,6 +43,10 @@ type Config struct {
 	// FallbackOperator answers for Slack users not linked to an operator.
 	// When empty, their replies are rejected with a notice and not sent.
 	FallbackOperator switchboard.OperatorID `json:"fallback_operator,omitempty"`
+	// Departments, when set, limits this Slack channel to conversations of
+	// these departments (ids, as GET /api/v1/departments lists them), so
+	// each department can have its own Slack channel. Empty: all.
+	Departments []switchboard.DepartmentID `json:"departments,omitempty"`
 }
 
 func init() {

@@ -51,6 +51,9 @@ func (c *Connector) Mirror(ctx context.Context, ev switchboard.Event) error {
 	if msg.ID == "" || convID == "" || !msg.Direction.Valid() {
 		return nil
 	}
+	if !c.mirrorsDepartment(ev.DepartmentID) {
+		return nil // another department's Slack channel mirrors it
+	}
 
 	unlock, err := c.threadLocks.Lock(ctx, string(convID))
 	if err != nil {
@@ -337,4 +340,18 @@ func firstNonEmpty[T ~string](vs ...T) T {
 		}
 	}
 	return ""
+}
+
+// mirrorsDepartment reports whether conversations of dept belong to this
+// Slack channel (config departments; all when none are named).
+func (c *Connector) mirrorsDepartment(dept switchboard.DepartmentID) bool {
+	if len(c.cfg.Departments) == 0 {
+		return true
+	}
+	for _, d := range c.cfg.Departments {
+		if d == dept {
+			return true
+		}
+	}
+	return false
 }

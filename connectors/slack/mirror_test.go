@@ -277,3 +277,28 @@ func TestThreadTextTruncates(t *testing.T) {
 		t.Errorf("runes = %d, want %d", n, MaxTextLength)
 	}
 }
+
+// TestMirrorPerDepartment: a Slack channel configured for some departments
+// mirrors only their conversations, so each department can have its own.
+func TestMirrorPerDepartment(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		dept   switchboard.DepartmentID
+		thread bool
+	}{
+		{"listed department", "dep_sales", true},
+		{"other department", "dep_support", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEnv(t, map[string]any{"departments": []string{"dep_sales", "dep_billing"}})
+			ev := inbound("msg_1", "hello")
+			ev.DepartmentID = tc.dept
+			e.mirror(ev)
+			if got := len(e.roots()) == 1; got != tc.thread {
+				t.Fatalf("thread opened = %v, want %v", got, tc.thread)
+			}
+		})
+	}
+}
