@@ -53,16 +53,8 @@ func New(config json.RawMessage, deps connectors.Deps) (*Connector, error) {
 	if err != nil {
 		return nil, err
 	}
+	deps = deps.WithDefaults()
 	c := &Connector{cfg: cfg, deps: deps, client: deps.HTTPClient, log: deps.Logger, now: deps.Now, profiles: newProfileCache(1024, 24*time.Hour)}
-	if c.client == nil {
-		c.client = &http.Client{Timeout: 30 * time.Second}
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
 	return c, nil
 }
 

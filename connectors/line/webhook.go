@@ -2,8 +2,6 @@ package line
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
@@ -27,19 +25,8 @@ const MaxWebhookBody = 1 << 20
 // verification request) answers 200. It must not keep working after it
 // answered.
 func (c *Connector) HandleWebhook(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
+	body, ok := connectors.ReadWebhookBody(w, r, MaxWebhookBody)
+	if !ok {
 		return
 	}
 	if !c.validSignature(r.Header.Get(SignatureHeader), body) {

@@ -62,18 +62,10 @@ func New(config json.RawMessage, deps connectors.Deps) (*Connector, error) {
 		return nil, err
 	}
 	deps.WebhookURL = webhookURL
+	deps = deps.WithDefaults()
 	c := &Connector{cfg: cfg, deps: deps, client: deps.HTTPClient, log: deps.Logger, now: deps.Now}
 	if u, err := url.Parse(cfg.APIBaseURL); err == nil {
 		c.apiHost = u.Host
-	}
-	if c.client == nil {
-		c.client = &http.Client{Timeout: 30 * time.Second}
-	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
-	if c.now == nil {
-		c.now = time.Now
 	}
 	return c, nil
 }

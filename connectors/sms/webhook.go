@@ -1,7 +1,6 @@
 package sms
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -33,19 +32,8 @@ const emptyTwiML = `<?xml version="1.0" encoding="UTF-8"?><Response/>`
 // (#rc=...) on the configured URL. It must not keep working after it
 // answered.
 func (c *Connector) HandleWebhook(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read request body", http.StatusBadRequest)
+	body, ok := connectors.ReadWebhookBody(w, r, MaxWebhookBody)
+	if !ok {
 		return
 	}
 	if !c.validSignature(r, body) {

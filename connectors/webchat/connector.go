@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors"
@@ -33,10 +32,7 @@ func New(raw json.RawMessage, deps connectors.Deps) (connectors.Connector, error
 	if len(deps.HubSecret) < 16 {
 		return nil, errors.New("webchat needs the hub's secret key (secret_key) to sign visitor sessions")
 	}
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
-	return &Connector{cfg: cfg, deps: deps}, nil
+	return &Connector{cfg: cfg, deps: deps.WithDefaults()}, nil
 }
 
 // Type implements connectors.Connector.

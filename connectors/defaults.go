@@ -1,0 +1,52 @@
+package connectors
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// DefaultHTTPTimeout bounds provider calls of a connector whose Deps came
+// without an HTTP client.
+const DefaultHTTPTimeout = 30 * time.Second
+
+// WithDefaults returns deps with an HTTP client, a logger (discarding) and
+// the wall clock filled in where they are nil, so connectors built outside
+// the hub (tests, commands) need not check each.
+func (d Deps) WithDefaults() Deps {
+	if d.HTTPClient == nil {
+		d.HTTPClient = &http.Client{Timeout: DefaultHTTPTimeout}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return d
+}
+
+// ReadWebhookBody reads a provider's POST body of at most max bytes, for
+// webhooks whose signature covers the raw body. When it cannot, it answers
+// (405 for another method, 413 for a body over max, 400 otherwise) and
+// returns false; the caller then stops.
+func ReadWebhookBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, bool) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		} else {
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
+		}
+		return nil, false
+	}
+	return body, true
+}
