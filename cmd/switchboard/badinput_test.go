@@ -55,6 +55,7 @@ channels:
 		{"oversized body", "POST", "/widget/v1/messages", "visitor", "", big, 413, "body_too_large", "2048"},
 		{"text over the channel's limit", "POST", "/widget/v1/messages", "visitor", "", `{"text":"` + strings.Repeat("é", 101) + `"}`, 422, "invalid_text", "limit of 100"},
 		{"empty text", "POST", "/widget/v1/messages", "visitor", "", `{"text":"   "}`, 400, "invalid_text", "empty"},
+		{"deep JSON", "POST", "/widget/v1/messages", "visitor", "", `{"text":` + strings.Repeat("[", 1000) + strings.Repeat("]", 1000) + `}`, 400, "invalid_json", "text"},
 		{"wrong content type", "POST", "/widget/v1/messages", "visitor", "text/plain", `{"text":"hi"}`, 415, "unsupported_media_type", "application/json"},
 		{"invalid UTF-8", "POST", "/widget/v1/messages", "visitor", "", "{\"text\":\"\xff\xfe\"}", 400, "invalid_encoding", "UTF-8"},
 		{"API without token", "GET", "/api/v1/conversations", "", "", "", 401, "unauthorized", "Bearer"},
