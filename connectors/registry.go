@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"sync"
+
+	"github.com/switchboardhq/switchboard"
 )
 
 // Factory builds a connector of one type from its own config keys (the
@@ -90,3 +93,10 @@ func DecodeConfig(raw json.RawMessage, into any) error {
 	}
 	return nil
 }
+
+var channelIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+// ValidChannelID reports whether id can name a channel: 1-63 lower-case
+// letters, digits, - or _, starting with a letter or digit (it appears in
+// webhook URLs and environment variable names).
+func ValidChannelID(id switchboard.ChannelID) bool { return channelIDPattern.MatchString(string(id)) }

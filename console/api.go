@@ -270,36 +270,6 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": viewMessages(visible)})
 }
 
-// channelView is a channel as the API shows it: never its config, which
-// holds secrets.
-type channelView struct {
-	ID           switchboard.ChannelID    `json:"id"`
-	Type         string                   `json:"type"`
-	Name         string                   `json:"name"`
-	Paused       bool                     `json:"paused"`
-	WebhookURL   string                   `json:"webhook_url"`
-	Capabilities *connectors.Capabilities `json:"capabilities,omitempty"`
-}
-
-func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
-	p := principalFrom(r.Context())
-	stored, err := s.store.ListChannels(r.Context(), p.WorkspaceID)
-	if err != nil {
-		s.writeStoreError(w, r, err, "channels")
-		return
-	}
-	out := make([]channelView, 0, len(stored))
-	for _, ch := range stored {
-		v := channelView{ID: ch.ID, Type: ch.Type, Name: ch.Name, Paused: ch.Paused, WebhookURL: s.router.Channels.Deps(ch).WebhookURL}
-		if rc, ok := s.router.Channels.Get(ch.ID); ok {
-			caps := rc.Connector.Capabilities()
-			v.Capabilities = &caps
-		}
-		out = append(out, v)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": out})
-}
-
 func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	depts, err := s.store.ListDepartments(r.Context(), p.WorkspaceID)

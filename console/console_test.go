@@ -363,3 +363,12 @@ func TestOperatorStreamRefusesOtherSites(t *testing.T) {
 		t.Fatalf("cross-site stream: err %v, response %v", err, resp)
 	}
 }
+
+func mustJSON(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

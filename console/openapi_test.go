@@ -33,7 +33,8 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		"GET /api/v1/conversations/{id}", "PATCH /api/v1/conversations/{id}", "POST /api/v1/conversations/{id}/read",
 		"POST /api/v1/conversations/{id}/typing", "GET /api/v1/conversations/{id}/messages",
 		"POST /api/v1/conversations/{id}/messages", "POST /api/v1/messages/{id}/retry", "GET /api/v1/search",
-		"GET /api/v1/channels", "GET /api/v1/departments", "GET /api/v1/stream", "GET /api/v1/media/{id}",
+		"GET /api/v1/channels", "POST /api/v1/channels", "GET /api/v1/channels/{id}", "PATCH /api/v1/channels/{id}",
+		"DELETE /api/v1/channels/{id}", "GET /api/v1/departments", "GET /api/v1/stream", "GET /api/v1/media/{id}",
 		"POST /widget/v1/sessions", "POST /widget/v1/messages", "GET /widget/v1/messages", "GET /widget/v1/stream",
 	}
 	param := regexp.MustCompile(`\{[a-z]+\}`)

@@ -142,7 +142,7 @@ func (c *Channels) Put(ctx context.Context, ch store.Channel) (bool, error) {
 		ch.Name = string(ch.ID)
 	}
 	if _, err := c.Build(ch); err != nil {
-		return false, err
+		return false, &ValidationError{Field: "config", Message: err.Error()}
 	}
 	now := time.Now().UTC()
 	ch.CreatedAt, ch.UpdatedAt = now, now
@@ -167,6 +167,37 @@ func (c *Channels) Put(ctx context.Context, ch store.Channel) (bool, error) {
 		}
 	}
 	return true, c.store.PutChannel(ctx, ch)
+}
+
+// Config returns a stored channel's config with its secrets opened, for
+// merging a change into it. It must never reach an API answer or a log.
+func (c *Channels) Config(ch store.Channel) (map[string]json.RawMessage, error) {
+	raw, err := c.open(ch)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]json.RawMessage{}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// PublicConfig returns a channel's config keys that are not secrets (the
+// type's Registration.Secrets), for API answers.
+func (c *Channels) PublicConfig(ch store.Channel) map[string]json.RawMessage {
+	cfg, err := c.Config(ch)
+	if err != nil {
+		return map[string]json.RawMessage{}
+	}
+	if reg, ok := connectors.Lookup(ch.Type); ok {
+		for _, k := range reg.Secrets {
+			delete(cfg, k)
+		}
+	}
+	return cfg
 }
 
 // Sync makes the running set match the store. A channel whose config does

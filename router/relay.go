@@ -80,10 +80,7 @@ func (r *Relay) Kick() {
 // Run claims and dispatches rows until ctx is done, then waits for the
 // topic workers to finish the row each is publishing.
 func (r *Relay) Run(ctx context.Context) {
-	r.mu.Lock()
-	r.runCtx = ctx
-	r.mu.Unlock()
-	r.published = make(chan int64, 8192)
+	r.Prepare(ctx)
 	go r.pruner(ctx)
 	completerDone := make(chan struct{})
 	go func() { r.completer(ctx); close(completerDone) }()
@@ -125,6 +122,18 @@ func (r *Relay) Run(ctx context.Context) {
 		}
 		timer.Reset(r.Poll)
 	}
+}
+
+// Prepare lets Dispatch take rows from now on, for a Run with ctx that is
+// about to start: the router calls it before it reports itself running, so
+// no row accepted in between waits for its lease.
+func (r *Relay) Prepare(ctx context.Context) {
+	r.mu.Lock()
+	r.runCtx = ctx
+	if r.published == nil {
+		r.published = make(chan int64, 8192)
+	}
+	r.mu.Unlock()
 }
 
 // Dispatch publishes rows this process wrote already leased (intake's

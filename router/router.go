@@ -185,6 +185,7 @@ func (r *Router) Run(ctx context.Context) error {
 	}
 	relayCtx, stopRelay := context.WithCancel(ctx)
 	relayDone := make(chan struct{})
+	r.relay.Prepare(relayCtx)
 	go func() { r.relay.Run(relayCtx); close(relayDone) }()
 	go r.Channels.watch(ctx, r.cfg.ChannelSync)
 	close(r.running)

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -216,8 +215,6 @@ func envName(s string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(s))
 }
 
-var channelIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
-
 func (c *Config) validate() error {
 	if c.Listen == "" {
 		return errors.New("listen: empty; use an address like :8080 or 127.0.0.1:8080")
@@ -298,7 +295,7 @@ func (c *Config) validate() error {
 	seen := map[switchboard.ChannelID]bool{}
 	for i, ch := range c.Channels {
 		field := fmt.Sprintf("channels[%d]", i)
-		if !channelIDPattern.MatchString(string(ch.ID)) {
+		if !connectors.ValidChannelID(ch.ID) {
 			return fmt.Errorf("%s.id: %q must be 1-63 lower-case letters, digits, - or _", field, ch.ID)
 		}
 		if seen[ch.ID] {
