@@ -190,7 +190,7 @@ func statusMayChange(cur, next switchboard.DeliveryStatus) bool {
 
 // SearchMessages finds a workspace's messages whose text contains query,
 // newest first. Queries of three characters or more use the FTS5 trigram
-// index; shorter ones scan with LIKE.
+// index (brought up to date first); shorter ones scan with LIKE.
 func (s *Store) SearchMessages(ctx context.Context, ws switchboard.WorkspaceID, query string, limit int) ([]switchboard.Message, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {
@@ -200,6 +200,11 @@ func (s *Store) SearchMessages(ctx context.Context, ws switchboard.WorkspaceID, 
 	var rows *sql.Rows
 	var err error
 	if utf8.RuneCountInString(query) >= 3 {
+		// Messages arrive in the index in batches: catch up first, so a
+		// search finds every message stored before it.
+		if _, err := s.indexPending(ctx); err != nil {
+			return nil, err
+		}
 		rows, err = s.query(ctx, `SELECT `+messageCols+` FROM messages_fts f
 			JOIN messages m ON m.seq = f.rowid
 			WHERE messages_fts MATCH ? AND m.workspace_id = ?

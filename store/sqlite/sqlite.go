@@ -42,7 +42,10 @@ type Store struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared on w, for the intake hot path
-	reads readStmts            // prepared on r, for hot reads
+
+	// indexStop and indexDone run the search indexer (searchindex.go).
+	indexStop, indexDone chan struct{}
+	reads                readStmts // prepared on r, for hot reads
 }
 
 var _ store.Store = (*Store)(nil)
@@ -98,6 +101,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
+	s.startIndexer()
 	return nil
 }
 
@@ -114,6 +118,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the statements and both connection pools.
 func (s *Store) Close() error {
+	s.stopIndexer()
 	s.mu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
