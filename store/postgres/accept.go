@@ -134,7 +134,7 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 	}
 	at := orNow(in.At)
 	text := switchboard.PartsText(in.Parts)
-	preview := previewOf(text, in.Parts)
+	preview := store.Preview(text, in.Parts)
 	var until *time.Time
 	if in.ReplyToken != "" && !in.ReplyUntil.IsZero() {
 		u := in.ReplyUntil.UTC()
@@ -315,24 +315,4 @@ func insertOutbox(ctx context.Context, tx pgx.Tx, now time.Time, entries []store
 		}
 	}
 	return nil
-}
-
-// previewOf is a conversation's last-message line: the text (shortened), or
-// the kind of the first part for messages without text.
-func previewOf(text string, parts []switchboard.Part) string {
-	if text == "" {
-		if len(parts) == 0 {
-			return ""
-		}
-		return "[" + string(parts[0].Kind) + "]"
-	}
-	const maxRunes = 280
-	n := 0
-	for i := range text {
-		if n == maxRunes {
-			return text[:i] + "…"
-		}
-		n++
-	}
-	return text
 }

@@ -73,7 +73,7 @@ func (s *Store) CreateMessage(ctx context.Context, msg switchboard.Message, outb
 		if _, err := tx.Exec(ctx, `UPDATE conversations SET
 				last_message = CASE WHEN $1 >= last_activity_at THEN $2 ELSE last_message END,
 				last_activity_at = greatest(last_activity_at, $1)
-			WHERE id = $3`, at, previewOf(text, msg.Parts), msg.ConversationID); err != nil {
+			WHERE id = $3`, at, store.Preview(text, msg.Parts), msg.ConversationID); err != nil {
 			return err
 		}
 		return insertOutbox(ctx, tx, time.Now().UTC(), outbox)
@@ -92,11 +92,11 @@ func (s *Store) GetMessage(ctx context.Context, ws switchboard.WorkspaceID, id s
 // ListMessages pages a conversation's messages oldest first.
 func (s *Store) ListMessages(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID, q store.MessageQuery) (store.MessagePage, error) {
 	var page store.MessagePage
-	limit := clamp(q.Limit, 100, 1, 500)
+	limit := store.ClampLimit(q.Limit, 100, 1, 500)
 	var after int64
 	if q.Cursor != "" {
 		var err error
-		if after, err = decodeMsgCursor(q.Cursor); err != nil {
+		if after, err = store.DecodeMessageCursor(q.Cursor); err != nil {
 			return page, fmt.Errorf("postgres: list messages: %w", err)
 		}
 	}
@@ -124,7 +124,7 @@ func (s *Store) ListMessages(ctx context.Context, ws switchboard.WorkspaceID, co
 	}
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
-		page.Next = encodeMsgCursor(seqs[limit-1])
+		page.Next = store.EncodeMessageCursor(seqs[limit-1])
 	}
 	return page, nil
 }
@@ -184,7 +184,7 @@ func (s *Store) SearchMessages(ctx context.Context, ws switchboard.WorkspaceID, 
 	if query == "" {
 		return nil, nil
 	}
-	limit = clamp(limit, 50, 1, 500)
+	limit = store.ClampLimit(limit, 50, 1, 500)
 	rows, err := s.pool.Query(ctx, `SELECT `+messageCols+` FROM messages m
 		WHERE m.workspace_id = $1 AND m.text ILIKE $2
 		ORDER BY m.created_at DESC, m.seq DESC LIMIT $3`, ws, "%"+escapeLike(query)+"%", limit)

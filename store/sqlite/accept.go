@@ -181,7 +181,7 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 	}
 	at := orNow(in.At)
 	text := switchboard.PartsText(in.Parts)
-	preview := previewOf(text, in.Parts)
+	preview := store.Preview(text, in.Parts)
 	var until any
 	if in.ReplyToken != "" && !in.ReplyUntil.IsZero() {
 		until = ts(in.ReplyUntil)
@@ -391,24 +391,4 @@ func (a *acceptTx) outbox(it *store.AcceptItem, res *store.AcceptResult, entries
 		}
 	}
 	return nil
-}
-
-// previewOf is a conversation's last-message line: the text (shortened), or
-// the kind of the first part for messages without text.
-func previewOf(text string, parts []switchboard.Part) string {
-	if text == "" {
-		if len(parts) == 0 {
-			return ""
-		}
-		return "[" + string(parts[0].Kind) + "]"
-	}
-	const maxRunes = 280
-	n := 0
-	for i := range text {
-		if n == maxRunes {
-			return text[:i] + "…"
-		}
-		n++
-	}
-	return text
 }

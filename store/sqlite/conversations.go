@@ -77,7 +77,7 @@ func (s *Store) GetConversation(ctx context.Context, ws switchboard.WorkspaceID,
 // ListConversations pages conversations by last activity, newest first.
 func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceID, q store.ConversationQuery) (store.ConversationPage, error) {
 	var page store.ConversationPage
-	limit := clamp(q.Limit, 50, 1, 200)
+	limit := store.ClampLimit(q.Limit, 50, 1, 200)
 	where := ` WHERE c.workspace_id = ?`
 	args := []any{ws}
 	if q.Cursor != "" {

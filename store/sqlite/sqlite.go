@@ -260,30 +260,3 @@ func decodeConvCursor(c string) (int64, string, error) {
 	}
 	return at, parts[2], nil
 }
-
-func encodeMsgCursor(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("m1|" + strconv.FormatInt(seq, 10)))
-}
-
-func decodeMsgCursor(c string) (int64, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return 0, store.ErrBadCursor
-	}
-	rest, ok := strings.CutPrefix(string(b), "m1|")
-	if !ok {
-		return 0, store.ErrBadCursor
-	}
-	seq, err := strconv.ParseInt(rest, 10, 64)
-	if err != nil || seq < 0 {
-		return 0, store.ErrBadCursor
-	}
-	return seq, nil
-}
-
-func clamp(v, def, lo, hi int) int {
-	if v == 0 {
-		return def
-	}
-	return min(max(v, lo), hi)
-}
