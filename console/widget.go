@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -144,7 +145,7 @@ func (s *Server) visitor(w http.ResponseWriter, r *http.Request) (*webchat.Conne
 // connector that verifies it.
 func tokenChannel(token string) switchboard.ChannelID {
 	payload, _, _ := strings.Cut(token, ".")
-	raw, err := decodeB64URL(payload)
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
 		return ""
 	}
