@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -101,27 +99,6 @@ channels:
 
 func lineUser(u int) string { return fmt.Sprintf("U%032x", u+1) }
 
-// launchChild starts `switchboard serve` as a child process without
-// waiting for it.
-func launchChild(t *testing.T, cfg, url string) *childHub {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "SWITCHBOARD_TEST_CHILD=1", "SWITCHBOARD_TEST_ARGS=serve --config "+cfg)
-	logs := &logBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	c := &childHub{cmd: cmd, URL: url, logs: logs}
-	t.Cleanup(func() {
-		c.kill()
-		if t.Failed() {
-			t.Logf("logs of the hub at %s:\n%s", url, logs.String())
-		}
-	})
-	return c
-}
-
 // readiness is the /readyz answer.
 type readiness struct {
 	Code   int
@@ -147,8 +124,8 @@ func readyz(url string) readiness {
 func (c *cluster) waitReady(i int, within time.Duration) {
 	c.t.Helper()
 	eventually(c.t, within, fmt.Sprintf("instance %d to be ready", i), func() bool {
-		if c.hubs[i].cmd.ProcessState != nil {
-			c.t.Fatalf("instance %d exited:\n%s", i, c.hubs[i].logs.String())
+		if c.hubs[i].exited() {
+			c.t.Fatalf("instance %d exited (%v):\n%s", i, c.hubs[i].err, c.hubs[i].logs.String())
 		}
 		r := readyz(c.urls[i])
 		return r.Code == http.StatusOK && r.Status == "ok"
@@ -434,11 +411,9 @@ func TestClusterEventsReachEveryInstance(t *testing.T) {
 	if err := c.hubs[b].cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- c.hubs[b].cmd.Wait() }()
 	select {
-	case err := <-exited:
-		if err != nil {
+	case <-c.hubs[b].done:
+		if err := c.hubs[b].err; err != nil {
 			t.Fatalf("B exited with %v after SIGTERM:\n%s", err, c.hubs[b].logs.String())
 		}
 		t.Logf("B drained and exited 0 in %v", time.Since(start).Round(time.Millisecond))

@@ -37,21 +37,42 @@ type childHub struct {
 	cmd  *exec.Cmd
 	URL  string
 	logs *logBuffer
+	done chan struct{} // closed when the process has exited
+	err  error         // cmd.Wait's answer, set before done is closed
 }
 
+var (
+	portsMu sync.Mutex
+	ports   = map[int]bool{} // handed out by freePort in this test process
+)
+
+// freePort returns a loopback port nothing listens on that no earlier call
+// in this process returned: the kernel may hand a just-closed port out
+// again, and two hubs given the same port would answer for each other.
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		if !ports[port] {
+			ports[port] = true
+			return port
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no fresh loopback port in 100 tries")
+	return 0
 }
 
-// startChild starts `switchboard serve --config cfg` as a child process and
-// waits until /healthz answers 200.
-func startChild(t *testing.T, cfg, url string) *childHub {
+// launchChild starts `switchboard serve --config cfg` as a child process
+// without waiting for it to listen. The process is killed when the test
+// ends, and its output is logged if the test failed.
+func launchChild(t *testing.T, cfg, url string) *childHub {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "SWITCHBOARD_TEST_CHILD=1", "SWITCHBOARD_TEST_ARGS=serve --config "+cfg)
@@ -60,16 +81,42 @@ func startChild(t *testing.T, cfg, url string) *childHub {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &childHub{cmd: cmd, URL: url, logs: logs}
-	children.Store(url, c)
+	c := &childHub{cmd: cmd, URL: url, logs: logs, done: make(chan struct{})}
+	go func() {
+		c.err = cmd.Wait()
+		close(c.done)
+	}()
 	t.Cleanup(func() {
 		c.kill()
 		if t.Failed() {
-			t.Logf("child hub logs:\n%s", logs.String())
+			t.Logf("logs of the hub at %s:\n%s", url, logs.String())
 		}
 	})
+	return c
+}
+
+// exited reports whether the child process has ended.
+func (c *childHub) exited() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// startChild starts `switchboard serve --config cfg` as a child process and
+// waits until /healthz answers 200. It fails at once, with the child's
+// output, if the child exits instead.
+func startChild(t *testing.T, cfg, url string) *childHub {
+	t.Helper()
+	c := launchChild(t, cfg, url)
+	children.Store(url, c)
 	deadline := time.Now().Add(30 * time.Second)
 	for {
+		if c.exited() {
+			t.Fatalf("child hub exited (%v) before it was healthy:\n%s", c.err, c.logs.String())
+		}
 		resp, err := http.Get(url + "/healthz")
 		if err == nil {
 			resp.Body.Close()
@@ -78,19 +125,18 @@ func startChild(t *testing.T, cfg, url string) *childHub {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("child hub not healthy within 30s:\n%s", logs.String())
+			t.Fatalf("child hub not healthy within 30s:\n%s", c.logs.String())
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
 }
 
-// kill sends SIGKILL: no shutdown code runs.
+// kill sends SIGKILL (no shutdown code runs) and waits for the exit.
 func (c *childHub) kill() {
-	if c.cmd.ProcessState != nil {
-		return
+	if !c.exited() {
+		_ = c.cmd.Process.Signal(syscall.SIGKILL)
 	}
-	_ = c.cmd.Process.Signal(syscall.SIGKILL)
-	_ = c.cmd.Wait()
+	<-c.done
 }
 
 // TestAcknowledgedSurvivesKill9 posts visitor messages from several
