@@ -87,9 +87,14 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return &Store{path: path, w: w, r: r, stmts: make(map[string]*sql.Stmt)}, nil
 }
 
-// Migrate brings the schema to the newest version. SQLite serialises
-// writers on the file, so concurrent calls from several processes are safe.
+// Migrate brings the schema to the newest version. Concurrent calls from
+// several processes on one file are safe: they take turns (migrateLock).
 func (s *Store) Migrate(ctx context.Context) error {
+	unlock, err := migrateLock(ctx, s.path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return fmt.Errorf("sqlite: migrations: %w", err)
