@@ -1,7 +1,6 @@
 package line
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
@@ -34,27 +33,27 @@ func (c *Connector) HandleWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return
 	}
-	var cb webhook.CallbackRequest
-	if err := json.Unmarshal(body, &cb); err != nil {
+	events, err := decodeEvents(body)
+	if err != nil {
 		c.log.Warn("LINE webhook body is not a webhook request", "err", err)
 		http.Error(w, "malformed webhook body", http.StatusBadRequest)
 		return
 	}
 	ctx := r.Context()
-	events, err := c.normalize(ctx, cb.Events)
+	inbound, err := c.normalize(ctx, events)
 	if err != nil {
 		c.log.Error("LINE webhook: cannot normalise events; asking LINE to redeliver", "err", err)
 		http.Error(w, "temporary failure", http.StatusInternalServerError)
 		return
 	}
-	if len(events) > 0 {
-		if err := c.deps.Sink.Accept(ctx, events); err != nil {
+	if len(inbound) > 0 {
+		if err := c.deps.Sink.Accept(ctx, inbound); err != nil {
 			if connectors.IsPermanent(err) {
-				c.log.Warn("LINE webhook: the hub refused the events", "err", err, "events", len(events))
+				c.log.Warn("LINE webhook: the hub refused the events", "err", err, "events", len(inbound))
 				http.Error(w, "refused: "+err.Error(), http.StatusBadRequest)
 				return
 			}
-			c.log.Error("LINE webhook: hub did not accept events; asking LINE to redeliver", "err", err, "events", len(events))
+			c.log.Error("LINE webhook: hub did not accept events; asking LINE to redeliver", "err", err, "events", len(inbound))
 			http.Error(w, "temporary failure", http.StatusInternalServerError)
 			return
 		}
