@@ -35,6 +35,9 @@ type bus struct {
 	close  func() error
 	// health reports why the broker cannot be used now (nil: it can).
 	health func() error
+	// inProcess is true when publisher and handlers share this process
+	// and Publish returns only after the handlers acknowledged.
+	inProcess bool
 }
 
 func newBus(cfg BusConfig, log *slog.Logger) (*bus, error) {
@@ -45,7 +48,7 @@ func newBus(cfg BusConfig, log *slog.Logger) (*bus, error) {
 		// outbox row done only after its work is done, which is what makes
 		// the in-process backend crash-safe.
 		gc := gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true, OutputChannelBuffer: 64}, wlog)
-		return &bus{pub: gc, work: gc, fanout: gc, close: gc.Close, health: func() error { return nil }}, nil
+		return &bus{pub: gc, work: gc, fanout: gc, close: gc.Close, health: func() error { return nil }, inProcess: true}, nil
 	case "nats":
 		return newNATSBus(cfg, wlog, log)
 	default:

@@ -137,10 +137,19 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 		key := string(ev.ChannelID) + ":" + string(ev.ExternalID)
 		if ev.Kind == switchboard.InboundMessage {
 			item.OutboxFor = func(res store.AcceptResult) []store.OutboxEntry {
-				return []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(storedNotice(notice, ev, res))}}
+				n := storedNotice(notice, ev, res)
+				stored := n
+				if h.relay.local != nil {
+					// In-process, the handler gets n itself; the row only
+					// has to name the message for a republish after a
+					// crash, when the handler reads it back. A fifth of
+					// the bytes to encode and to write.
+					stored.Message, stored.Conversation = nil, nil
+				}
+				return []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(stored), Value: &n}}
 			}
 		} else {
-			item.Outbox = []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(notice)}}
+			item.Outbox = []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(notice), Value: &notice}}
 		}
 		items = append(items, item)
 	}

@@ -48,6 +48,10 @@ type Relay struct {
 	// published carries ids of rows whose publish returned to the
 	// completer, which marks them done in batches.
 	published chan int64
+
+	// local, when the bus is in-process, hands a row's decoded Value to
+	// the handler along with its message (nil: handlers decode).
+	local *localValues
 }
 
 // completeBatch is the most rows marked done in one transaction.
@@ -229,6 +233,12 @@ func (r *Relay) send(row store.OutboxRow) bool {
 	msg := message.NewMessage(strconv.FormatInt(row.ID, 10)+"-"+row.Key, row.Payload)
 	middleware.SetCorrelationID(row.Key, msg)
 	msg.Metadata.Set("key", row.Key)
+	if r.local != nil && row.Value != nil {
+		// The in-process Publish returns once the handler acknowledged, so
+		// the value is needed no longer than that.
+		r.local.put(msg.UUID, row.Value)
+		defer r.local.drop(msg.UUID)
+	}
 	if err := r.pub.Publish(row.Topic, msg); err != nil {
 		r.log.Warn("outbox publish failed; will retry after the lease", "topic", row.Topic, "row", row.ID, "err", err)
 		return false

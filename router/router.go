@@ -111,6 +111,9 @@ func New(st store.Store, cfg Config) (*Router, error) {
 		return nil, err
 	}
 	relay := NewRelay(st, b.pub, log.With("component", "relay"))
+	if b.inProcess {
+		relay.local = &localValues{}
+	}
 	if cfg.OutboxLease > 0 {
 		relay.Lease = cfg.OutboxLease
 	}
@@ -259,7 +262,9 @@ func eventMessage(ev switchboard.Event) *message.Message {
 // drop events for messages they already have.
 func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error) {
 	var n InboundNotice
-	if err := jsonUnmarshal(msg.Payload, &n); err != nil {
+	if v, ok := r.relay.local.get(msg.UUID).(*InboundNotice); ok {
+		n = *v
+	} else if err := jsonUnmarshal(msg.Payload, &n); err != nil {
 		r.log.Error("inbound: unreadable notice dropped", "err", err)
 		return nil, nil
 	}

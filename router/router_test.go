@@ -278,3 +278,81 @@ func TestAcceptRejectsBadEvents(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestInboundNoticeRepublishedAfterCrashIsRouted: an inbound notice left in
+// the outbox by a hub that died before routing it carries only ids (the
+// embedded bus hands the full notice to the handler in memory). The next
+// start publishes it; the handler reads the message and conversation back,
+// puts the conversation in the default department and announces the
+// message.
+func TestInboundNoticeRepublishedAfterCrashIsRouted(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := st.DefaultWorkspace(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := switchboard.ChannelID(switchboard.NewID("ch"))
+	scriptsMu.Lock()
+	scripts[ch] = &scripted{}
+	scriptsMu.Unlock()
+	now := time.Now().UTC()
+	if err := st.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "scripted", Name: "test", Config: json.RawMessage("{}"), CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	// What the dead hub committed: the message, its conversation without a
+	// department, and the id-only notice.
+	msgID := switchboard.MessageID(switchboard.NewID("msg"))
+	convID := switchboard.ConversationID(switchboard.NewID("cv"))
+	notice, _ := json.Marshal(router.InboundNotice{WorkspaceID: ws.ID, Kind: switchboard.InboundMessage, ChannelID: ch,
+		MessageID: msgID, ConversationID: convID, ExternalID: "m1", ContactExternal: "u1"})
+	if _, err := st.Accept(ctx, []store.AcceptItem{{
+		WorkspaceID: ws.ID, ChannelType: "scripted", MessageID: msgID, ConversationID: convID,
+		ContactID: switchboard.ContactID(switchboard.NewID("ct")),
+		Inbound:   switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: ch, ExternalID: "m1", Sender: "u1", Parts: switchboard.TextParts("left behind"), At: now},
+		Outbox:    []store.OutboxEntry{{Topic: router.TopicInbound, Key: string(ch) + ":m1", Payload: notice}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+
+	rt, err := router.New(st, router.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OutboxLease: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heard := make(chan switchboard.Event, 8)
+	rt.Listen(func(ev switchboard.Event) {
+		if ev.Type == switchboard.EventMessageCreated {
+			heard <- ev
+		}
+	})
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(runCtx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	select {
+	case ev := <-heard:
+		if ev.Message == nil || ev.Message.ID != msgID || switchboard.PartsText(ev.Message.Parts) != "left behind" {
+			t.Fatalf("announced %+v, want message %s with its text", ev.Message, msgID)
+		}
+		if ev.DepartmentID == "" || ev.Conversation == nil || ev.Conversation.DepartmentID != ev.DepartmentID {
+			t.Fatalf("announced without a department: %+v", ev)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the notice left in the outbox was not routed within 10s")
+	}
+	conv, err := st.GetConversation(ctx, ws.ID, convID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv.DepartmentID == "" {
+		t.Fatal("the conversation has no department after routing")
+	}
+}

@@ -279,6 +279,10 @@ type OutboxEntry struct {
 	Topic   string
 	Key     string
 	Payload []byte
+	// Value is Payload already decoded, for a handler in the same process
+	// (see router.localValues). It is never stored: rows read back from
+	// the store have none, and a handler decodes Payload instead.
+	Value any
 }
 
 // OutboxRow is a stored outbox entry.
