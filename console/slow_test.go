@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,36 +55,48 @@ func TestSlowStreamClientIsDropped(t *testing.T) {
 	defer fast.CloseNow()
 	droppedBefore := f.metric("switchboard_stream_dropped_total")
 
-	const total = 3000
-	received := make(chan int, 1)
+	// Events come in bursts of 100, each once the reading client has
+	// caught up with the one before (well within the 256 frames a client
+	// may fall behind), while the other client reads nothing at all.
+	const total, burst = 3000, 100
+	var got atomic.Int64
+	readDone := make(chan struct{})
 	go func() {
-		n := 0
-		for n < total {
+		defer close(readDone)
+		for got.Load() < total {
 			_, data, err := fast.Read(ctx)
 			if err != nil {
-				break
+				return
 			}
 			var ev struct{ Type string }
 			if json.Unmarshal(data, &ev) == nil && ev.Type == "message.created" {
-				n++
+				got.Add(1)
 			}
 		}
-		received <- n
 	}()
 
 	text := strings.Repeat("長文のメッセージ ", 300) // ~3.6 KB a frame
-	for i := 0; i < total; i += 100 {
-		batch := make([]switchboard.Inbound, 0, 100)
-		for j := i; j < i+100; j++ {
+	for i := 0; i < total; i += burst {
+		batch := make([]switchboard.Inbound, 0, burst)
+		for j := i; j < i+burst; j++ {
 			batch = append(batch, switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: "web", ExternalID: switchboard.ExternalID("m" + strconv.Itoa(j)),
 				Sender: "v1", Parts: switchboard.TextParts(text)})
 		}
 		if err := f.rt.Hub.Accept(ctx, batch); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if n := <-received; n != total {
-		t.Fatalf("the reading client got %d of %d events", n, total)
+		caughtUp := time.Now().Add(20 * time.Second)
+		for got.Load() < int64(i+burst) {
+			select {
+			case <-readDone:
+				t.Fatalf("the reading client's stream ended after %d of %d events", got.Load(), i+burst)
+			default:
+			}
+			if time.Now().After(caughtUp) {
+				t.Fatalf("the reading client got %d of %d events within 20s", got.Load(), i+burst)
+			}
+			time.Sleep(time.Millisecond)
+		}
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for f.metric("switchboard_stream_dropped_total") <= droppedBefore {

@@ -248,11 +248,35 @@ func (r *Router) Listen(fn func(switchboard.Event)) func() {
 	}
 }
 
-func eventMessage(ev switchboard.Event) *message.Message {
+// publishEvent announces ev on the events topic and returns once the
+// bus took it. With the embedded bus, Publish returns only after the
+// fan-out and mirror handlers acknowledged, so they get ev itself through
+// the local values and nothing is encoded; a broker gets JSON.
+func (r *Router) publishEvent(ev switchboard.Event) error {
 	if ev.ID == "" {
 		ev.ID = switchboard.EventID(switchboard.NewID("ev"))
 	}
-	return message.NewMessage(string(ev.ID), mustJSON(ev))
+	if r.relay.local == nil {
+		return r.bus.pub.Publish(TopicEvents, message.NewMessage(string(ev.ID), mustJSON(ev)))
+	}
+	msg := message.NewMessage(string(ev.ID), nil)
+	r.relay.local.put(msg.UUID, &ev)
+	defer r.relay.local.drop(msg.UUID)
+	return r.bus.pub.Publish(TopicEvents, msg)
+}
+
+// eventOf is the event a message of the events topic carries: the value
+// put by publishEvent in this process, or its decoded payload.
+func (r *Router) eventOf(msg *message.Message) (switchboard.Event, bool) {
+	if v, ok := r.relay.local.get(msg.UUID).(*switchboard.Event); ok {
+		return *v, true
+	}
+	var ev switchboard.Event
+	if err := jsonUnmarshal(msg.Payload, &ev); err != nil {
+		r.log.Error("events: unreadable event dropped", "uuid", msg.UUID, "err", err)
+		return ev, false
+	}
+	return ev, true
 }
 
 // handleInbound routes a committed customer event: a conversation without a
@@ -302,11 +326,11 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 	// The event id follows from the message: a notice handled twice (a
 	// redelivery after a crash) announces the same event, which NATS
 	// stores once (its id is the publish's Nats-Msg-Id).
-	return []*message.Message{eventMessage(switchboard.Event{
+	return nil, r.publishEvent(switchboard.Event{
 		ID:   switchboard.EventID("ev_in_" + string(m.ID)),
 		Type: switchboard.EventMessageCreated, WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID,
 		DepartmentID: conv.DepartmentID, Message: &m, Conversation: &conv, At: m.CreatedAt,
-	})}, nil
+	})
 }
 
 // handlePoisoned marks an outgoing message that exhausted its retries as
@@ -339,10 +363,10 @@ func (r *Router) publishMessageUpdated(ctx context.Context, m switchboard.Messag
 	if err != nil {
 		return err
 	}
-	return r.bus.pub.Publish(TopicEvents, eventMessage(switchboard.Event{
+	return r.publishEvent(switchboard.Event{
 		Type: switchboard.EventMessageUpdated, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		DepartmentID: conv.DepartmentID, Message: &m, Conversation: &conv, At: time.Now().UTC(),
-	}))
+	})
 }
 
 // handleMirror hands committed events to the workspace's mirrors (Slack).
@@ -350,8 +374,8 @@ func (r *Router) handleMirror(msg *message.Message) error {
 	if !r.Channels.HasMirrors() {
 		return nil
 	}
-	var ev switchboard.Event
-	if err := jsonUnmarshal(msg.Payload, &ev); err != nil {
+	ev, ok := r.eventOf(msg)
+	if !ok {
 		return nil
 	}
 	var errs []error
@@ -388,8 +412,8 @@ func (r *Router) handleFanout(msg *message.Message) error {
 	if len(r.listeners) == 0 {
 		return nil
 	}
-	var ev switchboard.Event
-	if err := jsonUnmarshal(msg.Payload, &ev); err != nil {
+	ev, ok := r.eventOf(msg)
+	if !ok {
 		return nil
 	}
 	for _, fn := range r.listeners {

@@ -115,8 +115,8 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 	if err != nil {
 		return nil, err
 	}
-	return []*message.Message{eventMessage(switchboard.Event{
+	return nil, r.publishEvent(switchboard.Event{
 		Type: switchboard.EventMessageUpdated, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		DepartmentID: conv.DepartmentID, Message: &updated, Conversation: &conv, At: time.Now().UTC(),
-	})}, nil
+	})
 }
