@@ -20,7 +20,8 @@ const (
 			(SELECT c.contact_id FROM conversations c WHERE c.id = m.conversation_id)
 		FROM messages m
 		WHERE m.channel_id = ? AND m.external_id = ? AND m.direction = 'in' AND m.external_id <> ''`
-	qFindIdentity  = `SELECT contact_id, conversation_id FROM identities WHERE channel_id = ? AND external_id = ?`
+	qFindIdentity = `SELECT contact_id, conversation_id FROM identities WHERE channel_id = ? AND external_id = ?`
+
 	qInsertContact = `INSERT INTO contacts (id, workspace_id, name, email, phone, avatar_url, language, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qInsertIdentity = `INSERT INTO identities (channel_id, external_id, contact_id, opted_out, created_at, conversation_id)
@@ -55,6 +56,10 @@ const (
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// qInsertInbound inserts a customer's message unless the channel already
+	// has one with its external id (a redelivery): no row is written then.
+	qInsertInbound = qInsertMessage + ` ON CONFLICT (channel_id, external_id)
+		WHERE direction = 'in' AND external_id <> '' DO NOTHING`
 	qInsertOutbox   = `INSERT INTO outbox (topic, key, payload, created_at, lease_until) VALUES (?, ?, ?, ?, ?)`
 	qProcessedEvent = `INSERT INTO processed_events (channel_id, external_id, created_at) VALUES (?, ?, ?)
 		ON CONFLICT DO NOTHING`
@@ -83,6 +88,7 @@ const (
 	sFindOutward
 	sSetStatus
 	sSetIdentityConversation
+	sInsertInbound
 	nStmts
 )
 
@@ -90,7 +96,7 @@ var acceptQueries = [nStmts]string{
 	qFindInbound, qFindIdentity, qInsertContact, qInsertIdentity, qFillProfile,
 	qLatestConversation, qInsertConversation, qTouchConversation, qInsertMessage,
 	qInsertOutbox, qProcessedEvent, qSetOptOut, qFindOutward, qSetStatus,
-	qSetIdentityConversation,
+	qSetIdentityConversation, qInsertInbound,
 }
 
 // acceptTx binds the prepared statements to one transaction lazily.
@@ -169,48 +175,75 @@ func (a *acceptTx) item(it *store.AcceptItem) (store.AcceptResult, error) {
 func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 	in := &it.Inbound
 	var res store.AcceptResult
-	if in.ExternalID != "" {
-		err := a.row(sFindInbound, in.ChannelID, in.ExternalID).Scan(&res.MessageID, &res.ConversationID, &res.ContactID)
-		if err == nil {
-			res.Duplicate = true
-			return res, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
+	var conv sql.NullString
+	err := a.row(sFindIdentity, in.ChannelID, in.Sender).Scan(&res.ContactID, &conv)
+	known := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return res, err
+	}
+	// A sender with a conversation is the common case: there the message is
+	// inserted first and the unique index tells a redelivery. Otherwise a
+	// redelivery is looked for before anything is created.
+	if !(known && conv.Valid) {
+		if dup, err := a.findInbound(in, &res); dup || err != nil {
 			return res, err
 		}
 	}
 	at := orNow(in.At)
 	text := switchboard.PartsText(in.Parts)
 	preview := store.Preview(text, in.Parts)
+	parts, err := json.Marshal(in.Parts)
+	if err != nil {
+		return res, err
+	}
 	var until any
 	if in.ReplyToken != "" && !in.ReplyUntil.IsZero() {
 		until = ts(in.ReplyUntil)
 	}
-	var conv sql.NullString
-	err := a.row(sFindIdentity, in.ChannelID, in.Sender).Scan(&res.ContactID, &conv)
-	switch {
-	case err == nil:
+	res.MessageID = it.MessageID
+	if known && conv.Valid {
+		res.ConversationID = switchboard.ConversationID(conv.String)
+		r, err := a.exec(sInsertInbound, it.MessageID, it.WorkspaceID, res.ConversationID, in.ChannelID,
+			switchboard.DirectionIn, string(parts), text, in.ExternalID, "", switchboard.StatusDelivered, "", ts(at))
+		if err != nil {
+			return res, err
+		}
+		if n, err := r.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return res, err
+			}
+			res = store.AcceptResult{}
+			if dup, err := a.findInbound(in, &res); !dup && err == nil {
+				return res, fmt.Errorf("message %s/%s: insert ignored but no such message", in.ChannelID, in.ExternalID)
+			} else if err != nil {
+				return res, err
+			}
+			return res, nil
+		}
 		if err := a.fillProfile(res.ContactID, in.Profile); err != nil {
 			return res, err
 		}
-	case errors.Is(err, sql.ErrNoRows):
-		if res.ContactID, err = a.newContact(it); err != nil {
-			return res, err
-		}
-		res.NewContact = true
-	default:
-		return res, err
-	}
-	if conv.Valid {
-		res.ConversationID = switchboard.ConversationID(conv.String)
 		snap := switchboard.Conversation{ID: res.ConversationID}
 		var last, created int64
 		err = a.row(sTouchConversation, ts(at), preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID).Scan(
 			&snap.WorkspaceID, &snap.ChannelID, &snap.ChannelType, &snap.ContactID, &snap.DepartmentID, &snap.AssigneeID,
 			&snap.Status, &snap.UnreadCount, &snap.LastMessage, &last, &created)
+		if err != nil {
+			return res, err
+		}
 		snap.LastActivityAt, snap.CreatedAt = fromTS(last), fromTS(created)
 		res.Conversation = &snap
 	} else {
+		if known {
+			if err := a.fillProfile(res.ContactID, in.Profile); err != nil {
+				return res, err
+			}
+		} else {
+			if res.ContactID, err = a.newContact(it); err != nil {
+				return res, err
+			}
+			res.NewContact = true
+		}
 		res.ConversationID = it.ConversationID
 		res.NewConversation = true
 		if res.ConversationID == "" {
@@ -230,18 +263,13 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 				_, err = a.exec(sSetIdentityConversation, res.ConversationID, in.ChannelID, in.Sender)
 			}
 		}
-	}
-	if err != nil {
-		return res, err
-	}
-	parts, err := json.Marshal(in.Parts)
-	if err != nil {
-		return res, err
-	}
-	res.MessageID = it.MessageID
-	if _, err := a.exec(sInsertMessage, it.MessageID, it.WorkspaceID, res.ConversationID, in.ChannelID,
-		switchboard.DirectionIn, string(parts), text, in.ExternalID, "", switchboard.StatusDelivered, "", ts(at)); err != nil {
-		return res, err
+		if err != nil {
+			return res, err
+		}
+		if _, err := a.exec(sInsertMessage, it.MessageID, it.WorkspaceID, res.ConversationID, in.ChannelID,
+			switchboard.DirectionIn, string(parts), text, in.ExternalID, "", switchboard.StatusDelivered, "", ts(at)); err != nil {
+			return res, err
+		}
 	}
 	if err := a.outbox(it, &res, it.Outbox); err != nil {
 		return res, err
@@ -250,6 +278,23 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		return res, a.outbox(it, &res, it.OutboxFor(res))
 	}
 	return res, nil
+}
+
+// findInbound looks for the customer message the event redelivers and, if
+// there is one, fills res with its ids and marks it a duplicate.
+func (a *acceptTx) findInbound(in *switchboard.Inbound, res *store.AcceptResult) (bool, error) {
+	if in.ExternalID == "" {
+		return false, nil
+	}
+	err := a.row(sFindInbound, in.ChannelID, in.ExternalID).Scan(&res.MessageID, &res.ConversationID, &res.ContactID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	res.Duplicate = true
+	return true, nil
 }
 
 // fillProfile fills a contact's empty profile fields from p.
