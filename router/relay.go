@@ -304,12 +304,17 @@ func (r *Relay) completer(ctx context.Context) {
 // Done outbox rows are kept a day (for looking into an incident), then
 // deleted, checked every ten minutes; every instance may prune, deleting is
 // idempotent.
+//
+// Redelivery records (Store.PruneDedup) are kept a week: providers redeliver
+// within minutes to hours (LINE and Slack retry a few times, soon after a
+// failure), so a week is far past any redelivery.
 const (
 	pruneEvery = 10 * time.Minute
 	pruneAfter = 24 * time.Hour
+	dedupKeep  = 7 * 24 * time.Hour
 )
 
-// pruner deletes old done rows until ctx is done.
+// pruner deletes old done rows and redelivery records until ctx is done.
 func (r *Relay) pruner(ctx context.Context) {
 	t := time.NewTicker(pruneEvery)
 	defer t.Stop()
@@ -325,6 +330,13 @@ func (r *Relay) pruner(ctx context.Context) {
 			r.log.Warn("outbox prune failed", "err", err)
 		case n > 0:
 			r.log.Debug("outbox pruned", "rows", n)
+		}
+		n, err = r.store.PruneDedup(ctx, time.Now().Add(-dedupKeep))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.log.Warn("redelivery records prune failed", "err", err)
+		case n > 0:
+			r.log.Debug("redelivery records pruned", "rows", n)
 		}
 	}
 }

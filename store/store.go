@@ -192,6 +192,12 @@ type Store interface {
 	// whether this was the first time; later calls with the same key return
 	// false. It makes handlers of redelivered provider events idempotent.
 	FirstSeen(ctx context.Context, key string) (bool, error)
+	// PruneDedup deletes the records that make redeliveries no-ops
+	// (FirstSeen keys, processed follow/unfollow event ids) made before
+	// before, and returns how many. Messages stay deduplicated by their
+	// own unique external id, whatever the age. The relay calls it now and
+	// then, with a cut well past any provider's redelivery window.
+	PruneDedup(ctx context.Context, before time.Time) (int, error)
 
 	// PutMedia stores media bytes under id; GetMedia returns them. Media lives
 	// in the database so every instance of a cluster can serve it.

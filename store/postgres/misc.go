@@ -61,6 +61,20 @@ func (s *Store) FirstSeen(ctx context.Context, key string) (bool, error) {
 	return tag.RowsAffected() == 1, nil
 }
 
+// PruneDedup deletes FirstSeen keys and processed event ids made before
+// before.
+func (s *Store) PruneDedup(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	for _, q := range []string{`DELETE FROM seen_keys WHERE created_at < $1`, `DELETE FROM processed_events WHERE created_at < $1`} {
+		tag, err := s.pool.Exec(ctx, q, before.UTC())
+		if err != nil {
+			return int(n), mapErr("prune dedup", err)
+		}
+		n += tag.RowsAffected()
+	}
+	return int(n), nil
+}
+
 // PutMedia stores media bytes under id (replacing earlier content).
 func (s *Store) PutMedia(ctx context.Context, m store.Media) error {
 	if m.ID == "" {

@@ -70,6 +70,27 @@ func (s *Store) FirstSeen(ctx context.Context, key string) (bool, error) {
 	return first, mapErr("first seen", err)
 }
 
+// PruneDedup deletes FirstSeen keys and processed event ids made before
+// before.
+func (s *Store) PruneDedup(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{`DELETE FROM seen_keys WHERE created_at < ?`, `DELETE FROM processed_events WHERE created_at < ?`} {
+			r, err := tx.ExecContext(ctx, q, ts(before))
+			if err != nil {
+				return err
+			}
+			k, err := r.RowsAffected()
+			if err != nil {
+				return err
+			}
+			n += k
+		}
+		return nil
+	})
+	return int(n), mapErr("prune dedup", err)
+}
+
 // PutMedia stores media bytes under id (replacing earlier content).
 func (s *Store) PutMedia(ctx context.Context, m store.Media) error {
 	if m.ID == "" {

@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ThreadLinks", testThreadLinks},
 		{"OperatorAccounts", testOperatorAccounts},
 		{"FirstSeen", testFirstSeen},
+		{"PruneDedup", testPruneDedup},
 		{"TakeSendSlot", testTakeSendSlot},
 		{"WorkspaceIsolation", testWorkspaceIsolation},
 		{"TimesUTC", testTimesUTC},
@@ -1551,6 +1552,40 @@ func testFirstSeen(t *testing.T, s store.Store) {
 	}
 	if firsts != 1 {
 		t.Fatalf("%d concurrent FirstSeen calls reported first, want 1", firsts)
+	}
+}
+
+// testPruneDedup: redelivery records older than the cut are deleted (the
+// key is then new again), newer ones stay; messages stay deduplicated by
+// their external id whatever the cut.
+func testPruneDedup(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := setup(t, s)
+	_, err := s.FirstSeen(ctx, "slack:EvOld")
+	must(t, err, "FirstSeen")
+	accept(t, s, f.event(switchboard.InboundFollow, "follow-1", "U1"))
+	m := accept(t, s, f.msg("msg-1", "U1", "hello", t0))[0]
+	n, err := s.PruneDedup(ctx, time.Now().Add(-time.Hour))
+	must(t, err, "PruneDedup")
+	if n != 0 {
+		t.Fatalf("PruneDedup with a cut an hour ago deleted %d records", n)
+	}
+	if again, _ := s.FirstSeen(ctx, "slack:EvOld"); again {
+		t.Fatal("a key newer than the cut was pruned")
+	}
+	n, err = s.PruneDedup(ctx, time.Now().Add(time.Hour))
+	must(t, err, "PruneDedup")
+	if n != 2 {
+		t.Fatalf("PruneDedup deleted %d records, want 2 (one key, one event)", n)
+	}
+	if first, _ := s.FirstSeen(ctx, "slack:EvOld"); !first {
+		t.Fatal("a pruned key is still seen")
+	}
+	if r := accept(t, s, f.event(switchboard.InboundFollow, "follow-1", "U1"))[0]; r.Duplicate {
+		t.Fatal("a follow event whose record was pruned is still a duplicate")
+	}
+	if r := accept(t, s, f.msg("msg-1", "U1", "hello", t0))[0]; !r.Duplicate || r.MessageID != m.MessageID {
+		t.Fatalf("a redelivered message after pruning = %+v, want the duplicate of %s", r, m.MessageID)
 	}
 }
 
