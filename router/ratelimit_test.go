@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +12,6 @@ import (
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors"
 	"github.com/switchboardhq/switchboard/router"
-	"github.com/switchboardhq/switchboard/store"
-	"github.com/switchboardhq/switchboard/store/sqlite"
 )
 
 // TestRateLimitPacesSends: a channel's rate_limit spaces its sends (here
@@ -22,43 +19,20 @@ import (
 // the connector's config.
 func TestRateLimitPacesSends(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ws, err := st.DefaultWorkspace(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
 	script := &scripted{}
-	ch := switchboard.ChannelID(switchboard.NewID("ch"))
-	scriptsMu.Lock()
-	scripts[ch] = script
-	scriptsMu.Unlock()
-	now := time.Now().UTC()
-	if err := st.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "scripted", Name: "paced", Config: json.RawMessage(`{"rate_limit": 20}`), CreatedAt: now, UpdatedAt: now}); err != nil {
-		t.Fatal(err)
-	}
+	st, ws, ch := newScriptedStore(t, script, `{"rate_limit": 20}`)
 	rt, err := router.New(st, router.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OutboxLease: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- rt.Run(runCtx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	<-rt.Running()
+	runRouter(t, rt)
 	res, err := rt.Hub.AcceptResults(ctx, []switchboard.Inbound{{Kind: switchboard.InboundMessage, ChannelID: ch, ExternalID: "m1", Sender: "u1", Parts: switchboard.TextParts("hello")}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const n = 5
 	for i := range n {
-		if _, err := rt.Hub.Reply(ctx, connectors.ReplyRequest{WorkspaceID: ws.ID, ConversationID: res[0].ConversationID, Parts: switchboard.TextParts(string(rune('a' + i)))}); err != nil {
+		if _, err := rt.Hub.Reply(ctx, connectors.ReplyRequest{WorkspaceID: ws, ConversationID: res[0].ConversationID, Parts: switchboard.TextParts(string(rune('a' + i)))}); err != nil {
 			t.Fatal(err)
 		}
 	}

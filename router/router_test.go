@@ -74,9 +74,9 @@ type env struct {
 	conv  switchboard.ConversationID
 }
 
-// newEnv runs a router over a fresh SQLite store with one scripted channel
-// and one conversation from customer "u1".
-func newEnv(t *testing.T, script *scripted) *env {
+// newScriptedStore opens a migrated SQLite store with one scripted
+// channel (config as given) in the default workspace.
+func newScriptedStore(t *testing.T, script *scripted, config string) (*sqlite.Store, switchboard.WorkspaceID, switchboard.ChannelID) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
@@ -96,9 +96,28 @@ func newEnv(t *testing.T, script *scripted) *env {
 	scripts[ch] = script
 	scriptsMu.Unlock()
 	now := time.Now().UTC()
-	if err := st.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "scripted", Name: "test", Config: json.RawMessage("{}"), CreatedAt: now, UpdatedAt: now}); err != nil {
+	if err := st.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "scripted", Name: "test", Config: json.RawMessage(config), CreatedAt: now, UpdatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
+	return st, ws.ID, ch
+}
+
+// runRouter runs rt until the test ends and waits until it is running.
+func runRouter(t *testing.T, rt *router.Router) {
+	t.Helper()
+	runCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(runCtx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	<-rt.Running()
+}
+
+// newEnv runs a router over a fresh SQLite store with one scripted channel
+// and one conversation from customer "u1".
+func newEnv(t *testing.T, script *scripted) *env {
+	t.Helper()
+	ctx := context.Background()
+	st, ws, ch := newScriptedStore(t, script, "{}")
 	rt, err := router.New(st, router.Config{
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OutboundRetries: 2, RetryInitial: time.Millisecond, RetryMax: 5 * time.Millisecond,
@@ -107,19 +126,14 @@ func newEnv(t *testing.T, script *scripted) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- rt.Run(runCtx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	<-rt.Running()
-
+	runRouter(t, rt)
 	res, err := rt.Hub.AcceptResults(ctx, []switchboard.Inbound{{
 		Kind: switchboard.InboundMessage, ChannelID: ch, ExternalID: "m1", Sender: "u1", Parts: switchboard.TextParts("hello"),
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{store: st, rt: rt, ws: ws.ID, ch: ch, conv: res[0].ConversationID}
+	return &env{store: st, rt: rt, ws: ws, ch: ch, conv: res[0].ConversationID}
 }
 
 func (e *env) reply(t *testing.T, text string) switchboard.Message {
@@ -287,34 +301,16 @@ func contains(s, sub string) bool { return strings.Contains(s, sub) }
 // message.
 func TestInboundNoticeRepublishedAfterCrashIsRouted(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ws, err := st.DefaultWorkspace(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := switchboard.ChannelID(switchboard.NewID("ch"))
-	scriptsMu.Lock()
-	scripts[ch] = &scripted{}
-	scriptsMu.Unlock()
+	st, ws, ch := newScriptedStore(t, &scripted{}, "{}")
 	now := time.Now().UTC()
-	if err := st.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "scripted", Name: "test", Config: json.RawMessage("{}"), CreatedAt: now, UpdatedAt: now}); err != nil {
-		t.Fatal(err)
-	}
 	// What the dead hub committed: the message, its conversation without a
 	// department, and the id-only notice.
 	msgID := switchboard.MessageID(switchboard.NewID("msg"))
 	convID := switchboard.ConversationID(switchboard.NewID("cv"))
-	notice, _ := json.Marshal(router.InboundNotice{WorkspaceID: ws.ID, Kind: switchboard.InboundMessage, ChannelID: ch,
+	notice, _ := json.Marshal(router.InboundNotice{WorkspaceID: ws, Kind: switchboard.InboundMessage, ChannelID: ch,
 		MessageID: msgID, ConversationID: convID, ExternalID: "m1", ContactExternal: "u1"})
 	if _, err := st.Accept(ctx, []store.AcceptItem{{
-		WorkspaceID: ws.ID, ChannelType: "scripted", MessageID: msgID, ConversationID: convID,
+		WorkspaceID: ws, ChannelType: "scripted", MessageID: msgID, ConversationID: convID,
 		ContactID: switchboard.ContactID(switchboard.NewID("ct")),
 		Inbound:   switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: ch, ExternalID: "m1", Sender: "u1", Parts: switchboard.TextParts("left behind"), At: now},
 		Outbox:    []store.OutboxEntry{{Topic: router.TopicInbound, Key: string(ch) + ":m1", Payload: notice}},
@@ -332,10 +328,7 @@ func TestInboundNoticeRepublishedAfterCrashIsRouted(t *testing.T) {
 			heard <- ev
 		}
 	})
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- rt.Run(runCtx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	runRouter(t, rt)
 
 	select {
 	case ev := <-heard:
@@ -348,7 +341,7 @@ func TestInboundNoticeRepublishedAfterCrashIsRouted(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the notice left in the outbox was not routed within 10s")
 	}
-	conv, err := st.GetConversation(ctx, ws.ID, convID)
+	conv, err := st.GetConversation(ctx, ws, convID)
 	if err != nil {
 		t.Fatal(err)
 	}
