@@ -31,6 +31,10 @@ func TestRateLimitPacesSends(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 5
+	// Slots are taken from now on, 50ms apart, and no send goes before its
+	// slot: the i-th cannot come before start + i×50ms (less a millisecond
+	// for the store's time resolution), however late the first one ran.
+	start := time.Now()
 	for i := range n {
 		if _, err := rt.Hub.Reply(ctx, connectors.ReplyRequest{WorkspaceID: ws, ConversationID: res[0].ConversationID, Parts: switchboard.TextParts(string(rune('a' + i)))}); err != nil {
 			t.Fatal(err)
@@ -45,10 +49,8 @@ func TestRateLimitPacesSends(t *testing.T) {
 	}
 	calls := script.callTimes()
 	for i := 1; i < n; i++ {
-		// Slots are 50ms apart; a send starts at its slot plus however long
-		// the handler took to get there (a few ms for the first one).
-		if since := calls[i].Sub(calls[0]); since < time.Duration(i)*50*time.Millisecond-10*time.Millisecond {
-			t.Errorf("send %d came %v after the first; at 20/s it cannot come before %v", i, since, time.Duration(i)*50*time.Millisecond)
+		if earliest := start.Add(time.Duration(i)*50*time.Millisecond - time.Millisecond); calls[i].Before(earliest) {
+			t.Errorf("send %d came %v after the replies were accepted; at 20/s it cannot come before %v", i, calls[i].Sub(start), time.Duration(i)*50*time.Millisecond)
 		}
 	}
 	script.mu.Lock()
