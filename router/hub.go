@@ -72,7 +72,7 @@ func newHub(st store.Store, relay *Relay, log *slog.Logger, cfg HubConfig) *Hub 
 	return &Hub{
 		store:     st,
 		relay:     relay,
-		intake:    newIntake(st, cfg.BatchItems),
+		intake:    newIntake(st, cfg.BatchItems, writeConcurrency(st)),
 		log:       log,
 		now:       func() time.Time { return now().UTC() },
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"),

@@ -13,10 +13,15 @@ import (
 // queue; the writer then takes everything that queued (up to maxItems) in
 // one transaction. Each caller is answered only after its batch committed,
 // so durability stays one transaction per answer at a fraction of the cost.
+//
+// With a store that commits transactions side by side (PostgreSQL) several
+// writers take batches from the queue at once, so that their round trips
+// overlap; SQLite has one writer.
 type intake struct {
 	store    store.Store
 	requests chan *intakeRequest
 	maxItems int
+	writers  int
 	// linger is how long a batch under load waits for more requests.
 	linger time.Duration
 	once   sync.Once
@@ -33,16 +38,34 @@ type intakeRequest struct {
 // intakeLinger is how long a group commit under load waits for company.
 var intakeLinger = 1 * time.Millisecond
 
-func newIntake(st store.Store, maxItems int) *intake {
+// concurrentWriter is a store whose write transactions can run at once;
+// WriteConcurrency says how many the intake should run.
+type concurrentWriter interface {
+	WriteConcurrency() int
+}
+
+// writeConcurrency is how many intake writers st takes (1 unless it says).
+func writeConcurrency(st store.Store) int {
+	if cw, ok := st.(concurrentWriter); ok {
+		return max(1, cw.WriteConcurrency())
+	}
+	return 1
+}
+
+func newIntake(st store.Store, maxItems, writers int) *intake {
 	if maxItems <= 0 {
 		maxItems = 256
 	}
-	return &intake{store: st, requests: make(chan *intakeRequest, 4096), maxItems: maxItems, linger: intakeLinger}
+	return &intake{store: st, requests: make(chan *intakeRequest, 4096), maxItems: maxItems, writers: max(1, writers), linger: intakeLinger}
 }
 
 // accept stores items as part of the next batch and returns after commit.
 func (in *intake) accept(ctx context.Context, items []store.AcceptItem) ([]store.AcceptResult, error) {
-	in.once.Do(func() { go in.run() })
+	in.once.Do(func() {
+		for range in.writers {
+			go in.run()
+		}
+	})
 	req := &intakeRequest{ctx: ctx, items: items, done: make(chan struct{})}
 	select {
 	case in.requests <- req:
