@@ -28,11 +28,14 @@ type intake struct {
 }
 
 type intakeRequest struct {
-	ctx     context.Context
-	items   []store.AcceptItem
-	results []store.AcceptResult
-	err     error
-	done    chan struct{}
+	ctx   context.Context
+	items []store.AcceptItem
+	// done are outbox row ids to mark done in the same transaction (the
+	// relay's completions ride along with the customers' messages).
+	done      []int64
+	results   []store.AcceptResult
+	err       error
+	committed chan struct{}
 }
 
 // intakeLinger is how long a group commit under load waits for company.
@@ -61,12 +64,25 @@ func newIntake(st store.Store, maxItems, writers int) *intake {
 
 // accept stores items as part of the next batch and returns after commit.
 func (in *intake) accept(ctx context.Context, items []store.AcceptItem) ([]store.AcceptResult, error) {
+	return in.submit(&intakeRequest{ctx: ctx, items: items, committed: make(chan struct{})})
+}
+
+// complete marks outbox rows done as part of the next batch (with a store
+// that can, in the same transaction as the batch's messages, so the relay
+// does not take the single SQLite writer between two group commits) and
+// returns after commit.
+func (in *intake) complete(ctx context.Context, ids []int64) error {
+	_, err := in.submit(&intakeRequest{ctx: ctx, done: ids, committed: make(chan struct{})})
+	return err
+}
+
+func (in *intake) submit(req *intakeRequest) ([]store.AcceptResult, error) {
 	in.once.Do(func() {
 		for range in.writers {
 			go in.run()
 		}
 	})
-	req := &intakeRequest{ctx: ctx, items: items, done: make(chan struct{})}
+	ctx := req.ctx
 	select {
 	case in.requests <- req:
 	case <-ctx.Done():
@@ -74,7 +90,7 @@ func (in *intake) accept(ctx context.Context, items []store.AcceptItem) ([]store
 	}
 	// Once queued the request is committed or failed by the writer; waiting
 	// for it even if ctx ends keeps "answered ⇒ committed" true.
-	<-req.done
+	<-req.committed
 	return req.results, req.err
 }
 
@@ -125,30 +141,45 @@ func (in *intake) run() {
 }
 
 func (in *intake) commit(batch []*intakeRequest, n int) {
+	ac, combine := in.store.(acceptCompleter)
 	live := batch[:0]
 	for _, req := range batch {
-		if req.ctx.Err() != nil {
+		switch {
+		case req.ctx.Err() != nil:
 			req.err = req.ctx.Err()
-			close(req.done)
+		case len(req.items) == 0 && !combine:
+			req.err = in.store.CompleteOutbox(req.ctx, req.done)
+		default:
+			live = append(live, req)
 			continue
 		}
-		live = append(live, req)
+		close(req.committed)
 	}
 	if len(live) == 0 {
 		return
 	}
 	if len(live) > 1 {
 		items := make([]store.AcceptItem, 0, n)
+		var done []int64
 		for _, req := range live {
 			items = append(items, req.items...)
+			done = append(done, req.done...)
 		}
-		results, err := in.store.Accept(context.Background(), items)
+		var results []store.AcceptResult
+		var err error
+		if combine {
+			results, err = ac.AcceptAndComplete(context.Background(), items, done)
+		} else {
+			results, err = in.store.Accept(context.Background(), items)
+		}
 		if err == nil {
 			off := 0
 			for _, req := range live {
-				req.results = results[off : off+len(req.items)]
-				off += len(req.items)
-				close(req.done)
+				if len(req.items) > 0 {
+					req.results = results[off : off+len(req.items)]
+					off += len(req.items)
+				}
+				close(req.committed)
 			}
 			return
 		}
@@ -156,7 +187,18 @@ func (in *intake) commit(batch []*intakeRequest, n int) {
 		// the others are not failed with it.
 	}
 	for _, req := range live {
-		req.results, req.err = in.store.Accept(req.ctx, req.items)
-		close(req.done)
+		if len(req.items) == 0 {
+			req.err = in.store.CompleteOutbox(req.ctx, req.done)
+		} else {
+			req.results, req.err = in.store.Accept(req.ctx, req.items)
+		}
+		close(req.committed)
 	}
+}
+
+// acceptCompleter is a store that marks outbox rows done in the
+// transaction that accepts a batch (SQLite: one writer, so a separate
+// transaction would wait for, and hold up, the intake).
+type acceptCompleter interface {
+	AcceptAndComplete(ctx context.Context, items []store.AcceptItem, done []int64) ([]store.AcceptResult, error)
 }

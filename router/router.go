@@ -119,6 +119,7 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	}
 	r := &Router{cfg: cfg, store: st, log: log, bus: b, wm: wm, relay: relay, listeners: map[int]func(switchboard.Event){}, running: make(chan struct{})}
 	r.Hub = newHub(st, relay, log, HubConfig{PublicURL: cfg.PublicURL, BatchItems: cfg.BatchItems})
+	relay.markDone = r.Hub.intake.complete
 	r.Channels = newChannels(st, r.Hub, log, cfg.HTTPClient, cfg.PublicURL, cfg.HubSecret)
 	if len(cfg.HubSecret) > 0 {
 		sealer, err := NewSealer(append([][]byte{cfg.HubSecret}, cfg.OldSecrets...)...)

@@ -133,16 +133,31 @@ func (a *acceptTx) close() {
 
 // Accept stores normalised provider events in one transaction.
 func (s *Store) Accept(ctx context.Context, items []store.AcceptItem) ([]store.AcceptResult, error) {
-	if len(items) == 0 {
+	return s.AcceptAndComplete(ctx, items, nil)
+}
+
+// AcceptAndComplete is Accept that also marks the outbox rows done
+// (CompleteOutbox) in the same transaction. The hub's intake calls it to
+// carry its relay's completions along with customers' messages, so that
+// marking rows done does not take the single writer between two group
+// commits.
+func (s *Store) AcceptAndComplete(ctx context.Context, items []store.AcceptItem, done []int64) ([]store.AcceptResult, error) {
+	if len(items) == 0 && len(done) == 0 {
 		return nil, nil
 	}
-	base, err := s.prepare(ctx, acceptQueries[:]...)
+	base, err := s.prepare(ctx, append(acceptQueries[:], qCompleteOutbox)...)
 	if err != nil {
 		return nil, err
 	}
+	var doneList []byte
+	if len(done) > 0 {
+		if doneList, err = json.Marshal(done); err != nil {
+			return nil, err
+		}
+	}
 	results := make([]store.AcceptResult, len(items))
 	err = s.write(ctx, func(tx *sql.Tx) error {
-		a := &acceptTx{ctx: ctx, tx: tx, base: base, now: time.Now().UTC()}
+		a := &acceptTx{ctx: ctx, tx: tx, base: base[:nStmts], now: time.Now().UTC()}
 		defer a.close()
 		for i := range items {
 			r, err := a.item(&items[i])
@@ -151,6 +166,13 @@ func (s *Store) Accept(ctx context.Context, items []store.AcceptItem) ([]store.A
 					items[i].Inbound.Kind, items[i].Inbound.ChannelID, items[i].Inbound.ExternalID, err)
 			}
 			results[i] = r
+		}
+		if doneList != nil {
+			st := tx.StmtContext(ctx, base[nStmts])
+			defer st.Close()
+			if _, err := st.ExecContext(ctx, ts(a.now), string(doneList)); err != nil {
+				return fmt.Errorf("sqlite: complete outbox: %w", err)
+			}
 		}
 		return nil
 	})
