@@ -97,7 +97,7 @@ func (in *intake) submit(req *intakeRequest) ([]store.AcceptResult, error) {
 func (in *intake) run() {
 	linger := time.NewTimer(0)
 	<-linger.C
-	last := 0 // requests in the previous batch
+	last := 0 // requests with items (not just completions) in the previous batch
 	for first := range in.requests {
 		batch := []*intakeRequest{first}
 		n := len(first.items)
@@ -135,7 +135,12 @@ func (in *intake) run() {
 				}
 			}
 		}
-		last = len(batch)
+		last = 0
+		for _, req := range batch {
+			if len(req.items) > 0 {
+				last++
+			}
+		}
 		in.commit(batch, n)
 	}
 }
