@@ -20,8 +20,7 @@ const (
 			(SELECT c.contact_id FROM conversations c WHERE c.id = m.conversation_id)
 		FROM messages m
 		WHERE m.channel_id = ? AND m.external_id = ? AND m.direction = 'in' AND m.external_id <> ''`
-	qFindIdentity = `SELECT contact_id, conversation_id FROM identities WHERE channel_id = ? AND external_id = ?`
-
+	qFindIdentity  = `SELECT contact_id, conversation_id FROM identities WHERE channel_id = ? AND external_id = ?`
 	qInsertContact = `INSERT INTO contacts (id, workspace_id, name, email, phone, avatar_url, language, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qInsertIdentity = `INSERT INTO identities (channel_id, external_id, contact_id, opted_out, created_at, conversation_id)
@@ -230,17 +229,17 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		if err != nil {
 			return res, err
 		}
-		if n, err := r.RowsAffected(); err != nil || n == 0 {
-			if err != nil {
-				return res, err
-			}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return res, err
+		}
+		if n == 0 { // a redelivery: nothing was written
 			res = store.AcceptResult{}
-			if dup, err := a.findInbound(in, &res); !dup && err == nil {
-				return res, fmt.Errorf("message %s/%s: insert ignored but no such message", in.ChannelID, in.ExternalID)
-			} else if err != nil {
-				return res, err
+			dup, err := a.findInbound(in, &res)
+			if err == nil && !dup {
+				err = fmt.Errorf("message %s/%s: insert ignored but no such message", in.ChannelID, in.ExternalID)
 			}
-			return res, nil
+			return res, err
 		}
 		if err := a.fillProfile(res.ContactID, in.Profile); err != nil {
 			return res, err
