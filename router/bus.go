@@ -48,7 +48,7 @@ func newBus(cfg BusConfig, log *slog.Logger) (*bus, error) {
 		// outbox row done only after its work is done, which is what makes
 		// the in-process backend crash-safe.
 		gc := gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true, OutputChannelBuffer: 64}, wlog)
-		return &bus{pub: gc, work: gc, fanout: gc, close: gc.Close, health: func() error { return nil }, inProcess: true}, nil
+		return &bus{pub: lanedPublisher{gc}, work: lanedSubscriber{gc}, fanout: gc, close: gc.Close, health: func() error { return nil }, inProcess: true}, nil
 	case "nats":
 		return newNATSBus(cfg, wlog, log)
 	default:

@@ -2,6 +2,8 @@ package router
 
 import (
 	"context"
+	"encoding/json"
+	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -17,9 +19,11 @@ import (
 // them done once the publisher returned (in batches: one store transaction
 // marks every row published since the previous one). With the embedded
 // GoChannel backend the publisher returns only after the handler
-// acknowledged, so a row is done only when its work is done: a crash before that republishes it on start
-// (once its lease expires). Each topic has its own worker so a slow outbound
-// send never holds up intake.
+// acknowledged, so a row is done only when its work is done: a crash before
+// that republishes it on start (once its lease expires). Each topic has its
+// own worker so a slow outbound send never holds up intake, and outbound
+// has several (lanes by conversation) so one slow conversation or provider
+// does not hold up the others' replies.
 type Relay struct {
 	store store.Store
 	pub   message.Publisher
@@ -160,7 +164,7 @@ func (r *Relay) Dispatch(rows []store.OutboxRow) {
 			continue
 		}
 		select {
-		case r.queueLocked(ctx, row.Topic) <- row:
+		case r.queueLocked(ctx, laneOf(row)) <- row:
 			r.inFlight[row.ID] = struct{}{}
 		default:
 		}
@@ -179,7 +183,7 @@ func (r *Relay) claimOnce(ctx context.Context) (int, error) {
 		if !busy {
 			r.inFlight[row.ID] = struct{}{}
 		}
-		q := r.queueLocked(ctx, row.Topic)
+		q := r.queueLocked(ctx, laneOf(row))
 		r.mu.Unlock()
 		if busy {
 			continue // still being published here; its lease ran out meanwhile
@@ -194,13 +198,46 @@ func (r *Relay) claimOnce(ctx context.Context) (int, error) {
 	return len(rows), nil
 }
 
-func (r *Relay) queueLocked(ctx context.Context, topic string) chan store.OutboxRow {
-	q, ok := r.queues[topic]
+// outboundLanes is how many conversations' replies the relay publishes at
+// once: each lane publishes one row at a time (with the embedded bus,
+// waiting until the send handler finished it), and a conversation always
+// takes the same lane, so its replies stay in order.
+const outboundLanes = 8
+
+// laneOf names the queue a row waits in: its topic, and for outbound rows
+// also the lane of its conversation.
+func laneOf(row store.OutboxRow) string {
+	if row.Topic != TopicOutbound {
+		return row.Topic
+	}
+	return laneTopic(row.Topic, outboundLane(row.Payload))
+}
+
+// outboundLane is the lane of an outbound notice's conversation.
+func outboundLane(payload []byte) int {
+	var n struct {
+		ConversationID string `json:"conversation_id"`
+		MessageID      string `json:"message_id"`
+	}
+	_ = json.Unmarshal(payload, &n)
+	key := n.ConversationID
+	if key == "" { // notices written before they named the conversation
+		key = n.MessageID
+	}
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return int(h.Sum32() % outboundLanes)
+}
+
+// queueLocked returns the queue of a lane (laneOf), starting its worker on
+// first use.
+func (r *Relay) queueLocked(ctx context.Context, lane string) chan store.OutboxRow {
+	q, ok := r.queues[lane]
 	if ok {
 		return q
 	}
 	q = make(chan store.OutboxRow, 4096)
-	r.queues[topic] = q
+	r.queues[lane] = q
 	r.wg.Add(1)
 	go func() {
 		defer r.wg.Done()
@@ -237,6 +274,9 @@ func (r *Relay) send(row store.OutboxRow) bool {
 	msg := message.NewMessage(strconv.FormatInt(row.ID, 10)+"-"+row.Key, row.Payload)
 	middleware.SetCorrelationID(row.Key, msg)
 	msg.Metadata.Set("key", row.Key)
+	if row.Topic == TopicOutbound {
+		msg.Metadata.Set(laneKey, strconv.Itoa(outboundLane(row.Payload)))
+	}
 	if r.local != nil && row.Value != nil {
 		// The in-process Publish returns once the handler acknowledged, so
 		// the value is needed no longer than that.

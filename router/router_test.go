@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -25,6 +26,10 @@ type scripted struct {
 	results []error // what the i-th send returns; nil past the end
 	calls   []time.Time
 	sent    []connectors.OutboundMessage
+	// delay makes every send take that long; inFlight and maxInFlight
+	// count sends running at once.
+	delay                 time.Duration
+	inFlight, maxInFlight int
 }
 
 var (
@@ -50,7 +55,14 @@ func (s *scripted) Capabilities() connectors.Capabilities {
 }
 func (s *scripted) Send(ctx context.Context, msg connectors.OutboundMessage) (connectors.SendResult, error) {
 	s.mu.Lock()
+	s.inFlight++
+	s.maxInFlight = max(s.maxInFlight, s.inFlight)
+	delay := s.delay
+	s.mu.Unlock()
+	time.Sleep(delay)
+	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.inFlight--
 	i := len(s.calls)
 	s.calls = append(s.calls, time.Now())
 	if i < len(s.results) && s.results[i] != nil {
@@ -256,6 +268,40 @@ func TestRepliesKeepTheirOrder(t *testing.T) {
 		if m.MessageID != ids[i] {
 			t.Fatalf("send %d was %s, want %s", i, m.MessageID, ids[i])
 		}
+	}
+}
+
+// TestRepliesOfConversationsGoOutSideBySide: replies in different
+// conversations are sent at once (each conversation's still in order, see
+// above), so one slow conversation or provider does not queue the others.
+func TestRepliesOfConversationsGoOutSideBySide(t *testing.T) {
+	script := &scripted{delay: 100 * time.Millisecond}
+	e := newEnv(t, script)
+	ctx := context.Background()
+	convs := []switchboard.ConversationID{e.conv}
+	for i := range 8 { // nine conversations: at least two of them in different lanes
+		res, err := e.rt.Hub.AcceptResults(ctx, []switchboard.Inbound{{Kind: switchboard.InboundMessage, ChannelID: e.ch,
+			ExternalID: switchboard.ExternalID(fmt.Sprintf("m-%d", i)), Sender: switchboard.ExternalID(fmt.Sprintf("u-%d", i)), Parts: switchboard.TextParts("hello")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		convs = append(convs, res[0].ConversationID)
+	}
+	var ids []switchboard.MessageID
+	for _, c := range convs {
+		m, err := e.rt.Hub.Reply(ctx, connectors.ReplyRequest{WorkspaceID: e.ws, ConversationID: c, Parts: switchboard.TextParts("hi")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	for _, id := range ids {
+		e.waitStatus(t, id, switchboard.StatusSent)
+	}
+	script.mu.Lock()
+	defer script.mu.Unlock()
+	if script.maxInFlight < 2 {
+		t.Fatalf("at most %d send at a time for %d conversations", script.maxInFlight, len(convs))
 	}
 }
 
