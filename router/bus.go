@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 )
@@ -41,7 +40,7 @@ type bus struct {
 }
 
 func newBus(cfg BusConfig, log *slog.Logger) (*bus, error) {
-	wlog := watermill.NewSlogLoggerWithLevelMapping(log.With("component", "watermill"), map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
+	wlog := watermillLog(log.With("component", "watermill"))
 	switch cfg.Driver {
 	case "", "gochannel":
 		// Publish blocks until the handler acknowledged: the relay marks an

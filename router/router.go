@@ -106,7 +106,7 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	wm, err := message.NewRouter(message.RouterConfig{CloseTimeout: cfg.DrainTimeout}, watermill.NewSlogLoggerWithLevelMapping(log.With("component", "watermill"), map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug}))
+	wm, err := message.NewRouter(message.RouterConfig{CloseTimeout: cfg.DrainTimeout}, watermillLog(log.With("component", "watermill")))
 	if err != nil {
 		return nil, err
 	}
