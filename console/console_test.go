@@ -309,6 +309,11 @@ func TestOperatorStreamHearsNewMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.CloseNow()
+	// The stream's first frame says it is subscribed; what comes after it
+	// is heard.
+	if _, data, err := ws.Read(ctx); err != nil || string(data) != `{"type":"ready"}` {
+		t.Fatalf("first frame = %s (%v), want the ready frame", data, err)
+	}
 	conv := f.customerWrites("v1", "is anyone there?")
 	if _, err := f.rt.Hub.Reply(ctx, connectors.ReplyRequest{WorkspaceID: f.ws, ConversationID: conv.ID, Parts: switchboard.TextParts("yes!")}); err != nil {
 		t.Fatal(err)

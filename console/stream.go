@@ -53,6 +53,12 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool
 	defer cancel()
 
 	frames := make(chan []byte, streamBuffer)
+	// The first frame says the stream is subscribed: every event from the
+	// moment the client reads it is delivered, so a client that fetches
+	// history after it misses nothing. It is queued before the listener is
+	// registered, so it goes out first, and the writer below starts after
+	// the registration.
+	frames <- []byte(`{"type":"ready"}`)
 	slow := make(chan struct{})
 	var slowOnce bool
 	unlisten := s.router.Listen(func(ev switchboard.Event) {

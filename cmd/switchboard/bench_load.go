@@ -148,6 +148,14 @@ func openLoop(ctx context.Context, client *http.Client, hookURLs []string, strea
 	}
 	defer conn.CloseNow()
 	conn.SetReadLimit(4 << 20)
+	// Load starts once the stream says it is subscribed (its first frame),
+	// so no event of the phase can come before it listens.
+	rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
+	_, first, err := conn.Read(rctx)
+	rcancel()
+	if err != nil || !strings.Contains(string(first), `"ready"`) {
+		return res, fmt.Errorf("console stream: first frame %q (%v), want the ready frame", first, err)
+	}
 
 	var pending sync.Map // event id → time.Time of its send
 	var received atomic.Int64

@@ -9,13 +9,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 	"github.com/line/line-bot-sdk-go/v8/linebot/webhook"
 
@@ -361,11 +359,7 @@ func TestClusterEventsReachEveryInstance(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, strings.Replace(c.urls[a], "http", "ws", 1)+"/widget/v1/stream?token="+sess.Token, nil)
-	if err != nil {
-		t.Fatalf("widget stream on A: %v", err)
-	}
-	defer ws.CloseNow()
+	ws := dialWidgetStream(t, ctx, c.urls[a], sess.Token)
 	if code := call(t, "POST", c.urls[a]+"/widget/v1/messages", sess.Token, map[string]string{"text": "Is anyone there?"}, nil); code != http.StatusCreated {
 		t.Fatalf("visitor message: %d", code)
 	}
@@ -497,11 +491,7 @@ func TestClusterNATSRestart(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, strings.Replace(c.urls[0], "http", "ws", 1)+"/widget/v1/stream?token="+sess.Token, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.CloseNow()
+	ws := dialWidgetStream(t, ctx, c.urls[0], sess.Token)
 	if code := call(t, "POST", c.urls[0]+"/widget/v1/messages", sess.Token, map[string]string{"text": "after the outage"}, nil); code != http.StatusCreated {
 		t.Fatalf("visitor message: %d", code)
 	}

@@ -33,11 +33,7 @@ func TestSiteChatRoundTrip(t *testing.T) {
 	// The visitor listens on the WebSocket before anyone answers.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, strings.Replace(hub.URL, "http", "ws", 1)+"/widget/v1/stream?token="+sess.Token, nil)
-	if err != nil {
-		t.Fatalf("widget stream: %v", err)
-	}
-	defer ws.CloseNow()
+	ws := dialWidgetStream(t, ctx, hub.URL, sess.Token)
 
 	if code := call(t, "POST", hub.URL+"/widget/v1/messages", sess.Token, map[string]string{"text": "こんにちは, I need help with my order"}, nil); code != http.StatusCreated {
 		t.Fatalf("visitor message: status %d", code)
@@ -117,6 +113,21 @@ func TestSiteChatRoundTrip(t *testing.T) {
 	if len(convs.Items) != 1 {
 		t.Fatalf("the visitor's second visit opened another conversation: %+v", convs.Items)
 	}
+}
+
+// dialWidgetStream opens a visitor's stream and returns once the hub says
+// it is subscribed (the ready frame), so what happens after is heard.
+func dialWidgetStream(t *testing.T, ctx context.Context, hubURL, token string) *websocket.Conn {
+	t.Helper()
+	ws, _, err := websocket.Dial(ctx, strings.Replace(hubURL, "http", "ws", 1)+"/widget/v1/stream?token="+token, nil)
+	if err != nil {
+		t.Fatalf("widget stream at %s: %v", hubURL, err)
+	}
+	t.Cleanup(func() { ws.CloseNow() })
+	if _, data, err := ws.Read(ctx); err != nil || string(data) != `{"type":"ready"}` {
+		t.Fatalf("widget stream at %s: first frame %s (%v), want the ready frame", hubURL, data, err)
+	}
+	return ws
 }
 
 // readWidgetFrames reads message frames until done(texts so far) holds.
