@@ -60,7 +60,13 @@
     var ws = new WebSocket(url);
     state.ws = ws;
     ws.onopen = function () { state.retry = 1000; };
-    ws.onmessage = function (e) { var f = JSON.parse(e.data); if (f.message) show(f.message); };
+    ws.onmessage = function (e) {
+      var f = JSON.parse(e.data);
+      // Subscribed: load what came while the stream was not (after a
+      // reconnect, or between the history and the subscription).
+      if (f.type === "ready") api("GET", "/widget/v1/messages").then(function (h) { h.items.forEach(show); }).catch(function () {});
+      if (f.message) show(f.message);
+    };
     ws.onclose = function () { setTimeout(connect, state.retry); state.retry = Math.min(state.retry * 2, 30000); };
   }
   function open() {
