@@ -232,7 +232,17 @@ func (s *Store) DeliveryTarget(ctx context.Context, id switchboard.ConversationI
 // TakeReplyToken returns the conversation's reply token if still valid at
 // now and clears it.
 func (s *Store) TakeReplyToken(ctx context.Context, id switchboard.ConversationID, now time.Time) (string, error) {
+	// Most sends find no token: a read says so without taking the single
+	// writer. (A token stored just after this read is left for the next
+	// send, which is what would happen had this send come a moment
+	// earlier.)
 	var tok string
+	if err := s.queryRow(ctx, `SELECT reply_token FROM conversations WHERE id = ?`, id).Scan(&tok); err != nil {
+		return "", mapErr("take reply token", err)
+	}
+	if tok == "" {
+		return "", nil
+	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var until sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT reply_token, reply_until FROM conversations WHERE id = ?`, id).
