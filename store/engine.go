@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/switchboardhq/switchboard"
 )
@@ -59,4 +60,16 @@ func ClampLimit(v, def, lo, hi int) int {
 		return def
 	}
 	return min(max(v, lo), hi)
+}
+
+// NewConversation is the snapshot of the conversation an accepted message
+// opens (AcceptResult.Conversation): what the engine inserts, with times
+// at the storage's microsecond precision, so it matches a later read.
+func NewConversation(it *AcceptItem, id switchboard.ConversationID, contact switchboard.ContactID, preview string, at time.Time) *switchboard.Conversation {
+	t := at.UTC().Truncate(time.Microsecond)
+	return &switchboard.Conversation{
+		ID: id, WorkspaceID: it.WorkspaceID, ChannelID: it.Inbound.ChannelID, ChannelType: it.ChannelType,
+		ContactID: contact, DepartmentID: it.DepartmentID, Status: switchboard.ConversationOpen, UnreadCount: 1,
+		LastMessage: preview, LastActivityAt: t, CreatedAt: t,
+	}
 }

@@ -150,11 +150,7 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		}
 		_, err = a.tx.Exec(a.ctx, qInsertConversation, res.ConversationID, it.WorkspaceID, in.ChannelID, it.ChannelType,
 			res.ContactID, it.DepartmentID, preview, at, in.Sender, in.ReplyToken, until, in.ThreadRef)
-		res.Conversation = &switchboard.Conversation{
-			ID: res.ConversationID, WorkspaceID: it.WorkspaceID, ChannelID: in.ChannelID, ChannelType: it.ChannelType,
-			ContactID: res.ContactID, DepartmentID: it.DepartmentID, Status: switchboard.ConversationOpen, UnreadCount: 1,
-			LastMessage: preview, LastActivityAt: at.UTC().Truncate(time.Microsecond), CreatedAt: at.UTC().Truncate(time.Microsecond),
-		}
+		res.Conversation = store.NewConversation(it, res.ConversationID, res.ContactID, preview, at)
 	case err == nil:
 		snap := switchboard.Conversation{ID: res.ConversationID}
 		err = a.tx.QueryRow(a.ctx, qTouchConversation, at, preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID).Scan(

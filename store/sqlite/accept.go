@@ -270,11 +270,7 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		if res.ConversationID == "" {
 			return res, errors.New("no conversation id for a new conversation")
 		}
-		res.Conversation = &switchboard.Conversation{
-			ID: res.ConversationID, WorkspaceID: it.WorkspaceID, ChannelID: in.ChannelID, ChannelType: it.ChannelType,
-			ContactID: res.ContactID, DepartmentID: it.DepartmentID, Status: switchboard.ConversationOpen, UnreadCount: 1,
-			LastMessage: preview, LastActivityAt: fromTS(ts(at)), CreatedAt: fromTS(ts(at)),
-		}
+		res.Conversation = store.NewConversation(it, res.ConversationID, res.ContactID, preview, at)
 		_, err = a.exec(sInsertConversation, res.ConversationID, it.WorkspaceID, in.ChannelID, it.ChannelType,
 			res.ContactID, it.DepartmentID, preview, ts(at), ts(at), in.Sender, in.ReplyToken, until, in.ThreadRef)
 		if err == nil {
