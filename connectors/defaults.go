@@ -12,12 +12,30 @@ import (
 // without an HTTP client.
 const DefaultHTTPTimeout = 30 * time.Second
 
+// ProviderIdleConns is how many idle keep-alive connections NewHTTPClient
+// keeps to each provider host: enough for the hub's concurrent sends and
+// lookups (http.DefaultTransport keeps 2, so a burst of replies to one
+// provider opened, and for HTTPS handshook, a new connection for all but
+// two of them).
+const ProviderIdleConns = 64
+
+// NewHTTPClient returns the client for provider calls: timeout bounds each
+// call, and the transport (http.DefaultTransport's settings: proxy from the
+// environment, dial and TLS timeouts, HTTP/2) keeps ProviderIdleConns idle
+// connections per host.
+func NewHTTPClient(timeout time.Duration) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = ProviderIdleConns
+	t.MaxIdleConns = 4 * ProviderIdleConns
+	return &http.Client{Timeout: timeout, Transport: t}
+}
+
 // WithDefaults returns deps with an HTTP client, a logger (discarding) and
 // the wall clock filled in where they are nil, so connectors built outside
 // the hub (tests, commands) need not check each.
 func (d Deps) WithDefaults() Deps {
 	if d.HTTPClient == nil {
-		d.HTTPClient = &http.Client{Timeout: DefaultHTTPTimeout}
+		d.HTTPClient = NewHTTPClient(DefaultHTTPTimeout)
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)

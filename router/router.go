@@ -81,7 +81,7 @@ func New(st store.Store, cfg Config) (*Router, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+		cfg.HTTPClient = connectors.NewHTTPClient(15 * time.Second)
 	}
 	if cfg.OutboundRetries == 0 {
 		cfg.OutboundRetries = 6

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -39,10 +40,20 @@ type benchSettings struct {
 	PubSubURL    string        `json:"-"`
 	// Instances is how many hubs share the store and the bus (more than
 	// one needs postgres and nats); load is spread over them.
-	Instances  int    `json:"instances"`
-	JSON       bool   `json:"-"`
-	CPUProfile string `json:"-"`
+	Instances int `json:"instances"`
+	// Phases are the measured phases that run (ingest, e2e, reply); the
+	// baselines always run.
+	Phases     []string `json:"phases"`
+	JSON       bool     `json:"-"`
+	CPUProfile string   `json:"-"`
+	Trace      string   `json:"-"`
 }
+
+// benchPhases are the measured phases, in the order they run.
+var benchPhases = []string{"ingest", "e2e", "reply"}
+
+// runs reports whether the phase was asked for.
+func (s benchSettings) runs(phase string) bool { return slices.Contains(s.Phases, phase) }
 
 // benchReport is everything one run measured; --json prints it.
 type benchReport struct {
@@ -149,6 +160,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&s.Instances, "instances", 1, "hub instances sharing the store and bus (more than 1 needs --store postgres --pubsub nats)")
 	fs.BoolVar(&s.JSON, "json", false, "print one JSON object on stdout (the table goes to stderr)")
 	fs.StringVar(&s.CPUProfile, "cpuprofile", "", "write the hub's CPU profile to this file")
+	fs.StringVar(&s.Trace, "trace", "", "write the hub's execution trace (go tool trace) to this file")
+	phases := fs.String("phases", strings.Join(benchPhases, ","), "the phases to run, comma-separated (ingest, e2e, reply)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -175,6 +188,15 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError("--instances: 1..16")
 	case s.Instances > 1 && (s.Store != "postgres" || s.PubSub != "nats"):
 		return usageError("--instances: several hubs share their state through --store postgres and --pubsub nats")
+	}
+	for p := range strings.SplitSeq(*phases, ",") {
+		p = strings.TrimSpace(p)
+		switch {
+		case !slices.Contains(benchPhases, p):
+			return usageError(fmt.Sprintf("--phases: %q is not one of %s", p, strings.Join(benchPhases, ", ")))
+		case !s.runs(p):
+			s.Phases = append(s.Phases, p)
+		}
 	}
 	s.DurationS = s.Duration.Seconds()
 	rep, err := runBench(ctx, s, stderr)
@@ -245,12 +267,19 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 	defer func() { hub.Stop() }()
 	for i, path := range cfgPaths {
 		args := []string{"serve", "--config", path}
-		if s.CPUProfile != "" && i == 0 {
-			abs, err := filepath.Abs(s.CPUProfile)
-			if err != nil {
-				return nil, err
+		if i == 0 && (s.CPUProfile != "" || s.Trace != "") {
+			args = []string{"bench", "hub"}
+			for _, f := range [][2]string{{"--cpuprofile", s.CPUProfile}, {"--trace", s.Trace}} {
+				if f[1] == "" {
+					continue
+				}
+				abs, err := filepath.Abs(f[1])
+				if err != nil {
+					return nil, err
+				}
+				args = append(args, f[0], abs)
 			}
-			args = []string{"bench", "hub", "--cpuprofile", abs, "--config", path}
+			args = append(args, "--config", path)
 		}
 		h, err := startBenchHub(ctx, args, hubURLs[i])
 		if err != nil {
@@ -288,67 +317,80 @@ func runBench(ctx context.Context, s benchSettings, progress io.Writer) (*benchR
 	routedBefore, _ := routedTotal(ctx, client, hubURLs)
 
 	// ingest
-	say("ingest: signed LINE webhooks, %d clients, %s", s.Clients, s.Duration)
-	hub.resetPeak()
-	cpu0 := hub.cpuTime()
-	in := closedLoop(ctx, client, hookURLs, gen, "in", s.Clients, s.Duration, &seq)
-	rep.Ingest.benchThroughput = throughputOf(in)
-	drain, err := waitRouted(ctx, client, hubURLs, routedBefore+in.OK, 300*time.Second)
-	if err != nil {
-		return nil, fmt.Errorf("bench: ingest: %w", err)
+	if s.runs("ingest") {
+		say("ingest: signed LINE webhooks, %d clients, %s", s.Clients, s.Duration)
+		hub.resetPeak()
+		cpu0 := hub.cpuTime()
+		in := closedLoop(ctx, client, hookURLs, gen, "in", s.Clients, s.Duration, &seq)
+		rep.Ingest.benchThroughput = throughputOf(in)
+		drain, err := waitRouted(ctx, client, hubURLs, routedBefore+in.OK, 300*time.Second)
+		if err != nil {
+			return nil, fmt.Errorf("bench: ingest: %w", err)
+		}
+		rep.Ingest.DrainS = round(drain.Seconds(), 2)
+		if in.OK > 0 {
+			rep.Ingest.CPUMSPerMsg = round(float64((hub.cpuTime()-cpu0).Microseconds())/1000/float64(in.OK), 3)
+		}
+		routedAfter, _ := routedTotal(ctx, client, hubURLs)
+		rep.Ingest.RoutedPerSec = round(float64(routedAfter-routedBefore)/(in.Elapsed+drain).Seconds(), 0)
+		rep.Ingest.PeakRSSMB = mb(hub.peak())
+		rep.IngestRatio = ratio(rep.Ingest.PerSec, rep.Baseline.PerSec)
+		rep.IngestTxRatio = ratio(rep.Ingest.PerSec, rep.BaselineTx.PerSec)
 	}
-	rep.Ingest.DrainS = round(drain.Seconds(), 2)
-	if in.OK > 0 {
-		rep.Ingest.CPUMSPerMsg = round(float64((hub.cpuTime()-cpu0).Microseconds())/1000/float64(in.OK), 3)
-	}
-	routedAfter, _ := routedTotal(ctx, client, hubURLs)
-	rep.Ingest.RoutedPerSec = round(float64(routedAfter-routedBefore)/(in.Elapsed+drain).Seconds(), 0)
-	rep.Ingest.PeakRSSMB = mb(hub.peak())
-	rep.IngestRatio = ratio(rep.Ingest.PerSec, rep.Baseline.PerSec)
-	rep.IngestTxRatio = ratio(rep.Ingest.PerSec, rep.BaselineTx.PerSec)
 
 	// e2e
-	say("e2e: %d webhooks/s to the console stream, %s", s.Rate, s.Duration)
-	hub.resetPeak()
-	streamURL := "ws" + strings.TrimPrefix(hubURL, "http") + "/api/v1/stream"
-	e2e, err := openLoop(ctx, client, hookURLs, streamURL, token, gen, s.Rate, s.Duration, &seq)
-	if err != nil {
-		return nil, fmt.Errorf("bench: e2e: %w", err)
-	}
-	rep.E2E = benchE2E{
-		OfferedPerSec: round(float64(e2e.Sent+e2e.Errors)/e2e.Elapsed.Seconds(), 0),
-		Sent:          e2e.Sent, Received: e2e.Received, Lost: e2e.Sent - e2e.Received, Errors: e2e.Errors,
-		P50MS: e2e.Lat.quantile(0.50), P99MS: e2e.Lat.quantile(0.99), PeakRSSMB: mb(hub.peak()),
+	if s.runs("e2e") {
+		say("e2e: %d webhooks/s to the console stream, %s", s.Rate, s.Duration)
+		hub.resetPeak()
+		streamURL := "ws" + strings.TrimPrefix(hubURL, "http") + "/api/v1/stream"
+		e2e, err := openLoop(ctx, client, hookURLs, streamURL, token, gen, s.Rate, s.Duration, &seq)
+		if err != nil {
+			return nil, fmt.Errorf("bench: e2e: %w", err)
+		}
+		rep.E2E = benchE2E{
+			OfferedPerSec: round(float64(e2e.Sent+e2e.Errors)/e2e.Elapsed.Seconds(), 0),
+			Sent:          e2e.Sent, Received: e2e.Received, Lost: e2e.Sent - e2e.Received, Errors: e2e.Errors,
+			P50MS: e2e.Lat.quantile(0.50), P99MS: e2e.Lat.quantile(0.99), PeakRSSMB: mb(hub.peak()),
+		}
 	}
 
 	// reply
-	say("reply: %d operators answering through the API, %s", s.ReplyClients, s.Duration)
-	hub.resetPeak()
-	convs, err := lineConversations(ctx, client, hubURL, token, s.ReplyClients)
-	if err != nil {
-		return nil, fmt.Errorf("bench: reply: %w", err)
+	if s.runs("reply") {
+		say("reply: %d operators answering through the API, %s", s.ReplyClients, s.Duration)
+		hub.resetPeak()
+		convs, err := lineConversations(ctx, client, hubURL, token, s.ReplyClients)
+		if err != nil {
+			return nil, fmt.Errorf("bench: reply: %w", err)
+		}
+		if len(convs) == 0 {
+			return nil, errors.New("bench: reply: the hub lists no LINE conversation")
+		}
+		rp := replyLoop(ctx, client, hubURLs, token, line, convs, s.Duration)
+		rep.Reply = benchReply{
+			SendsPerSec: round(float64(rp.Delivered)/rp.Elapsed.Seconds(), 0),
+			Delivered:   rp.Delivered, Errors: rp.Errors,
+			P50MS: rp.Lat.quantile(0.50), P99MS: rp.Lat.quantile(0.99), PeakRSSMB: mb(hub.peak()),
+		}
 	}
-	if len(convs) == 0 {
-		return nil, errors.New("bench: reply: the hub lists no LINE conversation")
-	}
-	rp := replyLoop(ctx, client, hubURLs, token, line, convs, s.Duration)
-	rep.Reply = benchReply{
-		SendsPerSec: round(float64(rp.Delivered)/rp.Elapsed.Seconds(), 0),
-		Delivered:   rp.Delivered, Errors: rp.Errors,
-		P50MS: rp.Lat.quantile(0.50), P99MS: rp.Lat.quantile(0.99), PeakRSSMB: mb(hub.peak()),
-	}
+
 	rep.PeakRSSMB = max(rep.Ingest.PeakRSSMB, rep.E2E.PeakRSSMB, rep.Reply.PeakRSSMB)
 	hub.Stop()
 	if s.CPUProfile != "" {
 		say("hub CPU profile written to %s", s.CPUProfile)
 	}
-
-	rep.Targets = []benchTarget{
-		target("ingest accepted/s", "≥ 5000", rep.Ingest.PerSec, 5000, true),
-		target("ingest / bare handler", "≥ 0.25", rep.IngestRatio, 0.25, true),
-		target(fmt.Sprintf("e2e p99 ms at %d/s", s.Rate), "≤ 50", rep.E2E.P99MS, 50, false),
-		target("peak RSS MB", "≤ 200", rep.PeakRSSMB, 200, false),
+	if s.Trace != "" {
+		say("hub execution trace written to %s", s.Trace)
 	}
+
+	if s.runs("ingest") {
+		rep.Targets = append(rep.Targets,
+			target("ingest accepted/s", "≥ 5000", rep.Ingest.PerSec, 5000, true),
+			target("ingest / bare handler", "≥ 0.25", rep.IngestRatio, 0.25, true))
+	}
+	if s.runs("e2e") {
+		rep.Targets = append(rep.Targets, target(fmt.Sprintf("e2e p99 ms at %d/s", s.Rate), "≤ 50", rep.E2E.P99MS, 50, false))
+	}
+	rep.Targets = append(rep.Targets, target("peak RSS MB", "≤ 200", rep.PeakRSSMB, 200, false))
 	return rep, nil
 }
 
@@ -537,21 +579,27 @@ func printBenchTable(w io.Writer, r *benchReport) {
 	row("", "p50 / p99 ms", lat(r.Baseline.P50MS, r.Baseline.P99MS), "", "")
 	row("baseline_tx", "HMAC + 1 SQLite tx req/s", f0(r.BaselineTx.PerSec), "", "")
 	row("", "p50 / p99 ms", lat(r.BaselineTx.P50MS, r.BaselineTx.P99MS), "", "")
-	row("ingest", "accepted/s", f0(r.Ingest.PerSec), f0(r.Baseline.PerSec), fmt.Sprintf("%.3f", r.IngestRatio))
-	row("", "accepted/s vs baseline_tx", f0(r.Ingest.PerSec), f0(r.BaselineTx.PerSec), fmt.Sprintf("%.3f", r.IngestTxRatio))
-	row("", "p50 / p99 ms", lat(r.Ingest.P50MS, r.Ingest.P99MS), lat(r.Baseline.P50MS, r.Baseline.P99MS), "")
-	row("", "errors", fmt.Sprint(r.Ingest.Errors), "", "")
-	row("", "routed/s, drain s", f0(r.Ingest.RoutedPerSec)+", "+f2(r.Ingest.DrainS), "", "")
-	row("", "hub CPU ms per message", fmt.Sprintf("%.3f", r.Ingest.CPUMSPerMsg), "", "")
-	row("", "peak RSS MB", fmt.Sprintf("%.1f", r.Ingest.PeakRSSMB), "", "")
-	row("e2e", "offered/s", f0(r.E2E.OfferedPerSec), "", "")
-	row("", "webhook → stream p50 / p99 ms", lat(r.E2E.P50MS, r.E2E.P99MS), "", "")
-	row("", "sent, received, lost, errors", fmt.Sprintf("%d, %d, %d, %d", r.E2E.Sent, r.E2E.Received, r.E2E.Lost, r.E2E.Errors), "", "")
-	row("", "peak RSS MB", fmt.Sprintf("%.1f", r.E2E.PeakRSSMB), "", "")
-	row("reply", "sends/s", f0(r.Reply.SendsPerSec), "", "")
-	row("", "202 → LINE p50 / p99 ms", lat(r.Reply.P50MS, r.Reply.P99MS), "", "")
-	row("", "delivered, errors", fmt.Sprintf("%d, %d", r.Reply.Delivered, r.Reply.Errors), "", "")
-	row("", "peak RSS MB", fmt.Sprintf("%.1f", r.Reply.PeakRSSMB), "", "")
+	if r.Settings.runs("ingest") {
+		row("ingest", "accepted/s", f0(r.Ingest.PerSec), f0(r.Baseline.PerSec), fmt.Sprintf("%.3f", r.IngestRatio))
+		row("", "accepted/s vs baseline_tx", f0(r.Ingest.PerSec), f0(r.BaselineTx.PerSec), fmt.Sprintf("%.3f", r.IngestTxRatio))
+		row("", "p50 / p99 ms", lat(r.Ingest.P50MS, r.Ingest.P99MS), lat(r.Baseline.P50MS, r.Baseline.P99MS), "")
+		row("", "errors", fmt.Sprint(r.Ingest.Errors), "", "")
+		row("", "routed/s, drain s", f0(r.Ingest.RoutedPerSec)+", "+f2(r.Ingest.DrainS), "", "")
+		row("", "hub CPU ms per message", fmt.Sprintf("%.3f", r.Ingest.CPUMSPerMsg), "", "")
+		row("", "peak RSS MB", fmt.Sprintf("%.1f", r.Ingest.PeakRSSMB), "", "")
+	}
+	if r.Settings.runs("e2e") {
+		row("e2e", "offered/s", f0(r.E2E.OfferedPerSec), "", "")
+		row("", "webhook → stream p50 / p99 ms", lat(r.E2E.P50MS, r.E2E.P99MS), "", "")
+		row("", "sent, received, lost, errors", fmt.Sprintf("%d, %d, %d, %d", r.E2E.Sent, r.E2E.Received, r.E2E.Lost, r.E2E.Errors), "", "")
+		row("", "peak RSS MB", fmt.Sprintf("%.1f", r.E2E.PeakRSSMB), "", "")
+	}
+	if r.Settings.runs("reply") {
+		row("reply", "sends/s", f0(r.Reply.SendsPerSec), "", "")
+		row("", "202 → LINE p50 / p99 ms", lat(r.Reply.P50MS, r.Reply.P99MS), "", "")
+		row("", "delivered, errors", fmt.Sprintf("%d, %d", r.Reply.Delivered, r.Reply.Errors), "", "")
+		row("", "peak RSS MB", fmt.Sprintf("%.1f", r.Reply.PeakRSSMB), "", "")
+	}
 	row("broadcast", "not available", "", "", "")
 	tw.Flush()
 	fmt.Fprintf(w, "(%s)\n\n", r.Broadcast.Note)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -229,9 +230,14 @@ func (t *tailBuffer) String() string {
 // the hub under test when the bench profiles it; it serves until SIGTERM
 // and writes the CPU profile on the way out.
 func cmdBenchHub(ctx context.Context, args []string, stderr io.Writer) error {
-	var profile string
-	if len(args) >= 2 && args[0] == "--cpuprofile" {
-		profile, args = args[1], args[2:]
+	var profile, traceFile string
+	for len(args) >= 2 && (args[0] == "--cpuprofile" || args[0] == "--trace") {
+		if args[0] == "--cpuprofile" {
+			profile = args[1]
+		} else {
+			traceFile = args[1]
+		}
+		args = args[2:]
 	}
 	if profile != "" {
 		f, err := os.Create(profile)
@@ -243,6 +249,17 @@ func cmdBenchHub(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if traceFile != "" {
+		f, err := os.Create(traceFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+		defer trace.Stop()
 	}
 	return cmdServe(ctx, args, stderr, nil)
 }

@@ -23,7 +23,7 @@ func configDeps(cfg Config, ch ChannelEntry, secret []byte) connectors.Deps {
 		Hub:        offlineHub{},
 		PublicURL:  cfg.PublicURL,
 		WebhookURL: cfg.PublicURL + "/webhooks/" + string(ch.ID),
-		HTTPClient: &http.Client{Timeout: 15 * time.Second},
+		HTTPClient: connectors.NewHTTPClient(15 * time.Second),
 		HubSecret:  secret,
 		Now:        time.Now,
 		Logger:     newLogger(LogConfig{Level: "error", Format: "text"}, io.Discard),

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/switchboardhq/switchboard/connectors"
 	"github.com/switchboardhq/switchboard/console"
 	"github.com/switchboardhq/switchboard/router"
 	"github.com/switchboardhq/switchboard/store"
@@ -61,7 +62,7 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 		Bus:             router.BusConfig{Driver: cfg.PubSub.Driver, URL: cfg.PubSub.URL, Namespace: cfg.PubSub.Namespace, Instance: instanceName(), AckWait: cfg.PubSub.AckWait},
 		DrainTimeout:    cfg.ShutdownTimeout,
 		PublicURL:       cfg.PublicURL,
-		HTTPClient:      &http.Client{Timeout: cfg.Outbound.Timeout},
+		HTTPClient:      connectors.NewHTTPClient(cfg.Outbound.Timeout),
 		Logger:          log,
 		OutboundRetries: cfg.Outbound.Retries,
 		RetryInitial:    cfg.Outbound.RetryInitial,

@@ -82,7 +82,7 @@ func New(raw json.RawMessage, deps connectors.Deps) (*Connector, error) {
 	}
 	httpClient := deps.HTTPClient
 	if httpClient == nil {
-		httpClient = &http.Client{Timeout: defaultHTTPTimeout}
+		httpClient = connectors.NewHTTPClient(defaultHTTPTimeout)
 	}
 	logger := deps.Logger // the hub gives it the channel and type as attributes
 	opts := []slack.Option{

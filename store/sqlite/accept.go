@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -98,36 +99,18 @@ var acceptQueries = [nStmts]string{
 	qSetIdentityConversation, qInsertInbound,
 }
 
-// acceptTx binds the prepared statements to one transaction lazily.
+// acceptTx is one group commit on the writer's driver connection.
 type acceptTx struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	base  []*sql.Stmt
-	bound [nStmts]*sql.Stmt
-	now   time.Time
+	rc  *rawConn
+	now time.Time
 }
 
-func (a *acceptTx) st(i int) *sql.Stmt {
-	if a.bound[i] == nil {
-		a.bound[i] = a.tx.StmtContext(a.ctx, a.base[i])
-	}
-	return a.bound[i]
+func (a *acceptTx) exec(i int, args ...any) (driver.Result, error) {
+	return a.rc.exec(acceptQueries[i], args...)
 }
 
-func (a *acceptTx) exec(i int, args ...any) (sql.Result, error) {
-	return a.st(i).ExecContext(a.ctx, args...)
-}
-
-func (a *acceptTx) row(i int, args ...any) *sql.Row {
-	return a.st(i).QueryRowContext(a.ctx, args...)
-}
-
-func (a *acceptTx) close() {
-	for _, st := range a.bound {
-		if st != nil {
-			st.Close()
-		}
-	}
+func (a *acceptTx) row(i int, args ...any) rawRow {
+	return a.rc.row(acceptQueries[i], args...)
 }
 
 // Accept stores normalised provider events in one transaction.
@@ -144,20 +127,16 @@ func (s *Store) AcceptAndComplete(ctx context.Context, items []store.AcceptItem,
 	if len(items) == 0 && len(done) == 0 {
 		return nil, nil
 	}
-	base, err := s.prepare(ctx, append(acceptQueries[:], qCompleteOutbox)...)
-	if err != nil {
-		return nil, err
-	}
 	var doneList []byte
 	if len(done) > 0 {
+		var err error
 		if doneList, err = json.Marshal(done); err != nil {
 			return nil, err
 		}
 	}
 	results := make([]store.AcceptResult, len(items))
-	err = s.write(ctx, func(tx *sql.Tx) error {
-		a := &acceptTx{ctx: ctx, tx: tx, base: base[:nStmts], now: time.Now().UTC()}
-		defer a.close()
+	err := s.writeRaw(ctx, func(rc *rawConn) error {
+		a := &acceptTx{rc: rc, now: time.Now().UTC()}
 		for i := range items {
 			r, err := a.item(&items[i])
 			if err != nil {
@@ -167,9 +146,7 @@ func (s *Store) AcceptAndComplete(ctx context.Context, items []store.AcceptItem,
 			results[i] = r
 		}
 		if doneList != nil {
-			st := tx.StmtContext(ctx, base[nStmts])
-			defer st.Close()
-			if _, err := st.ExecContext(ctx, ts(a.now), string(doneList)); err != nil {
+			if _, err := rc.exec(qCompleteOutbox, ts(a.now), string(doneList)); err != nil {
 				return fmt.Errorf("sqlite: complete outbox: %w", err)
 			}
 		}

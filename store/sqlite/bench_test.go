@@ -117,3 +117,47 @@ func BenchmarkFirstSeen(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHubBatch is the hub's intake under load: batches of 16 messages
+// from known customers (with a profile, as LINE sends one) that also mark
+// the previous batch's outbox rows done, as the relay's completions ride
+// along with the group commit.
+func BenchmarkHubBatch(b *testing.B) {
+	e := newBenchEnv(b)
+	ctx := context.Background()
+	const batch = 16
+	items := make([]store.AcceptItem, batch)
+	var done []int64
+	fill := func() {
+		for i := range items {
+			items[i] = e.item()
+			items[i].Inbound.Profile = switchboard.Profile{Name: "Customer " + string(items[i].Inbound.Sender)}
+			items[i].Claim = 10 * time.Second
+		}
+	}
+	// Seed every sender's conversation first.
+	for range benchSenders / batch {
+		fill()
+		if _, err := e.s.Accept(ctx, items); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		fill()
+		b.StartTimer()
+		res, err := e.s.AcceptAndComplete(ctx, items, done)
+		if err != nil {
+			b.Fatal(err)
+		}
+		done = done[:0]
+		for _, r := range res {
+			for _, o := range r.Outbox {
+				done = append(done, o.ID)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "items/s")
+}

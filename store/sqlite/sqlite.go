@@ -41,7 +41,8 @@ type Store struct {
 	r    *sql.DB // read-only pool
 
 	mu    sync.Mutex
-	stmts map[string]*sql.Stmt // prepared on w, for the intake hot path
+	stmts map[string]*sql.Stmt // prepared on w, for the relay's hot path
+	raw   *rawConn             // the writer's driver connection, for the intake (rawconn.go)
 
 	// indexStop and indexDone run the search indexer (searchindex.go).
 	indexStop, indexDone chan struct{}
@@ -130,6 +131,7 @@ func (s *Store) Close() error {
 	}
 	s.stmts = map[string]*sql.Stmt{}
 	s.mu.Unlock()
+	s.closeRaw()
 	s.closeReadStmts()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
