@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -57,6 +58,11 @@ func TestAcceptAndComplete(t *testing.T) {
 	if n, _ := s.PendingOutbox(ctx); n != 2 {
 		t.Fatalf("pending after a failed batch = %d, want 2 (the mark rolled back)", n)
 	}
+	// The failed batch left no transaction open on the writer: other
+	// writes (through database/sql) go on.
+	if err := s.PutChannel(ctx, store.Channel{ID: "line-2", WorkspaceID: ws.ID, Type: "line"}); err != nil {
+		t.Fatalf("a write after the failed batch: %v", err)
+	}
 
 	res, err := s.AcceptAndComplete(ctx, []store.AcceptItem{item("e5")}, []int64{e1Row})
 	if err != nil {
@@ -81,5 +87,75 @@ func TestAcceptAndComplete(t *testing.T) {
 	}
 	if n, _ := s.PendingOutbox(ctx); n != 0 {
 		t.Fatalf("pending = %d, want 0", n)
+	}
+}
+
+// The intake's group commit (on the writer's driver connection) and the
+// relay's claims (statements prepared through database/sql on the same
+// connection) run side by side without waiting on each other for ever.
+func TestAcceptBesideClaims(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := s.DefaultWorkspace(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := switchboard.ChannelID("line-1")
+	if err := s.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "line"}); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 300
+	done := make(chan error, 2)
+	go func() {
+		for i := range rounds {
+			ext := "e" + strconv.Itoa(i)
+			_, err := s.Accept(ctx, []store.AcceptItem{{
+				WorkspaceID: ws.ID, ChannelType: "line",
+				Inbound: switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: ch, ExternalID: switchboard.ExternalID(ext),
+					Sender: "U1", Parts: switchboard.TextParts(ext), At: time.Now()},
+				MessageID:      switchboard.MessageID(switchboard.NewID("msg")),
+				ContactID:      switchboard.ContactID(switchboard.NewID("ct")),
+				ConversationID: switchboard.ConversationID(switchboard.NewID("cv")),
+				Outbox:         []store.OutboxEntry{{Topic: "inbound", Key: ext, Payload: []byte(`{}`)}},
+			}})
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	go func() {
+		for range rounds {
+			rows, err := s.ClaimOutbox(ctx, 10, time.Minute)
+			if err != nil {
+				done <- err
+				return
+			}
+			ids := make([]int64, len(rows))
+			for i, r := range rows {
+				ids[i] = r.ID
+			}
+			if err := s.CompleteOutbox(ctx, ids); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	timeout := time.After(30 * time.Second)
+	for range 2 {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-timeout:
+			// Not t.Fatal: the store could not close either.
+			panic("accepts and claims side by side did not finish in 30s: deadlock")
+		}
 	}
 }

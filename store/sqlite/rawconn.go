@@ -33,26 +33,37 @@ type rawConn struct {
 // rawFor returns the statement cache of the writer connection c. A new
 // connection (database/sql replaced a broken one) starts a new cache; the
 // old statements went with their connection.
+//
+// It takes rawMu, not mu: prepare holds mu while it waits for the writer
+// connection, which the caller of rawFor holds.
 func (s *Store) rawFor(c *sqlite3.SQLiteConn) *rawConn {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.rawMu.Lock()
+	defer s.rawMu.Unlock()
 	if s.raw == nil || s.raw.c != c {
 		s.raw = &rawConn{c: c, stmts: map[string]*sqlite3.SQLiteStmt{}}
 	}
 	return s.raw
 }
 
-// closeRaw finalises the cached statements (on Close, with no write under
-// way).
+// closeRaw finalises the cached statements (on Close). It takes the writer
+// connection first, so a write still under way finishes before.
 func (s *Store) closeRaw() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.raw != nil {
-		for _, st := range s.raw.stmts {
-			st.Close()
-		}
-		s.raw = nil
+	conn, err := s.w.Conn(context.Background())
+	if err != nil {
+		return
 	}
+	defer conn.Close()
+	_ = conn.Raw(func(any) error {
+		s.rawMu.Lock()
+		defer s.rawMu.Unlock()
+		if s.raw != nil {
+			for _, st := range s.raw.stmts {
+				st.Close()
+			}
+			s.raw = nil
+		}
+		return nil
+	})
 }
 
 // stmt returns the statement for q, prepared once on the connection.

@@ -42,7 +42,9 @@ type Store struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // prepared on w, for the relay's hot path
-	raw   *rawConn             // the writer's driver connection, for the intake (rawconn.go)
+
+	rawMu sync.Mutex
+	raw   *rawConn // the writer's driver connection, for the intake (rawconn.go)
 
 	// indexStop and indexDone run the search indexer (searchindex.go).
 	indexStop, indexDone chan struct{}
