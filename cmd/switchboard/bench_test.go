@@ -22,14 +22,7 @@ func TestBenchCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a hub in a child process")
 	}
-	old := benchChildCommand
-	benchChildCommand = func(args []string) (*exec.Cmd, error) {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "SWITCHBOARD_TEST_CHILD=1", "SWITCHBOARD_TEST_ARGS="+strings.Join(args, " "))
-		return cmd, nil
-	}
-	t.Cleanup(func() { benchChildCommand = old })
-
+	useTestChild(t)
 	var out, errOut bytes.Buffer
 	start := time.Now()
 	code := run(context.Background(), []string{"bench", "--json", "--duration", "700ms", "--clients", "4",
@@ -84,6 +77,65 @@ func TestBenchCommand(t *testing.T) {
 	}
 	if num("ingest", "errors") != 0 || num("e2e", "lost") != 0 || num("reply", "errors") != 0 {
 		t.Errorf("errors or losses: ingest %v, e2e lost %v, reply %v", num("ingest", "errors"), num("e2e", "lost"), num("reply", "errors"))
+	}
+}
+
+// useTestChild makes the bench start its hub as this test binary (which
+// runs main's command from SWITCHBOARD_TEST_ARGS).
+func useTestChild(t *testing.T) {
+	old := benchChildCommand
+	benchChildCommand = func(args []string) (*exec.Cmd, error) {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "SWITCHBOARD_TEST_CHILD=1", "SWITCHBOARD_TEST_ARGS="+strings.Join(args, " "))
+		return cmd, nil
+	}
+	t.Cleanup(func() { benchChildCommand = old })
+}
+
+// TestBenchPhases: --phases runs only the phases named, and their targets;
+// a phase that does not exist is refused before anything runs.
+func TestBenchPhases(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a hub in a child process")
+	}
+	useTestChild(t)
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"bench", "--json", "--phases", "ingest", "--duration", "300ms", "--clients", "4",
+		"--senders", "20"}, nil, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("bench exited %d:\n%s", code, errOut.String())
+	}
+	var rep struct {
+		Settings struct {
+			Phases []string `json:"phases"`
+		} `json:"settings"`
+		Ingest  struct{ OK int64 }        `json:"ingest"`
+		E2E     struct{ Sent int64 }      `json:"e2e"`
+		Reply   struct{ Delivered int64 } `json:"reply"`
+		Targets []struct{ Name string }   `json:"targets"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out.String())
+	}
+	if len(rep.Settings.Phases) != 1 || rep.Settings.Phases[0] != "ingest" {
+		t.Errorf("settings.phases = %v, want [ingest]", rep.Settings.Phases)
+	}
+	if rep.Ingest.OK == 0 || rep.E2E.Sent != 0 || rep.Reply.Delivered != 0 {
+		t.Errorf("ingest ok %d, e2e sent %d, reply delivered %d: want only ingest to run", rep.Ingest.OK, rep.E2E.Sent, rep.Reply.Delivered)
+	}
+	for _, tg := range rep.Targets {
+		if strings.HasPrefix(tg.Name, "e2e") {
+			t.Errorf("target %q of a phase that did not run", tg.Name)
+		}
+	}
+	if table := errOut.String(); strings.Contains(table, "webhook → stream") || strings.Contains(table, "202 → LINE") {
+		t.Errorf("the table shows phases that did not run:\n%s", table)
+	}
+
+	out.Reset()
+	errOut.Reset()
+	if code := run(context.Background(), []string{"bench", "--phases", "ingest,warp"}, nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), `"warp"`) {
+		t.Errorf("--phases ingest,warp: exit %d, %q; want 2 naming warp", code, errOut.String())
 	}
 }
 

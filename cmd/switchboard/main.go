@@ -40,7 +40,7 @@ Usage:
   switchboard simulate CHANNEL --text TEXT [--from ID] [--url HUB] [--config FILE]
                                         sends a correctly signed provider webhook to a running hub
   switchboard bench    [--duration 10s] [--clients 32] [--rate 1000] [--store sqlite|postgres] [--store-dsn DSN]
-                       [--pubsub gochannel|nats] [--pubsub-url URL] [--json] [--cpuprofile FILE]
+                       [--pubsub gochannel|nats] [--pubsub-url URL] [--phases ingest,e2e,reply] [--json] [--cpuprofile FILE] [--trace FILE]
                                         measures intake, end-to-end latency and replies of a hub it starts on loopback
   switchboard version
 `
