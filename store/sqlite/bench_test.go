@@ -26,20 +26,8 @@ type benchEnv struct {
 
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
-	ctx := context.Background()
-	s := openTemp(b)
-	if err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	ws, err := s.DefaultWorkspace(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ch := switchboard.ChannelID("line-bench")
-	if err := s.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "line"}); err != nil {
-		b.Fatal(err)
-	}
-	return &benchEnv{s: s, ws: ws.ID, ch: ch}
+	s, ws, ch := openLine(b)
+	return &benchEnv{s: s, ws: ws, ch: ch}
 }
 
 func (e *benchEnv) item() store.AcceptItem {

@@ -15,21 +15,10 @@ import (
 // nor the marks are kept.
 func TestAcceptAndComplete(t *testing.T) {
 	ctx := context.Background()
-	s := openTemp(t)
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ws, err := s.DefaultWorkspace(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := switchboard.ChannelID("line-1")
-	if err := s.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "line"}); err != nil {
-		t.Fatal(err)
-	}
+	s, ws, ch := openLine(t)
 	item := func(ext string) store.AcceptItem {
 		return store.AcceptItem{
-			WorkspaceID: ws.ID, ChannelType: "line",
+			WorkspaceID: ws, ChannelType: "line",
 			Inbound: switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: ch, ExternalID: switchboard.ExternalID(ext),
 				Sender: "U1", Parts: switchboard.TextParts("hi " + ext), At: time.Now()},
 			MessageID:      switchboard.MessageID(switchboard.NewID("msg")),
@@ -60,7 +49,7 @@ func TestAcceptAndComplete(t *testing.T) {
 	}
 	// The failed batch left no transaction open on the writer: other
 	// writes (through database/sql) go on.
-	if err := s.PutChannel(ctx, store.Channel{ID: "line-2", WorkspaceID: ws.ID, Type: "line"}); err != nil {
+	if err := s.PutChannel(ctx, store.Channel{ID: "line-2", WorkspaceID: ws, Type: "line"}); err != nil {
 		t.Fatalf("a write after the failed batch: %v", err)
 	}
 
@@ -74,7 +63,7 @@ func TestAcceptAndComplete(t *testing.T) {
 	if n, _ := s.PendingOutbox(ctx); n != 2 { // e2 and e5; e1 done
 		t.Fatalf("pending = %d, want 2 (e2, e5)", n)
 	}
-	msgs, err := s.ListMessages(ctx, ws.ID, first[0].ConversationID, store.MessageQuery{Limit: 10})
+	msgs, err := s.ListMessages(ctx, ws, first[0].ConversationID, store.MessageQuery{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,25 +84,14 @@ func TestAcceptAndComplete(t *testing.T) {
 // connection) run side by side without waiting on each other for ever.
 func TestAcceptBesideClaims(t *testing.T) {
 	ctx := context.Background()
-	s := openTemp(t)
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ws, err := s.DefaultWorkspace(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := switchboard.ChannelID("line-1")
-	if err := s.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "line"}); err != nil {
-		t.Fatal(err)
-	}
+	s, ws, ch := openLine(t)
 	const rounds = 300
 	done := make(chan error, 2)
 	go func() {
 		for i := range rounds {
 			ext := "e" + strconv.Itoa(i)
 			_, err := s.Accept(ctx, []store.AcceptItem{{
-				WorkspaceID: ws.ID, ChannelType: "line",
+				WorkspaceID: ws, ChannelType: "line",
 				Inbound: switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: ch, ExternalID: switchboard.ExternalID(ext),
 					Sender: "U1", Parts: switchboard.TextParts(ext), At: time.Now()},
 				MessageID:      switchboard.MessageID(switchboard.NewID("msg")),

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/store"
 	"github.com/switchboardhq/switchboard/store/sqlite"
 	"github.com/switchboardhq/switchboard/store/storetest"
@@ -23,6 +24,26 @@ func openTemp(tb testing.TB) *sqlite.Store {
 		}
 	})
 	return s
+}
+
+// openLine opens a migrated store with the default workspace and one LINE
+// channel, line-1.
+func openLine(tb testing.TB) (*sqlite.Store, switchboard.WorkspaceID, switchboard.ChannelID) {
+	tb.Helper()
+	ctx := context.Background()
+	s := openTemp(tb)
+	if err := s.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	ws, err := s.DefaultWorkspace(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ch := switchboard.ChannelID("line-1")
+	if err := s.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "line"}); err != nil {
+		tb.Fatal(err)
+	}
+	return s, ws.ID, ch
 }
 
 func TestContract(t *testing.T) {
