@@ -213,7 +213,8 @@ func assign(dest any, src driver.Value) error {
 }
 
 // writeRaw runs fn in one write transaction (BEGIN IMMEDIATE) on the
-// writer's driver connection. Like write, fn must not use s.w or s.r.
+// writer's driver connection. Like write, fn must not use s.w or s.r. The
+// statements do not watch ctx: once begun, a group commit runs to its end.
 func (s *Store) writeRaw(ctx context.Context, fn func(rc *rawConn) error) error {
 	conn, err := s.w.Conn(ctx)
 	if err != nil {
@@ -229,15 +230,28 @@ func (s *Store) writeRaw(ctx context.Context, fn func(rc *rawConn) error) error 
 		if _, err := c.Exec("BEGIN IMMEDIATE", nil); err != nil {
 			return fmt.Errorf("sqlite: begin: %w", err)
 		}
-		done := false
+		done, returned := false, false
 		defer func() {
-			if !done {
-				// fn failed or panicked, or the commit failed: the
-				// connection must go back with no transaction open.
-				_, _ = c.Exec("ROLLBACK", nil)
+			if done {
+				return
+			}
+			// fn failed or panicked, or the commit failed: the connection
+			// must go back with no transaction open. database/sql discards
+			// it after a panic, and after an error wrapping ErrBadConn,
+			// which is given when even the rollback failed; its statements
+			// are finalised first.
+			_, rbErr := c.Exec("ROLLBACK", nil)
+			switch {
+			case !returned:
+				s.dropRaw(c)
+			case rbErr != nil && !c.AutoCommit():
+				s.dropRaw(c)
+				err = fmt.Errorf("%w; rollback: %v (%w)", err, rbErr, driver.ErrBadConn)
 			}
 		}()
-		if err := fn(rc); err != nil {
+		err = fn(rc)
+		returned = true
+		if err != nil {
 			return err
 		}
 		if _, err := c.Exec("COMMIT", nil); err != nil {
@@ -246,4 +260,17 @@ func (s *Store) writeRaw(ctx context.Context, fn func(rc *rawConn) error) error 
 		done = true
 		return nil
 	})
+}
+
+// dropRaw finalises the statements cached on c, which is about to be
+// discarded.
+func (s *Store) dropRaw(c *sqlite3.SQLiteConn) {
+	s.rawMu.Lock()
+	defer s.rawMu.Unlock()
+	if s.raw != nil && s.raw.c == c {
+		for _, st := range s.raw.stmts {
+			st.Close()
+		}
+		s.raw = nil
+	}
 }

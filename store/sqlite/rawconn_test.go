@@ -1,8 +1,11 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,5 +67,64 @@ func TestRawRowScan(t *testing.T) {
 	}
 	if err := (rawRow{cols: []driver.Value{"a", "b"}}).Scan(&s); err == nil {
 		t.Error("Scan with too few destinations succeeded")
+	}
+}
+
+// A group commit that fails or panics halfway leaves nothing behind, and
+// the writer goes on: the next transactions (on the driver connection and
+// through database/sql) work.
+func TestWriteRawRollsBack(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "switchboard.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(rc *rawConn, key string) error {
+		_, err := rc.exec(`INSERT INTO seen_keys (key, created_at) VALUES (?, 0)`, key)
+		return err
+	}
+	count := func() int {
+		var n int
+		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM seen_keys`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := s.writeRaw(ctx, func(rc *rawConn) error {
+		if err := insert(rc, "a"); err != nil {
+			return err
+		}
+		return errors.New("refused")
+	}); err == nil || err.Error() != "refused" {
+		t.Fatalf("writeRaw = %v, want the function's error", err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the panic did not come through")
+			}
+		}()
+		_ = s.writeRaw(ctx, func(rc *rawConn) error {
+			if err := insert(rc, "b"); err != nil {
+				return err
+			}
+			panic("bug")
+		})
+	}()
+	if n := count(); n != 0 {
+		t.Fatalf("%d rows after a failed and a panicking transaction, want 0", n)
+	}
+	if err := s.writeRaw(ctx, func(rc *rawConn) error { return insert(rc, "c") }); err != nil {
+		t.Fatalf("writeRaw after them: %v", err)
+	}
+	if _, err := s.FirstSeen(ctx, "d"); err != nil {
+		t.Fatalf("a database/sql write after them: %v", err)
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("%d rows, want 2", n)
 	}
 }
