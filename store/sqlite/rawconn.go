@@ -31,8 +31,9 @@ type rawConn struct {
 }
 
 // rawFor returns the statement cache of the writer connection c. A new
-// connection (database/sql replaced a broken one) starts a new cache; the
-// old statements went with their connection.
+// connection (database/sql replaced a broken one) starts a new cache; when
+// writeRaw itself has the old one discarded, dropRaw finalised its
+// statements first.
 //
 // It takes rawMu, not mu: prepare holds mu while it waits for the writer
 // connection, which the caller of rawFor holds.
