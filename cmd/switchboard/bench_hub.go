@@ -226,42 +226,48 @@ func (t *tailBuffer) String() string {
 	return string(t.b)
 }
 
-// cmdBenchHub is `switchboard bench hub [--cpuprofile FILE] serve-flags…`:
-// the hub under test when the bench profiles it; it serves until SIGTERM
-// and writes the CPU profile on the way out.
+// cmdBenchHub is `switchboard bench hub [--cpuprofile FILE] [--trace FILE]
+// serve-flags…`: the hub under test when the bench profiles or traces it;
+// it serves until SIGTERM and writes the profile and the trace on the way
+// out.
 func cmdBenchHub(ctx context.Context, args []string, stderr io.Writer) error {
-	var profile, traceFile string
-	for len(args) >= 2 && (args[0] == "--cpuprofile" || args[0] == "--trace") {
-		if args[0] == "--cpuprofile" {
-			profile = args[1]
-		} else {
-			traceFile = args[1]
+	recorders := map[string]struct {
+		start func(io.Writer) error
+		stop  func()
+	}{
+		"--cpuprofile": {pprof.StartCPUProfile, pprof.StopCPUProfile},
+		"--trace":      {trace.Start, trace.Stop},
+	}
+	for len(args) >= 2 {
+		r, ok := recorders[args[0]]
+		if !ok {
+			break
 		}
+		stop, err := record(args[1], r.start, r.stop)
+		if err != nil {
+			return err
+		}
+		defer stop()
 		args = args[2:]
 	}
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
-	}
-	if traceFile != "" {
-		f, err := os.Create(traceFile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			return err
-		}
-		defer trace.Stop()
-	}
 	return cmdServe(ctx, args, stderr, nil)
+}
+
+// record has start write to a new file at path until the returned function
+// stops it and closes the file.
+func record(path string, start func(io.Writer) error, stop func()) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		stop()
+		f.Close()
+	}, nil
 }
 
 // freshPostgres creates a database for one bench run on the server of

@@ -54,14 +54,9 @@ func (s *Store) closeRaw() {
 		return
 	}
 	defer conn.Close()
-	_ = conn.Raw(func(any) error {
-		s.rawMu.Lock()
-		defer s.rawMu.Unlock()
-		if s.raw != nil {
-			for _, st := range s.raw.stmts {
-				st.Close()
-			}
-			s.raw = nil
+	_ = conn.Raw(func(dc any) error {
+		if c, ok := dc.(*sqlite3.SQLiteConn); ok {
+			s.dropRaw(c)
 		}
 		return nil
 	})
@@ -264,7 +259,7 @@ func (s *Store) writeRaw(ctx context.Context, fn func(rc *rawConn) error) error 
 }
 
 // dropRaw finalises the statements cached on c, which is about to be
-// discarded.
+// discarded or closed.
 func (s *Store) dropRaw(c *sqlite3.SQLiteConn) {
 	s.rawMu.Lock()
 	defer s.rawMu.Unlock()
