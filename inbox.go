@@ -71,7 +71,16 @@ type Conversation struct {
 	Status       ConversationStatus `json:"status"`
 	// UnreadCount counts customer messages since an operator last read the
 	// conversation.
-	UnreadCount    int       `json:"unread_count"`
+	UnreadCount int `json:"unread_count"`
+	// Unread is true while UnreadCount > 0 or an operator marked the
+	// conversation unread; reading it clears both.
+	Unread bool `json:"unread"`
+	// Labels tag the conversation for filtering (sorted, unique).
+	Labels []string `json:"labels"`
+	// ContactOnline is true while the customer has a live connection to
+	// the hub (a site-chat visitor's widget stream on any instance). The
+	// store never sets it; the console fills it from presence leases.
+	ContactOnline  bool      `json:"contact_online"`
 	LastMessage    string    `json:"last_message,omitempty"`
 	LastActivityAt time.Time `json:"last_activity_at"`
 	CreatedAt      time.Time `json:"created_at"`
@@ -122,7 +131,27 @@ const (
 	EventMessageUpdated      EventType = "message.updated"
 	EventConversationUpdated EventType = "conversation.updated"
 	EventContactUpdated      EventType = "contact.updated"
+
+	// Ephemeral events: never stored, never in the outbox; they reach the
+	// streams of every instance that is up when they are published.
+	EventTypingPreview    EventType = "typing.preview"
+	EventOperatorPresence EventType = "operator.presence"
+	EventContactPresence  EventType = "contact.presence"
 )
+
+// Presence is whether an operator is available.
+type Presence string
+
+const (
+	PresenceOnline  Presence = "online"
+	PresenceAway    Presence = "away"
+	PresenceOffline Presence = "offline"
+)
+
+// Valid reports whether p is one of the known presences.
+func (p Presence) Valid() bool {
+	return p == PresenceOnline || p == PresenceAway || p == PresenceOffline
+}
 
 // Event is something operators' consoles and visitors' widgets hear about in
 // real time. It carries the changed records so clients need not fetch them.
@@ -135,4 +164,23 @@ type Event struct {
 	Message        *Message       `json:"message,omitempty"`
 	Conversation   *Conversation  `json:"conversation,omitempty"`
 	At             time.Time      `json:"at"`
+
+	// Fields of ephemeral events: the visitor's draft (typing.preview), the
+	// operator and their presence (operator.presence), the contact and
+	// whether it is connected (contact.presence).
+	Text       string     `json:"text,omitempty"`
+	OperatorID OperatorID `json:"operator_id,omitempty"`
+	Name       string     `json:"name,omitempty"`
+	Presence   Presence   `json:"presence,omitempty"`
+	ContactID  ContactID  `json:"contact_id,omitempty"`
+	Online     bool       `json:"online,omitempty"`
+}
+
+// Ephemeral reports whether the event is of a kind that is never stored.
+func (e Event) Ephemeral() bool {
+	switch e.Type {
+	case EventTypingPreview, EventOperatorPresence, EventContactPresence:
+		return true
+	}
+	return false
 }

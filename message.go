@@ -164,6 +164,10 @@ type Message struct {
 	CreatedAt     time.Time      `json:"created_at"`
 	EditedAt      *time.Time     `json:"edited_at,omitempty"`
 	RetractedAt   *time.Time     `json:"retracted_at,omitempty"`
+	// DeletedAt and DeletedBy mark a message an admin or supervisor deleted
+	// from the hub: its parts are gone, the marker stays in the history.
+	DeletedAt *time.Time `json:"deleted_at,omitempty"`
+	DeletedBy OperatorID `json:"deleted_by,omitempty"`
 }
 
 // Text is the message's readable text: the text of its text, markdown and

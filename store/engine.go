@@ -69,7 +69,20 @@ func NewConversation(it *AcceptItem, id switchboard.ConversationID, contact swit
 	t := at.UTC().Truncate(time.Microsecond)
 	return &switchboard.Conversation{
 		ID: id, WorkspaceID: it.WorkspaceID, ChannelID: it.Inbound.ChannelID, ChannelType: it.ChannelType,
-		ContactID: contact, DepartmentID: it.DepartmentID, Status: switchboard.ConversationOpen, UnreadCount: 1,
+		ContactID: contact, DepartmentID: it.DepartmentID, Status: switchboard.ConversationOpen, UnreadCount: 1, Unread: true,
 		LastMessage: preview, LastActivityAt: t, CreatedAt: t,
 	}
+}
+
+// MediaIDs returns the hub media ids the parts name, each once.
+func MediaIDs(parts []switchboard.Part) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range parts {
+		if p.Attachment != nil && p.Attachment.MediaID != "" && !seen[p.Attachment.MediaID] {
+			seen[p.Attachment.MediaID] = true
+			out = append(out, p.Attachment.MediaID)
+		}
+	}
+	return out
 }

@@ -104,6 +104,16 @@ type Store interface {
 	SetConversationStatus(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, status switchboard.ConversationStatus) error
 	// MarkConversationRead sets the unread count to zero.
 	MarkConversationRead(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) error
+	// UpdateConversation applies the set fields of u to a conversation in
+	// ONE transaction and, in it, writes the outbox entries outboxFor
+	// returns for the conversation as changed (Contact filled); it returns
+	// that conversation. Unread false clears the unread count and the mark,
+	// true marks the conversation unread (until it is read). Labels replace
+	// the conversation's labels (callers normalise them: sorted, unique).
+	// The caller has validated assignee and department. ErrNotFound when
+	// the conversation is not in the workspace; nothing is written then.
+	// outboxFor must not block or touch the store.
+	UpdateConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, u ConversationUpdate, outboxFor func(switchboard.Conversation) []OutboxEntry) (switchboard.Conversation, error)
 	// DeliveryTarget returns what the outbound handler needs to send into a
 	// conversation: channel, the customer's id there, opt-out, reply token.
 	DeliveryTarget(ctx context.Context, id switchboard.ConversationID) (DeliveryTarget, error)
@@ -132,6 +142,17 @@ type Store interface {
 	// Rank, except that failed → pending is allowed (an operator's retry).
 	// It reports whether the row changed and returns the message as stored.
 	UpdateMessageStatus(ctx context.Context, id switchboard.MessageID, u StatusUpdate, outbox []OutboxEntry) (switchboard.Message, bool, error)
+	// RetractMessage records that a sent message was taken back at the
+	// provider: retracted_at is set (kept if already set). DeleteMessage
+	// removes a message's content from the hub: parts emptied, text gone
+	// from the search index, media rows its parts named deleted (unless
+	// another message of the workspace still names them), deleted_at and
+	// deleted_by set; the row stays as a marker. Both write the entries
+	// outboxFor returns for the message as changed in the same
+	// transaction, and return that message. ErrNotFound for a message not
+	// in the workspace. outboxFor must not block or touch the store.
+	RetractMessage(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID, at time.Time, outboxFor func(switchboard.Message) []OutboxEntry) (switchboard.Message, error)
+	DeleteMessage(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID, by switchboard.OperatorID, at time.Time, outboxFor func(switchboard.Message) []OutboxEntry) (switchboard.Message, error)
 	// SearchMessages finds messages whose text contains query (case
 	// insensitive; CJK text must match: SQLite uses FTS5 with the trigram
 	// tokenizer, which needs 3 characters, shorter queries fall back to a
@@ -198,6 +219,22 @@ type Store interface {
 	// own unique external id, whatever the age. The relay calls it now and
 	// then, with a cut well past any provider's redelivery window.
 	PruneDedup(ctx context.Context, before time.Time) (int, error)
+
+	// SetOperatorPresence records the presence an operator chose, at at.
+	// OperatorPresence returns the workspace's recorded presences by
+	// operator (operators who never chose one are absent: offline).
+	SetOperatorPresence(ctx context.Context, ws switchboard.WorkspaceID, op switchboard.OperatorID, p switchboard.Presence, at time.Time) error
+	OperatorPresence(ctx context.Context, ws switchboard.WorkspaceID) (map[switchboard.OperatorID]switchboard.Presence, error)
+
+	// TouchPresenceLease records that holder (one live connection, on any
+	// instance) keeps subject present until until; touching again extends
+	// it. DropPresenceLease removes it. PresentSubjects reports which of
+	// subjects have a lease that has not ended at now. Subjects are
+	// opaque to the store (the console uses "conv:<conversation id>" for
+	// a site-chat visitor's widget streams).
+	TouchPresenceLease(ctx context.Context, subject, holder string, until time.Time) error
+	DropPresenceLease(ctx context.Context, subject, holder string) error
+	PresentSubjects(ctx context.Context, subjects []string, now time.Time) (map[string]bool, error)
 
 	// PutMedia stores media bytes under id; GetMedia returns them. Media lives
 	// in the database so every instance of a cluster can serve it.
@@ -310,9 +347,32 @@ type ConversationQuery struct {
 	Status        switchboard.ConversationStatus
 	ChannelID     switchboard.ChannelID
 	AssigneeID    switchboard.OperatorID
+	// Unassigned selects conversations nobody is assigned to (AssigneeID
+	// is then ignored).
+	Unassigned bool
+	// DepartmentID selects one department (within Restrict's).
+	DepartmentID switchboard.DepartmentID
+	// Unread selects conversations that read as unread.
+	Unread bool
+	// Label selects conversations carrying that label.
+	Label string
 	// Limit is clamped to 1..200 (0 means 50).
 	Limit  int
 	Cursor string
+}
+
+// ConversationUpdate is a change to a conversation; nil fields stay.
+type ConversationUpdate struct {
+	Status       *switchboard.ConversationStatus
+	AssigneeID   *switchboard.OperatorID
+	DepartmentID *switchboard.DepartmentID
+	Labels       *[]string
+	Unread       *bool
+}
+
+// Empty reports whether u changes nothing.
+func (u ConversationUpdate) Empty() bool {
+	return u.Status == nil && u.AssigneeID == nil && u.DepartmentID == nil && u.Labels == nil && u.Unread == nil
 }
 
 // ConversationPage is one page; Next is empty on the last page.

@@ -51,7 +51,7 @@ const (
 			thread_ref = CASE WHEN $5 <> '' THEN $5 ELSE thread_ref END
 		WHERE id = $6
 		RETURNING workspace_id, channel_id, channel_type, contact_id, department_id, assignee_id, status,
-			unread_count, last_message, last_activity_at, created_at`
+			unread_count, labels, last_message, last_activity_at, created_at`
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
@@ -155,8 +155,12 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		snap := switchboard.Conversation{ID: res.ConversationID}
 		err = a.tx.QueryRow(a.ctx, qTouchConversation, at, preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID).Scan(
 			&snap.WorkspaceID, &snap.ChannelID, &snap.ChannelType, &snap.ContactID, &snap.DepartmentID, &snap.AssigneeID,
-			&snap.Status, &snap.UnreadCount, &snap.LastMessage, &snap.LastActivityAt, &snap.CreatedAt)
+			&snap.Status, &snap.UnreadCount, &snap.Labels, &snap.LastMessage, &snap.LastActivityAt, &snap.CreatedAt)
 		snap.LastActivityAt, snap.CreatedAt = utc(snap.LastActivityAt), utc(snap.CreatedAt)
+		snap.Unread = true // a customer message was just counted
+		if len(snap.Labels) == 0 {
+			snap.Labels = nil
+		}
 		res.Conversation = &snap
 	}
 	if err != nil {

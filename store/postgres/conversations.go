@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,7 +13,7 @@ import (
 )
 
 const conversationCols = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
-	c.assignee_id, c.status, c.unread_count, c.last_message, c.last_activity_at, c.created_at,
+	c.assignee_id, c.status, c.unread_count, c.marked_unread, c.labels, c.last_message, c.last_activity_at, c.created_at,
 	k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_url, k.language, k.created_at, k.updated_at`
 
 const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.contact_id`
@@ -20,9 +21,14 @@ const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.cont
 func scanConversation(row pgx.Row) (switchboard.Conversation, error) {
 	var c switchboard.Conversation
 	k := &switchboard.Contact{}
+	var marked bool
 	err := row.Scan(&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
-		&c.AssigneeID, &c.Status, &c.UnreadCount, &c.LastMessage, &c.LastActivityAt, &c.CreatedAt,
+		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &c.Labels, &c.LastMessage, &c.LastActivityAt, &c.CreatedAt,
 		&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &k.CreatedAt, &k.UpdatedAt)
+	c.Unread = c.UnreadCount > 0 || marked
+	if len(c.Labels) == 0 {
+		c.Labels = nil
+	}
 	c.LastActivityAt, c.CreatedAt = utc(c.LastActivityAt), utc(c.CreatedAt)
 	k.CreatedAt, k.UpdatedAt = utc(k.CreatedAt), utc(k.UpdatedAt)
 	c.Contact = k
@@ -102,8 +108,20 @@ func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceI
 	if q.ChannelID != "" {
 		where += ` AND c.channel_id = ` + arg(string(q.ChannelID))
 	}
-	if q.AssigneeID != "" {
+	switch {
+	case q.Unassigned:
+		where += ` AND c.assignee_id = ''`
+	case q.AssigneeID != "":
 		where += ` AND c.assignee_id = ` + arg(string(q.AssigneeID))
+	}
+	if q.DepartmentID != "" {
+		where += ` AND c.department_id = ` + arg(string(q.DepartmentID))
+	}
+	if q.Unread {
+		where += ` AND (c.unread_count > 0 OR c.marked_unread)`
+	}
+	if q.Label != "" {
+		where += ` AND c.labels @> ARRAY[` + arg(q.Label) + `]::text[]`
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+conversationCols+conversationFrom+where+
 		` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT `+arg(limit+1), args...)
@@ -191,8 +209,87 @@ func (s *Store) SetConversationStatus(ctx context.Context, ws switchboard.Worksp
 
 // MarkConversationRead sets the unread count to zero.
 func (s *Store) MarkConversationRead(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) error {
-	_, err := s.updateConversation(ctx, "mark conversation read", `unread_count = 0`, ``, ws, id)
+	_, err := s.updateConversation(ctx, "mark conversation read", `unread_count = 0, marked_unread = false`, ``, ws, id)
 	return err
+}
+
+// UpdateConversation applies a change and writes its outbox entries in
+// one transaction.
+func (s *Store) UpdateConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, u store.ConversationUpdate, outboxFor func(switchboard.Conversation) []store.OutboxEntry) (switchboard.Conversation, error) {
+	if u.Status != nil && !u.Status.Valid() {
+		return switchboard.Conversation{}, fmt.Errorf("postgres: update conversation: invalid status %q", *u.Status)
+	}
+	var sets []string
+	args := []any{ws, id}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if u.Status != nil {
+		sets = append(sets, `status = `+arg(string(*u.Status)))
+	}
+	if u.AssigneeID != nil {
+		sets = append(sets, `assignee_id = `+arg(string(*u.AssigneeID)))
+	}
+	if u.DepartmentID != nil {
+		sets = append(sets, `department_id = `+arg(string(*u.DepartmentID)))
+	}
+	if u.Unread != nil {
+		if *u.Unread {
+			sets = append(sets, `marked_unread = true`)
+		} else {
+			sets = append(sets, `unread_count = 0, marked_unread = false`)
+		}
+	}
+	if u.Labels != nil {
+		labels := *u.Labels
+		if labels == nil {
+			labels = []string{}
+		}
+		sets = append(sets, `labels = `+arg(labels))
+	}
+	var conv switchboard.Conversation
+	err := s.tx(ctx, false, func(tx pgx.Tx) error {
+		if len(sets) > 0 {
+			tag, err := tx.Exec(ctx, `UPDATE conversations SET `+strings.Join(sets, ", ")+` WHERE workspace_id = $1 AND id = $2`, args...)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return pgx.ErrNoRows
+			}
+		}
+		var err error
+		conv, err = scanConversation(tx.QueryRow(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.workspace_id = $1 AND c.id = $2`, ws, id))
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT channel_id, external_id, opted_out FROM identities
+			WHERE contact_id = $1 ORDER BY created_at, channel_id, external_id`, conv.ContactID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var idn switchboard.Identity
+			if err := rows.Scan(&idn.ChannelID, &idn.ExternalID, &idn.OptedOut); err != nil {
+				rows.Close()
+				return err
+			}
+			conv.Contact.Identities = append(conv.Contact.Identities, idn)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if outboxFor != nil {
+			return insertOutbox(ctx, tx, time.Now().UTC(), outboxFor(conv))
+		}
+		return nil
+	})
+	if err != nil {
+		return switchboard.Conversation{}, mapErr("update conversation", err)
+	}
+	return conv, nil
 }
 
 // DeliveryTarget returns where replies into a conversation go.

@@ -15,21 +15,23 @@ import (
 )
 
 const messageCols = `m.seq, m.id, m.workspace_id, m.conversation_id, m.channel_id, m.direction, m.parts,
-	m.external_id, m.author_id, m.status, m.failure_reason, m.created_at, m.edited_at, m.retracted_at`
+	m.external_id, m.author_id, m.status, m.failure_reason, m.created_at, m.edited_at, m.retracted_at,
+	m.deleted_at, m.deleted_by`
 
 func scanMessage(row pgx.Row) (switchboard.Message, int64, error) {
 	var m switchboard.Message
 	var seq int64
 	var parts string
 	if err := row.Scan(&seq, &m.ID, &m.WorkspaceID, &m.ConversationID, &m.ChannelID, &m.Direction, &parts,
-		&m.ExternalID, &m.AuthorID, &m.Status, &m.FailureReason, &m.CreatedAt, &m.EditedAt, &m.RetractedAt); err != nil {
+		&m.ExternalID, &m.AuthorID, &m.Status, &m.FailureReason, &m.CreatedAt, &m.EditedAt, &m.RetractedAt,
+		&m.DeletedAt, &m.DeletedBy); err != nil {
 		return m, 0, err
 	}
 	if err := json.Unmarshal([]byte(parts), &m.Parts); err != nil {
 		return m, 0, fmt.Errorf("message %s parts: %w", m.ID, err)
 	}
 	m.CreatedAt = utc(m.CreatedAt)
-	m.EditedAt, m.RetractedAt = utcPtr(m.EditedAt), utcPtr(m.RetractedAt)
+	m.EditedAt, m.RetractedAt, m.DeletedAt = utcPtr(m.EditedAt), utcPtr(m.RetractedAt), utcPtr(m.DeletedAt)
 	return m, seq, nil
 }
 

@@ -52,7 +52,7 @@ const (
 			thread_ref = CASE WHEN ?5 <> '' THEN ?5 ELSE thread_ref END
 		WHERE id = ?6
 		RETURNING workspace_id, channel_id, channel_type, contact_id, department_id, assignee_id, status,
-			unread_count, last_message, last_activity_at, created_at`
+			unread_count, labels, last_message, last_activity_at, created_at`
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -223,10 +223,15 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		}
 		snap := switchboard.Conversation{ID: res.ConversationID}
 		var last, created int64
+		var labels string
 		err = a.row(sTouchConversation, ts(at), preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID).Scan(
 			&snap.WorkspaceID, &snap.ChannelID, &snap.ChannelType, &snap.ContactID, &snap.DepartmentID, &snap.AssigneeID,
-			&snap.Status, &snap.UnreadCount, &snap.LastMessage, &last, &created)
+			&snap.Status, &snap.UnreadCount, &labels, &snap.LastMessage, &last, &created)
 		if err != nil {
+			return res, err
+		}
+		snap.Unread = true // a customer message was just counted
+		if snap.Labels, err = decodeLabels(labels); err != nil {
 			return res, err
 		}
 		snap.LastActivityAt, snap.CreatedAt = fromTS(last), fromTS(created)

@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboardhq/switchboard"
@@ -11,7 +13,7 @@ import (
 )
 
 const conversationCols = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
-	c.assignee_id, c.status, c.unread_count, c.last_message, c.last_activity_at, c.created_at,
+	c.assignee_id, c.status, c.unread_count, c.marked_unread, c.labels, c.last_message, c.last_activity_at, c.created_at,
 	k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_url, k.language, k.created_at, k.updated_at`
 
 const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.contact_id`
@@ -20,9 +22,15 @@ func scanConversation(sc interface{ Scan(...any) error }) (switchboard.Conversat
 	var c switchboard.Conversation
 	k := &switchboard.Contact{}
 	var last, created, kc, ku int64
+	var marked bool
+	var labels string
 	err := sc.Scan(&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
-		&c.AssigneeID, &c.Status, &c.UnreadCount, &c.LastMessage, &last, &created,
+		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &labels, &c.LastMessage, &last, &created,
 		&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &kc, &ku)
+	if err == nil {
+		c.Labels, err = decodeLabels(labels)
+	}
+	c.Unread = c.UnreadCount > 0 || marked
 	c.LastActivityAt, c.CreatedAt = fromTS(last), fromTS(created)
 	k.CreatedAt, k.UpdatedAt = fromTS(kc), fromTS(ku)
 	c.Contact = k
@@ -105,9 +113,23 @@ func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceI
 		where += ` AND c.channel_id = ?`
 		args = append(args, q.ChannelID)
 	}
-	if q.AssigneeID != "" {
+	switch {
+	case q.Unassigned:
+		where += ` AND c.assignee_id = ''`
+	case q.AssigneeID != "":
 		where += ` AND c.assignee_id = ?`
 		args = append(args, q.AssigneeID)
+	}
+	if q.DepartmentID != "" {
+		where += ` AND c.department_id = ?`
+		args = append(args, q.DepartmentID)
+	}
+	if q.Unread {
+		where += ` AND (c.unread_count > 0 OR c.marked_unread = 1)`
+	}
+	if q.Label != "" {
+		where += ` AND c.id IN (SELECT l.conversation_id FROM conversation_labels l WHERE l.workspace_id = ? AND l.label = ?)`
+		args = append(args, ws, q.Label)
 	}
 	args = append(args, limit+1)
 	rows, err := s.query(ctx, `SELECT `+conversationCols+conversationFrom+where+
@@ -206,10 +228,124 @@ func (s *Store) SetConversationStatus(ctx context.Context, ws switchboard.Worksp
 	return err
 }
 
-// MarkConversationRead sets the unread count to zero.
+// MarkConversationRead sets the unread count to zero (and clears an
+// operator's unread mark).
 func (s *Store) MarkConversationRead(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) error {
-	_, err := s.updateConversation(ctx, "mark conversation read", ws, id, `unread_count = 0`, nil, ``, nil)
+	_, err := s.updateConversation(ctx, "mark conversation read", ws, id, `unread_count = 0, marked_unread = 0`, nil, ``, nil)
 	return err
+}
+
+// decodeLabels reads the labels column (a JSON array, or ” for none).
+func decodeLabels(v string) ([]string, error) {
+	if v == "" || v == "[]" {
+		return nil, nil
+	}
+	var out []string
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		return nil, fmt.Errorf("labels: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateConversation applies a change and writes its outbox entries in
+// one transaction.
+func (s *Store) UpdateConversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, u store.ConversationUpdate, outboxFor func(switchboard.Conversation) []store.OutboxEntry) (switchboard.Conversation, error) {
+	if u.Status != nil && !u.Status.Valid() {
+		return switchboard.Conversation{}, fmt.Errorf("sqlite: update conversation: invalid status %q", *u.Status)
+	}
+	var sets []string
+	var args []any
+	set := func(expr string, v ...any) {
+		sets = append(sets, expr)
+		args = append(args, v...)
+	}
+	if u.Status != nil {
+		set(`status = ?`, *u.Status)
+	}
+	if u.AssigneeID != nil {
+		set(`assignee_id = ?`, *u.AssigneeID)
+	}
+	if u.DepartmentID != nil {
+		set(`department_id = ?`, *u.DepartmentID)
+	}
+	if u.Unread != nil {
+		if *u.Unread {
+			set(`marked_unread = 1`)
+		} else {
+			set(`unread_count = 0, marked_unread = 0`)
+		}
+	}
+	if u.Labels != nil {
+		enc := ""
+		if len(*u.Labels) > 0 {
+			b, err := json.Marshal(*u.Labels)
+			if err != nil {
+				return switchboard.Conversation{}, fmt.Errorf("sqlite: update conversation: %w", err)
+			}
+			enc = string(b)
+		}
+		set(`labels = ?`, enc)
+	}
+	var conv switchboard.Conversation
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if len(sets) > 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE conversations SET `+strings.Join(sets, ", ")+` WHERE workspace_id = ? AND id = ?`,
+				append(args, ws, id)...)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return sql.ErrNoRows
+			}
+		}
+		if u.Labels != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM conversation_labels WHERE conversation_id = ?`, id); err != nil {
+				return err
+			}
+			for _, l := range *u.Labels {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_labels (conversation_id, workspace_id, label) VALUES (?, ?, ?)
+					ON CONFLICT DO NOTHING`, id, ws, l); err != nil {
+					return err
+				}
+			}
+		}
+		var err error
+		conv, err = scanConversation(tx.QueryRowContext(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.workspace_id = ? AND c.id = ?`, ws, id))
+		if err != nil {
+			return err
+		}
+		if err := fillIdentitiesTx(ctx, tx, conv.Contact); err != nil {
+			return err
+		}
+		if outboxFor != nil {
+			return insertOutbox(ctx, tx, outboxFor(conv))
+		}
+		return nil
+	})
+	if err != nil {
+		return switchboard.Conversation{}, mapErr("update conversation", err)
+	}
+	return conv, nil
+}
+
+// fillIdentitiesTx loads a contact's identities inside a transaction.
+func fillIdentitiesTx(ctx context.Context, tx *sql.Tx, k *switchboard.Contact) error {
+	rows, err := tx.QueryContext(ctx, `SELECT channel_id, external_id, opted_out FROM identities
+		WHERE contact_id = ? ORDER BY created_at, channel_id, external_id`, k.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var idn switchboard.Identity
+		if err := rows.Scan(&idn.ChannelID, &idn.ExternalID, &idn.OptedOut); err != nil {
+			return err
+		}
+		k.Identities = append(k.Identities, idn)
+	}
+	return rows.Err()
 }
 
 // DeliveryTarget returns where replies into a conversation go.

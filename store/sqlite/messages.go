@@ -14,22 +14,24 @@ import (
 )
 
 const messageCols = `m.seq, m.id, m.workspace_id, m.conversation_id, m.channel_id, m.direction, m.parts,
-	m.external_id, m.author_id, m.status, m.failure_reason, m.created_at, m.edited_at, m.retracted_at`
+	m.external_id, m.author_id, m.status, m.failure_reason, m.created_at, m.edited_at, m.retracted_at,
+	m.deleted_at, m.deleted_by`
 
 func scanMessage(sc interface{ Scan(...any) error }) (switchboard.Message, int64, error) {
 	var m switchboard.Message
 	var seq, created int64
 	var parts string
-	var edited, retracted sql.NullInt64
+	var edited, retracted, deleted sql.NullInt64
 	if err := sc.Scan(&seq, &m.ID, &m.WorkspaceID, &m.ConversationID, &m.ChannelID, &m.Direction, &parts,
-		&m.ExternalID, &m.AuthorID, &m.Status, &m.FailureReason, &created, &edited, &retracted); err != nil {
+		&m.ExternalID, &m.AuthorID, &m.Status, &m.FailureReason, &created, &edited, &retracted,
+		&deleted, &m.DeletedBy); err != nil {
 		return m, 0, err
 	}
 	if err := json.Unmarshal([]byte(parts), &m.Parts); err != nil {
 		return m, 0, fmt.Errorf("message %s parts: %w", m.ID, err)
 	}
 	m.CreatedAt = fromTS(created)
-	m.EditedAt, m.RetractedAt = ptrTS(edited), ptrTS(retracted)
+	m.EditedAt, m.RetractedAt, m.DeletedAt = ptrTS(edited), ptrTS(retracted), ptrTS(deleted)
 	return m, seq, nil
 }
 

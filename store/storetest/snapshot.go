@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -32,7 +33,7 @@ func testAcceptSnapshot(t *testing.T, s store.Store) {
 		got, err := s.GetConversation(ctx, f.ws, id)
 		must(t, err, "GetConversation")
 		got.Contact = nil
-		if *snap != got {
+		if !reflect.DeepEqual(*snap, got) {
 			t.Fatalf("%s: snapshot\n%+v\nstored\n%+v", what, *snap, got)
 		}
 	}

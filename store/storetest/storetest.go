@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TakeSendSlot", testTakeSendSlot},
 		{"WorkspaceIsolation", testWorkspaceIsolation},
 		{"TimesUTC", testTimesUTC},
+		{"UpdateConversation", testUpdateConversation}, {"ConversationInboxFilters", testConversationInboxFilters}, {"RetractDeleteMessage", testRetractDeleteMessage}, {"Presence", testPresence},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
