@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -14,6 +13,10 @@ import (
 type messageView struct {
 	switchboard.Message
 	Text string `json:"text"`
+	// AuthorName is the name of the operator who wrote a reply or note;
+	// DeletedByName of who deleted the message (names.go fills both).
+	AuthorName    string `json:"author_name,omitempty"`
+	DeletedByName string `json:"deleted_by_name,omitempty"`
 }
 
 func viewMessage(m switchboard.Message) messageView { return messageView{Message: m, Text: m.Text()} }
@@ -37,95 +40,6 @@ func queryLimit(w http.ResponseWriter, r *http.Request) (int, bool) {
 		return 0, false
 	}
 	return n, true
-}
-
-func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
-	p := principalFrom(r.Context())
-	q := r.URL.Query()
-	limit, ok := queryLimit(w, r)
-	if !ok {
-		return
-	}
-	status := switchboard.ConversationStatus(q.Get("status"))
-	if status != "" && !status.Valid() {
-		writeError(w, http.StatusBadRequest, "invalid_status", fmt.Sprintf("status: %q is not one of open, pending, resolved, snoozed", status))
-		return
-	}
-	restrict, depts := p.restrict()
-	page, err := s.store.ListConversations(r.Context(), p.WorkspaceID, store.ConversationQuery{
-		DepartmentIDs: depts, Restrict: restrict, Status: status,
-		ChannelID: switchboard.ChannelID(q.Get("channel")), Limit: limit, Cursor: q.Get("cursor"),
-	})
-	if err != nil {
-		s.writeStoreError(w, r, err, "conversations")
-		return
-	}
-	if page.Items == nil {
-		page.Items = []switchboard.Conversation{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": page.Items, "next": page.Next})
-}
-
-// conversation loads a conversation the caller may see; otherwise it
-// answers 404 (not 403: others' conversations are not revealed).
-func (s *Server) conversation(w http.ResponseWriter, r *http.Request) (switchboard.Conversation, bool) {
-	p := principalFrom(r.Context())
-	conv, err := s.store.GetConversation(r.Context(), p.WorkspaceID, switchboard.ConversationID(r.PathValue("id")))
-	if err == nil && !p.canSee(conv.DepartmentID) {
-		err = store.ErrNotFound
-	}
-	if err != nil {
-		s.writeStoreError(w, r, err, "conversation")
-		return conv, false
-	}
-	return conv, true
-}
-
-func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
-	if conv, ok := s.conversation(w, r); ok {
-		writeJSON(w, http.StatusOK, conv)
-	}
-}
-
-type patchConversationRequest struct {
-	Status *switchboard.ConversationStatus `json:"status"`
-}
-
-func (s *Server) patchConversation(w http.ResponseWriter, r *http.Request) {
-	var req patchConversationRequest
-	if !s.decodeJSON(w, r, &req) {
-		return
-	}
-	if req.Status == nil {
-		writeError(w, http.StatusBadRequest, "invalid_request", "nothing to change: send status")
-		return
-	}
-	if !req.Status.Valid() {
-		writeError(w, http.StatusBadRequest, "invalid_status", fmt.Sprintf("status: %q is not one of open, pending, resolved, snoozed", *req.Status))
-		return
-	}
-	conv, ok := s.conversation(w, r)
-	if !ok {
-		return
-	}
-	if err := s.store.SetConversationStatus(r.Context(), conv.WorkspaceID, conv.ID, *req.Status); err != nil {
-		s.writeStoreError(w, r, err, "conversation")
-		return
-	}
-	conv.Status = *req.Status
-	writeJSON(w, http.StatusOK, conv)
-}
-
-func (s *Server) readConversation(w http.ResponseWriter, r *http.Request) {
-	conv, ok := s.conversation(w, r)
-	if !ok {
-		return
-	}
-	if err := s.store.MarkConversationRead(r.Context(), conv.WorkspaceID, conv.ID); err != nil {
-		s.writeStoreError(w, r, err, "conversation")
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // typing shows the customer that an operator is typing, where the channel
@@ -170,7 +84,7 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, err, "messages")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": viewMessages(page.Items), "next": page.Next})
+	writeJSON(w, http.StatusOK, map[string]any{"items": s.namedMessages(r.Context(), conv.WorkspaceID, viewMessages(page.Items)), "next": page.Next})
 }
 
 type postMessageRequest struct {
@@ -212,7 +126,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 	if req.Note {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, viewMessage(msg))
+	writeJSON(w, status, s.namedMessage(r.Context(), msg))
 }
 
 func (s *Server) retryMessage(w http.ResponseWriter, r *http.Request) {
@@ -231,7 +145,7 @@ func (s *Server) retryMessage(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, err, "message")
 		return
 	}
-	writeJSON(w, http.StatusAccepted, viewMessage(msg))
+	writeJSON(w, http.StatusAccepted, s.namedMessage(r.Context(), msg))
 }
 
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
@@ -267,7 +181,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 			visible = append(visible, m)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": viewMessages(visible)})
+	writeJSON(w, http.StatusOK, map[string]any{"items": s.namedMessages(r.Context(), p.WorkspaceID, viewMessages(visible))})
 }
 
 func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request) {

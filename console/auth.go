@@ -26,8 +26,10 @@ type principal struct {
 	Role          switchboard.Role
 	DepartmentIDs []switchboard.DepartmentID
 	Name          string
+	Email         string
 	viaSession    bool
 	sessionHash   string
+	tokenHash     string
 	csrf          string
 }
 
@@ -98,7 +100,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 			writeError(w, http.StatusUnauthorized, "unauthorized", "Authorization must be 'Bearer <token>'")
 			return principal{}, false
 		}
-		tok, err := s.store.TokenByHash(ctx, HashSecret(strings.TrimSpace(secret)))
+		tokenHash := HashSecret(strings.TrimSpace(secret))
+		tok, err := s.store.TokenByHash(ctx, tokenHash)
 		if errors.Is(err, store.ErrNotFound) {
 			writeError(w, http.StatusUnauthorized, "unauthorized", "invalid or revoked API token")
 			return principal{}, false
@@ -107,7 +110,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 			s.writeStoreError(w, r, err, "token")
 			return principal{}, false
 		}
-		return principal{WorkspaceID: tok.WorkspaceID, Role: tok.Role, Name: tok.Name}, true
+		return principal{WorkspaceID: tok.WorkspaceID, Role: tok.Role, Name: tok.Name, tokenHash: tokenHash}, true
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
@@ -130,13 +133,25 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 			return principal{}, false
 		}
 	}
-	op, err := s.store.GetOperator(ctx, sess.WorkspaceID, sess.OperatorID)
+	p, err := s.sessionPrincipal(ctx, sess)
 	if err != nil {
 		writeError(w, http.StatusUnauthorized, "unauthorized", "the session's operator no longer exists")
 		return principal{}, false
 	}
+	return p, true
+}
+
+// sessionPrincipal is the caller a valid session stands for; an error
+// when its operator may no longer act (gone). Both authenticate and the
+// stream's periodic re-check call it, so a rule added here (a disabled
+// operator) holds for both.
+func (s *Server) sessionPrincipal(ctx context.Context, sess store.Session) (principal, error) {
+	op, err := s.store.GetOperator(ctx, sess.WorkspaceID, sess.OperatorID)
+	if err != nil {
+		return principal{}, err
+	}
 	return principal{WorkspaceID: op.WorkspaceID, OperatorID: op.ID, Role: op.Role, DepartmentIDs: op.DepartmentIDs, Name: op.Name,
-		viaSession: true, sessionHash: hash, csrf: sess.CSRF}, true
+		Email: op.Email, viaSession: true, sessionHash: sess.Hash, csrf: sess.CSRF}, nil
 }
 
 type loginRequest struct {
@@ -195,6 +210,10 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			s.writeStoreError(w, r, err, "session")
 			return
 		}
+		// Streams of the session on this instance end now; those on
+		// other instances at their next re-check.
+		s.sessions.end(p.sessionHash)
+		s.setPresence(r.Context(), p, switchboard.PresenceOffline)
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
 	w.WriteHeader(http.StatusNoContent)
@@ -207,6 +226,8 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 		out["operator_id"] = p.OperatorID
 		out["department_ids"] = p.DepartmentIDs
 		out["csrf_token"] = p.csrf
+		out["email"] = p.Email
+		out["presence"] = s.presenceOf(r.Context(), p.WorkspaceID, p.OperatorID)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

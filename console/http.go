@@ -52,7 +52,12 @@ func (s *Server) writeStoreError(w http.ResponseWriter, r *http.Request, err err
 // message; unexpected errors are logged and answered without details.
 func (s *Server) errorAnswer(ctx context.Context, err error, what string) (int, string, string) {
 	var verr *router.ValidationError
+	var conflict *router.ConflictError
 	switch {
+	case errors.As(err, &conflict):
+		return http.StatusConflict, conflict.Code, conflict.Message
+	case errors.Is(err, router.ErrProvider):
+		return http.StatusBadGateway, "provider_error", err.Error()
 	case errors.As(err, &verr):
 		status := http.StatusBadRequest
 		if errors.Is(err, router.ErrTooLong) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/router"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -33,6 +34,18 @@ type Config struct {
 	// TrustForwardedFor takes the client IP from X-Forwarded-For (only
 	// behind a proxy that sets it).
 	TrustForwardedFor bool
+	// StreamRecheck is how often an operator's stream checks that its
+	// session or token is still valid and the operator's access unchanged
+	// (default 5s); logging out in this process ends it at once.
+	StreamRecheck time.Duration
+	// PresenceLease is how long a site-chat visitor's widget stream counts
+	// as online without renewing its lease (default 45s; renewed every
+	// third of it).
+	PresenceLease time.Duration
+	// TypingEvery is the least time between two typing previews of one
+	// visitor that are passed on (default 300ms; the last draft of a burst
+	// is passed on once it has elapsed).
+	TypingEvery time.Duration
 }
 
 // Server serves everything the hub shows over HTTP.
@@ -46,6 +59,12 @@ type Server struct {
 
 	// Abuse limits of the public endpoints (nil: off).
 	widgetIP, widgetVisitor, loginIP *limiter
+
+	names    operatorNames
+	sessions streamSessions
+	drafts   typingThrottle
+	// instance names this process's presence leases.
+	instance string
 }
 
 // New returns the console over a built router.
@@ -59,7 +78,16 @@ func New(r *router.Router, cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Server{
+	if cfg.StreamRecheck <= 0 {
+		cfg.StreamRecheck = 5 * time.Second
+	}
+	if cfg.PresenceLease <= 0 {
+		cfg.PresenceLease = 45 * time.Second
+	}
+	if cfg.TypingEvery <= 0 {
+		cfg.TypingEvery = 300 * time.Millisecond
+	}
+	return &Server{instance: switchboard.NewID("inst"),
 		cfg: cfg, router: r, hub: r.Hub, store: r.Hub.Store(), log: cfg.Logger, now: func() time.Time { return time.Now().UTC() },
 		widgetIP: newLimiter(cfg.WidgetPerIP), widgetVisitor: newLimiter(cfg.WidgetPerVisitor), loginIP: newLimiter(cfg.LoginPerIP),
 	}
@@ -83,10 +111,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/conversations/{id}", s.authed(s.getConversation))
 	mux.HandleFunc("PATCH /api/v1/conversations/{id}", s.authed(s.patchConversation))
 	mux.HandleFunc("POST /api/v1/conversations/{id}/read", s.authed(s.readConversation))
+	mux.HandleFunc("POST /api/v1/conversations/{id}/unread", s.authed(s.unreadConversation))
+	mux.HandleFunc("GET /api/v1/conversations/{id}/transcript", s.authed(s.transcript))
 	mux.HandleFunc("POST /api/v1/conversations/{id}/typing", s.authed(s.typing))
 	mux.HandleFunc("GET /api/v1/conversations/{id}/messages", s.authed(s.listMessages))
 	mux.HandleFunc("POST /api/v1/conversations/{id}/messages", s.authed(s.postMessage))
 	mux.HandleFunc("POST /api/v1/messages/{id}/retry", s.authed(s.retryMessage))
+	mux.HandleFunc("POST /api/v1/messages/{id}/retract", s.authed(s.retractMessage))
+	mux.HandleFunc("DELETE /api/v1/messages/{id}", s.authed(s.deleteMessage))
+	mux.HandleFunc("PUT /api/v1/me/presence", s.authed(s.putPresence))
 	mux.HandleFunc("GET /api/v1/search", s.authed(s.search))
 	mux.HandleFunc("GET /api/v1/channels", s.authed(s.listChannels))
 	mux.HandleFunc("POST /api/v1/channels", s.authed(s.createChannel))
@@ -103,6 +136,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /widget/v1/sessions", s.widgetCORS(s.widgetSession))
 	mux.HandleFunc("POST /widget/v1/messages", s.widgetCORS(s.widgetPost))
 	mux.HandleFunc("GET /widget/v1/messages", s.widgetCORS(s.widgetHistory))
+	mux.HandleFunc("POST /widget/v1/typing", s.widgetCORS(s.widgetTyping))
 	mux.HandleFunc("OPTIONS /widget/v1/", s.widgetCORS(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	mux.HandleFunc("GET /widget/v1/stream", s.widgetStream)
 	mux.HandleFunc("GET /widget.js", s.widgetScript)

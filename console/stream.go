@@ -29,16 +29,37 @@ var (
 // without bound.
 const streamBuffer = 256
 
-// stream pushes events that keep(ev) accepts to a WebSocket as JSON frames
-// until the client goes away, the request ends, or the client falls too far
-// behind. It reads nothing from the client but control frames, unless
-// onText is set, which receives text frames (the widget sends messages).
-//
-// crossOrigin allows pages of other sites to connect (the widget, whose
-// origin the caller checked); otherwise the page must come from the hub
-// itself, so another site cannot ride an operator's session cookie.
-func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool, keep func(switchboard.Event) (any, bool), onText func(ctx context.Context, data []byte) any) {
-	opts := &websocket.AcceptOptions{InsecureSkipVerify: crossOrigin}
+// streamSpec says what one WebSocket stream carries and how it is kept.
+type streamSpec struct {
+	// crossOrigin allows pages of other sites to connect (the widget,
+	// whose origin the caller checked); otherwise the page must come from
+	// the hub itself, so another site cannot ride an operator's session
+	// cookie.
+	crossOrigin bool
+	// keep turns an event into the frame to send, or rejects it. It runs
+	// on the fan-out goroutine: it must not block.
+	keep func(switchboard.Event) (any, bool)
+	// onText, when set, receives the client's text frames (the widget
+	// sends messages); what it returns is sent back.
+	onText func(ctx context.Context, data []byte) any
+	// tick, when set, runs on the stream's goroutine every tickEvery and
+	// whenever wake receives; an error ends the stream, its text the close
+	// reason (the operator's access was lost).
+	tick      func(ctx context.Context) error
+	tickEvery time.Duration
+	wake      <-chan struct{}
+	// ended, when set, ends the stream once closed (logout here).
+	ended <-chan struct{}
+	// onClose runs when the stream ends.
+	onClose func()
+}
+
+// stream pushes events that spec.keep accepts to a WebSocket as JSON
+// frames until the client goes away, the request ends, the client falls
+// too far behind, or spec.tick / spec.ended end it. It reads nothing from
+// the client but control frames, unless spec.onText is set.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, spec streamSpec) {
+	opts := &websocket.AcceptOptions{InsecureSkipVerify: spec.crossOrigin}
 	if u, err := url.Parse(s.cfg.PublicURL); err == nil && u.Host != "" {
 		opts.OriginPatterns = []string{u.Host}
 	}
@@ -49,6 +70,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool
 	defer conn.CloseNow()
 	streamClients.Inc()
 	defer streamClients.Dec()
+	if spec.onClose != nil {
+		defer spec.onClose()
+	}
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 
@@ -62,7 +86,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool
 	slow := make(chan struct{})
 	var slowOnce bool
 	unlisten := s.router.Listen(func(ev switchboard.Event) {
-		frame, ok := keep(ev)
+		frame, ok := spec.keep(ev)
 		if !ok || slowOnce {
 			return
 		}
@@ -82,7 +106,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool
 	})
 	defer unlisten()
 
-	if onText != nil {
+	if spec.onText != nil {
 		go func() {
 			defer cancel()
 			for {
@@ -93,7 +117,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool
 				if typ != websocket.MessageText {
 					continue
 				}
-				if reply := onText(ctx, data); reply != nil {
+				if reply := spec.onText(ctx, data); reply != nil {
 					b, _ := json.Marshal(reply)
 					select {
 					case frames <- b:
@@ -109,6 +133,24 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool
 
 	ping := time.NewTicker(30 * time.Second)
 	defer ping.Stop()
+	var tickC <-chan time.Time
+	if spec.tick != nil && spec.tickEvery > 0 {
+		t := time.NewTicker(spec.tickEvery)
+		defer t.Stop()
+		tickC = t.C
+	}
+	runTick := func() bool {
+		if spec.tick == nil {
+			return true
+		}
+		if err := spec.tick(ctx); err != nil {
+			if ctx.Err() == nil {
+				conn.Close(websocket.StatusPolicyViolation, err.Error())
+			}
+			return false
+		}
+		return true
+	}
 	for {
 		select {
 		case <-slow:
@@ -125,6 +167,17 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool
 				conn.Close(websocket.StatusNormalClosure, "")
 			}
 			return
+		case <-spec.ended:
+			conn.Close(websocket.StatusPolicyViolation, "logged out")
+			return
+		case <-tickC:
+			if !runTick() {
+				return
+			}
+		case <-spec.wake:
+			if !runTick() {
+				return
+			}
 		case b := <-frames:
 			wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)
 			err := conn.Write(wctx, websocket.MessageText, b)
@@ -152,19 +205,58 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, crossOrigin bool
 }
 
 // operatorStream is the console's event stream: every event of the
-// caller's workspace in departments the caller may see.
+// caller's workspace in departments the caller may see, typing previews
+// and contact presence of those departments, and the presence of the
+// workspace's operators. It re-checks the caller's session or token every
+// Config.StreamRecheck and ends when it expired, was revoked or the
+// operator's role or departments changed (the client reconnects with its
+// new scope, or logs in again); logging out ends it at once.
 func (s *Server) operatorStream(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
-	s.stream(w, r, false, func(ev switchboard.Event) (any, bool) {
-		if ev.WorkspaceID != p.WorkspaceID || !p.canSee(ev.DepartmentID) {
+	var ended <-chan struct{}
+	var unregister func()
+	if p.viaSession {
+		ended, unregister = s.sessions.register(p.sessionHash)
+	}
+	s.stream(w, r, streamSpec{
+		keep: func(ev switchboard.Event) (any, bool) { return s.operatorFrame(p, ev) },
+		tick: func(ctx context.Context) error { return s.recheck(ctx, p) }, tickEvery: s.cfg.StreamRecheck,
+		ended: ended, onClose: unregister,
+	})
+}
+
+// operatorFrame is the frame an operator's stream sends for ev, if any.
+func (s *Server) operatorFrame(p principal, ev switchboard.Event) (any, bool) {
+	if ev.WorkspaceID != p.WorkspaceID {
+		return nil, false
+	}
+	switch ev.Type {
+	case switchboard.EventOperatorPresence:
+		return map[string]any{"type": ev.Type, "operator_id": ev.OperatorID, "name": ev.Name, "presence": ev.Presence, "at": ev.At}, true
+	case switchboard.EventTypingPreview:
+		if !p.canSee(ev.DepartmentID) {
 			return nil, false
 		}
-		if ev.Message != nil {
-			return struct {
-				switchboard.Event
-				Message messageView `json:"message"`
-			}{ev, viewMessage(*ev.Message)}, true
+		return map[string]any{"type": ev.Type, "conversation_id": ev.ConversationID, "text": ev.Text, "at": ev.At}, true
+	case switchboard.EventContactPresence:
+		if !p.canSee(ev.DepartmentID) {
+			return nil, false
 		}
-		return ev, true
-	}, nil)
+		return map[string]any{"type": ev.Type, "conversation_id": ev.ConversationID, "contact_id": ev.ContactID, "online": ev.Online, "at": ev.At}, true
+	}
+	if !p.canSee(ev.DepartmentID) {
+		return nil, false
+	}
+	if ev.Conversation != nil && ev.Conversation.Labels == nil {
+		conv := *ev.Conversation
+		conv.Labels = []string{}
+		ev.Conversation = &conv
+	}
+	if ev.Message != nil {
+		return struct {
+			switchboard.Event
+			Message messageView `json:"message"`
+		}{ev, s.named(context.Background(), viewMessage(*ev.Message))}, true
+	}
+	return ev, true
 }

@@ -24,11 +24,23 @@ type widgetMessage struct {
 	Parts     []switchboard.Part         `json:"parts"`
 	Status    switchboard.DeliveryStatus `json:"status"`
 	CreatedAt time.Time                  `json:"created_at"`
+	// RetractedAt is set (and text and parts empty) in the frame that
+	// tells the widget to drop a message taken back or deleted.
+	RetractedAt *time.Time `json:"retracted_at,omitempty"`
 }
 
+// viewWidgetMessage is what a visitor may see of m: never notes, and of a
+// retracted or deleted message only that it is gone (ok false for history).
 func viewWidgetMessage(m switchboard.Message) (widgetMessage, bool) {
 	if m.Direction == switchboard.DirectionNote {
 		return widgetMessage{}, false
+	}
+	if hiddenFromVisitor(m) {
+		gone := m.RetractedAt
+		if gone == nil {
+			gone = m.DeletedAt
+		}
+		return widgetMessage{ID: m.ID, Direction: m.Direction, Parts: []switchboard.Part{}, Status: m.Status, CreatedAt: m.CreatedAt, RetractedAt: gone}, false
 	}
 	return widgetMessage{ID: m.ID, Direction: m.Direction, Text: m.Text(), Parts: m.Parts, Status: m.Status, CreatedAt: m.CreatedAt}, true
 }
@@ -199,6 +211,11 @@ func (s *Server) acceptVisitorText(ctx context.Context, wc *webchat.Connector, v
 		return fail(s.errorAnswer(ctx, err, "message"))
 	}
 	res := results[0]
+	// What the visitor sent is no longer a draft.
+	if res.Conversation != nil && !res.NewConversation {
+		s.drafts.clear(visitor)
+		s.publishTyping(ctx, *res.Conversation, "")
+	}
 	return map[string]any{"id": res.MessageID, "conversation_id": res.ConversationID, "direction": switchboard.DirectionIn,
 		"text": req.Text, "duplicate": res.Duplicate}, http.StatusCreated, nil
 }
@@ -268,16 +285,38 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 		}
 		return convID != "" && ev.ConversationID == convID
 	}
-	s.stream(w, r, true, func(ev switchboard.Event) (any, bool) {
-		if ev.Message == nil || !mine(ev) {
+	presence := s.newContactPresence()
+	wake := make(chan struct{}, 1)
+	var known *switchboard.Conversation
+	if conv, err := s.store.FindConversation(r.Context(), channel, visitor); err == nil {
+		known = &conv
+		wake <- struct{}{}
+	}
+	// The first event of a visitor without a conversation yet names it:
+	// the stream's goroutine then takes the presence lease.
+	learn := func(ev switchboard.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		if known == nil && ev.Conversation != nil && ev.ConversationID == convID {
+			c := *ev.Conversation
+			known = &c
+			select {
+			case wake <- struct{}{}:
+			default:
+			}
+		}
+	}
+	s.stream(w, r, streamSpec{crossOrigin: true, keep: func(ev switchboard.Event) (any, bool) {
+		if ev.Message == nil || ev.Ephemeral() || !mine(ev) {
 			return nil, false
 		}
-		m, ok := viewWidgetMessage(*ev.Message)
-		if !ok {
+		learn(ev)
+		m, visible := viewWidgetMessage(*ev.Message)
+		if !visible && (m.RetractedAt == nil || ev.Type != switchboard.EventMessageUpdated) {
 			return nil, false
 		}
 		return map[string]any{"type": ev.Type, "message": m}, true
-	}, func(ctx context.Context, data []byte) any {
+	}, onText: func(ctx context.Context, data []byte) any {
 		if ok, wait := s.widgetVisitor.allow(string(visitor), time.Now()); !ok {
 			return map[string]any{"type": "error", "error": map[string]string{"code": "rate_limited", "message": "too many messages; retry in " + wait.Round(time.Second).String()}}
 		}
@@ -293,5 +332,18 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 			return map[string]any{"type": "error", "error": e.Error}
 		}
 		return map[string]any{"type": "ack", "message": body}
-	})
+	}, tick: func(ctx context.Context) error {
+		mu.Lock()
+		conv := known
+		mu.Unlock()
+		if conv == nil {
+			return nil
+		}
+		if !presence.started {
+			presence.start(ctx, *conv)
+		} else {
+			presence.renew(ctx)
+		}
+		return nil
+	}, tickEvery: s.cfg.PresenceLease / 3, wake: wake, onClose: presence.stop})
 }

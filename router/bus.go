@@ -37,6 +37,8 @@ type bus struct {
 	// inProcess is true when publisher and handlers share this process
 	// and Publish returns only after the handlers acknowledged.
 	inProcess bool
+	// ephemeral carries events that are never stored (see ephemeral.go).
+	ephemeral ephemeralBus
 }
 
 func newBus(cfg BusConfig, log *slog.Logger) (*bus, error) {
@@ -47,7 +49,7 @@ func newBus(cfg BusConfig, log *slog.Logger) (*bus, error) {
 		// outbox row done only after its work is done, which is what makes
 		// the in-process backend crash-safe.
 		gc := gochannel.NewGoChannel(gochannel.Config{BlockPublishUntilSubscriberAck: true, OutputChannelBuffer: 64}, wlog)
-		return &bus{pub: lanedPublisher{gc}, work: lanedSubscriber{gc}, fanout: gc, close: gc.Close, health: func() error { return nil }, inProcess: true}, nil
+		return &bus{pub: lanedPublisher{gc}, work: lanedSubscriber{gc}, fanout: gc, close: gc.Close, health: func() error { return nil }, inProcess: true, ephemeral: &localEphemeral{}}, nil
 	case "nats":
 		return newNATSBus(cfg, wlog, log)
 	default:

@@ -148,7 +148,8 @@ func newNATSBus(cfg BusConfig, wlog watermill.LoggerAdapter, log *slog.Logger) (
 	if err := b.ensureStreams(ctx); err != nil {
 		log.Warn("NATS not reachable yet; the hub starts and catches up once it is", "err", err)
 	}
-	return &bus{pub: natsPublisher{b}, work: b.work, fanout: b.fanout, close: b.close, health: b.health}, nil
+	return &bus{pub: natsPublisher{b}, work: b.work, fanout: b.fanout, close: b.close, health: b.health,
+		ephemeral: &natsEphemeral{nc: nc, subject: ns + ".ephemeral"}}, nil
 }
 
 func (b *natsBus) streamName(topic string) string {

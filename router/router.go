@@ -132,6 +132,9 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	if err := r.addHandlers(); err != nil {
 		return nil, err
 	}
+	if err := b.ephemeral.subscribe(r.deliverEphemeral); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

@@ -48,6 +48,7 @@ func (c *Connector) Capabilities() connectors.Capabilities {
 		Markdown:      true,
 		Media:         []switchboard.PartKind{switchboard.PartImage, switchboard.PartFile},
 		Buttons:       true,
+		Retract:       true,
 		Typing:        true,
 		ReadReceipts:  true,
 		MaxTextLength: c.cfg.MaxTextLength,
@@ -63,6 +64,24 @@ func (c *Connector) Send(ctx context.Context, msg connectors.OutboundMessage) (c
 		return connectors.SendResult{}, connectors.Permanent("no visitor to send to", nil)
 	}
 	return connectors.SendResult{ExternalID: switchboard.ExternalID(msg.MessageID), Status: switchboard.StatusSent}, nil
+}
+
+var _ connectors.Retracter = (*Connector)(nil)
+
+// Retract takes back a reply from the visitor. The widget reads replies
+// from the hub, so there is no provider to call: once the hub records the
+// retraction, the visitor's stream hears message.updated with retracted_at
+// and the widget's history no longer returns the message. It checks only
+// that the message is one of this channel's replies (Send made its
+// external id) and does no I/O.
+func (c *Connector) Retract(ctx context.Context, channel switchboard.ChannelID, recipient, externalID switchboard.ExternalID) error {
+	if channel != c.deps.ChannelID {
+		return connectors.Permanent("message of another channel", nil)
+	}
+	if recipient == "" || externalID == "" {
+		return connectors.Permanent("no visitor or no sent message to retract", nil)
+	}
+	return nil
 }
 
 // OriginAllowed reports whether a page of origin may embed the widget.
