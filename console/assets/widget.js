@@ -8,7 +8,7 @@
   var hub = new URL(script.src).origin;
   var channel = script.getAttribute("data-channel") || "web";
   var storeKey = "switchboard:" + hub + ":" + channel;
-  var state = { token: localStorage.getItem(storeKey), seen: {}, ws: null, retry: 1000 };
+  var state = { token: localStorage.getItem(storeKey), seen: {}, rows: {}, ws: null, retry: 1000 };
 
   function el(tag, css, text) {
     var e = document.createElement(tag);
@@ -33,11 +33,19 @@
   root.appendChild(panel); root.appendChild(button);
 
   function show(m) {
-    if (!m || !m.id || state.seen[m.id]) return;
+    if (!m || !m.id) return;
+    // Retracted or deleted by the business: it disappears.
+    if (m.retracted_at) {
+      state.seen[m.id] = true;
+      if (state.rows[m.id]) { state.rows[m.id].remove(); delete state.rows[m.id]; }
+      return;
+    }
+    if (state.seen[m.id]) return;
     state.seen[m.id] = true;
     var mine = m.direction === "in";
     var row = el("div", "display:flex;margin:4px 0;justify-content:" + (mine ? "flex-end" : "flex-start"));
     row.appendChild(el("div", "max-width:75%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word;background:" + (mine ? "#2a5bd7;color:#fff" : "#fff;border:1px solid #dde"), m.text));
+    state.rows[m.id] = row;
     list.appendChild(row);
     list.scrollTop = list.scrollHeight;
   }
@@ -78,12 +86,28 @@
     });
     input.focus();
   }
+  // The draft, throttled, so the operator sees what is being typed (it is
+  // never stored); an empty box clears the preview at once.
+  var typingTimer = null, typingSent = "";
+  function sendTyping() {
+    typingTimer = null;
+    var text = input.value;
+    if (!state.token || text === typingSent) return;
+    typingSent = text;
+    fetch(hub + "/widget/v1/typing", { method: "POST", headers: { "Content-Type": "application/json", Authorization: "Bearer " + state.token }, body: JSON.stringify({ text: text }) }).catch(function () {});
+  }
+  input.oninput = function () {
+    if (input.value === "") { if (typingTimer) clearTimeout(typingTimer); sendTyping(); return; }
+    if (!typingTimer) typingTimer = setTimeout(sendTyping, 400);
+  };
   button.onclick = function () { panel.style.display === "flex" ? (panel.style.display = "none") : open(); };
   form.onsubmit = function (e) {
     e.preventDefault();
     var text = input.value.trim();
     if (!text) return;
     input.value = "";
+    typingSent = ""; // the server clears the preview when the message arrives
+    if (typingTimer) { clearTimeout(typingTimer); typingTimer = null; }
     var clientID = String(Date.now()) + Math.random().toString(16).slice(2, 10);
     session().then(function () { return api("POST", "/widget/v1/messages", { text: text, client_id: clientID }); })
       .then(function (m) { show({ id: m.id, direction: "in", text: text }); })
