@@ -36,6 +36,8 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		"GET /api/v1/channels", "POST /api/v1/channels", "GET /api/v1/channels/{id}", "PATCH /api/v1/channels/{id}",
 		"DELETE /api/v1/channels/{id}", "GET /api/v1/departments", "GET /api/v1/stream", "GET /api/v1/media/{id}",
 		"POST /widget/v1/sessions", "POST /widget/v1/messages", "GET /widget/v1/messages", "GET /widget/v1/stream",
+		"POST /api/v1/conversations/{id}/unread", "GET /api/v1/conversations/{id}/transcript", "POST /api/v1/messages/{id}/retract",
+		"DELETE /api/v1/messages/{id}", "PUT /api/v1/me/presence", "POST /widget/v1/typing",
 	}
 	param := regexp.MustCompile(`\{[a-z]+\}`)
 	for _, route := range routes {
