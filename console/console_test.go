@@ -107,20 +107,7 @@ func (f *fixture) customerWrites(visitor, text string) switchboard.Conversation 
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		conv, err := f.store.GetConversation(context.Background(), f.ws, res[0].ConversationID)
-		if err != nil {
-			f.t.Fatal(err)
-		}
-		if conv.DepartmentID != "" {
-			return conv
-		}
-		if time.Now().After(deadline) {
-			f.t.Fatal("conversation not routed")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return f.routed(res[0].ConversationID)
 }
 
 type request struct {
