@@ -31,6 +31,8 @@ type fixture struct {
 	store store.Store
 	rt    *router.Router
 	ws    switchboard.WorkspaceID
+	// dbPath is the SQLite file, for a second instance over the same store.
+	dbPath string
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -41,7 +43,8 @@ func newFixture(t testing.TB) *fixture {
 func newFixtureWith(t testing.TB, cfg console.Config) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
+	dbPath := filepath.Join(t.TempDir(), "hub.db")
+	st, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +72,7 @@ func newFixtureWith(t testing.TB, cfg console.Config) *fixture {
 	cfg.Logger = log
 	srv := httptest.NewServer(console.New(rt, cfg).Handler())
 	t.Cleanup(func() { srv.Close(); cancel(); <-done })
-	return &fixture{t: t, srv: srv, store: st, rt: rt, ws: ws.ID}
+	return &fixture{t: t, srv: srv, store: st, rt: rt, ws: ws.ID, dbPath: dbPath}
 }
 
 // token makes an API token of role in workspace ws.

@@ -1,10 +1,14 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +16,10 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/console"
+	"github.com/switchboardhq/switchboard/router"
 	"github.com/switchboardhq/switchboard/store"
+	"github.com/switchboardhq/switchboard/store/sqlite"
 )
 
 // session logs an operator in and returns its browser and CSRF token.
@@ -242,4 +249,32 @@ func errMessage(out map[string]any) string {
 	e, _ := out["error"].(map[string]any)
 	c, _ := e["message"].(string)
 	return c
+}
+
+// secondInstance runs another hub (router and console) over the same
+// SQLite file: a cluster of two with the embedded bus, which shares the
+// store but not the events.
+func (f *fixture) secondInstance() *fixture {
+	f.t.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, f.dbPath)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		f.t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	rt, err := router.New(st, router.Config{Logger: log, HubSecret: bytes.Repeat([]byte("k"), 32)})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(runCtx) }()
+	<-rt.Running()
+	srv := httptest.NewServer(console.New(rt, console.Config{Logger: log}).Handler())
+	f.t.Cleanup(func() { srv.Close(); cancel(); <-done })
+	return &fixture{t: f.t, srv: srv, store: st, rt: rt, ws: f.ws, dbPath: f.dbPath}
 }

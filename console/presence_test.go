@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"strings"
 	"testing"
@@ -214,6 +215,26 @@ func TestStreamEndsWhenAccessEnds(t *testing.T) {
 			t.Fatalf("closed with %v", err)
 		}
 	})
+	t.Run("departments changed", func(t *testing.T) {
+		f := newFixtureWith(t, console.Config{StreamRecheck: 50 * time.Millisecond})
+		first := f.customerWrites("v1", "hello")
+		ana := f.operator("ana@example.com", switchboard.RoleOperator, first.DepartmentID)
+		browser, _ := f.session("ana@example.com")
+		stream := f.dialStream("/api/v1/stream", browser, "")
+		// An admin takes her out of the department (on any instance: the
+		// store is what the re-check reads).
+		db, err := sql.Open("sqlite3", f.dbPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(`DELETE FROM operator_departments WHERE operator_id = ?`, ana.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := stream.ended(5 * time.Second); !strings.Contains(err.Error(), "access changed") {
+			t.Fatalf("closed with %v", err)
+		}
+	})
 	t.Run("session still valid", func(t *testing.T) {
 		f := newFixtureWith(t, console.Config{StreamRecheck: 20 * time.Millisecond})
 		first := f.customerWrites("v1", "hello")
@@ -226,4 +247,37 @@ func TestStreamEndsWhenAccessEnds(t *testing.T) {
 		conv := f.customerWrites("v1", "still here?")
 		stream.until("message", frameIs("message.created", conv.ID))
 	})
+}
+
+// TestContactPresenceOnAnyInstance: a visitor connected to one instance
+// reads as online on another instance over the same store.
+func TestContactPresenceOnAnyInstance(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(f.ws, switchboard.RoleAdmin)
+	v := f.visitor()
+	conv := v.says("hello")
+	other := f.secondInstance()
+	online := func() bool {
+		t.Helper()
+		code, out := other.do(nil, request{method: "GET", path: "/api/v1/conversations/" + string(conv.ID), bearer: admin})
+		if code != http.StatusOK {
+			t.Fatalf("get on the other instance: %d %v", code, out)
+		}
+		return out["contact_online"].(bool)
+	}
+	widget := f.dialStream("/widget/v1/stream?token="+v.token, nil, "")
+	deadline := time.Now().Add(5 * time.Second)
+	for !online() {
+		if time.Now().After(deadline) {
+			t.Fatal("the other instance does not see the visitor online")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	widget.conn.Close(1000, "bye")
+	for online() {
+		if time.Now().After(deadline) {
+			t.Fatal("the other instance still sees the visitor online")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
