@@ -111,7 +111,7 @@ func TestContactPresenceOfANewVisitor(t *testing.T) {
 // typing.preview, throttled (the last draft of a burst arrives), capped,
 // cleared by empty text and by sending; it is never stored.
 func TestTypingPreview(t *testing.T) {
-	f := newFixtureWith(t, console.Config{TypingEvery: 200 * time.Millisecond})
+	f := newFixtureWith(t, console.Config{TypingEvery: 500 * time.Millisecond})
 	admin := f.token(f.ws, switchboard.RoleAdmin)
 	v := f.visitor()
 	conv := v.says("hello")
@@ -140,7 +140,7 @@ func TestTypingPreview(t *testing.T) {
 	if len(got) > 3 {
 		t.Fatalf("%d previews for a burst of %d drafts (not throttled): %v", len(got), len(drafts), got)
 	}
-	time.Sleep(250 * time.Millisecond) // let the throttle window pass: the next draft goes at once
+	time.Sleep(550 * time.Millisecond) // let the throttle window pass: the next draft goes at once
 	typing(strings.Repeat("あ", 1500))
 	seen := stream.until("long draft", frameIs("typing.preview", conv.ID))
 	if n := len([]rune(seen[len(seen)-1]["text"].(string))); n != 1000 {
@@ -155,7 +155,7 @@ func TestTypingPreview(t *testing.T) {
 		t.Fatalf("drafts were stored: %d messages", len(msgs))
 	}
 	// Sending clears the preview.
-	time.Sleep(250 * time.Millisecond)
+	time.Sleep(550 * time.Millisecond)
 	typing("almost")
 	stream.until("draft", func(m map[string]any) bool { return m["type"] == "typing.preview" && m["text"] == "almost" })
 	v.says("almost done")
