@@ -130,17 +130,11 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) retryMessage(w http.ResponseWriter, r *http.Request) {
-	p := principalFrom(r.Context())
-	msg, err := s.store.GetMessage(r.Context(), p.WorkspaceID, switchboard.MessageID(r.PathValue("id")))
-	if err != nil {
-		s.writeStoreError(w, r, err, "message")
+	msg, conv, ok := s.messageInConversation(w, r)
+	if !ok {
 		return
 	}
-	r.SetPathValue("id", string(msg.ConversationID))
-	if _, ok := s.conversation(w, r); !ok {
-		return
-	}
-	msg, err = s.hub.Retry(r.Context(), p.WorkspaceID, msg.ID)
+	msg, err := s.hub.Retry(r.Context(), conv.WorkspaceID, msg.ID)
 	if err != nil {
 		s.writeStoreError(w, r, err, "message")
 		return

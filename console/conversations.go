@@ -107,12 +107,8 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
 // conversation loads a conversation the caller may see; otherwise it
 // answers 404 (not 403: others' conversations are not revealed).
 func (s *Server) conversation(w http.ResponseWriter, r *http.Request) (switchboard.Conversation, bool) {
-	return s.conversationByID(w, r, switchboard.ConversationID(r.PathValue("id")))
-}
-
-func (s *Server) conversationByID(w http.ResponseWriter, r *http.Request, id switchboard.ConversationID) (switchboard.Conversation, bool) {
 	p := principalFrom(r.Context())
-	conv, err := s.store.GetConversation(r.Context(), p.WorkspaceID, id)
+	conv, err := s.store.GetConversation(r.Context(), p.WorkspaceID, switchboard.ConversationID(r.PathValue("id")))
 	if err == nil && !p.canSee(conv.DepartmentID) {
 		err = store.ErrNotFound
 	}
