@@ -22,6 +22,9 @@ func (plainConnector) Capabilities() connectors.Capabilities {
 	return connectors.Capabilities{Text: true, MaxTextLength: 1000}
 }
 func (plainConnector) Send(_ context.Context, m connectors.OutboundMessage) (connectors.SendResult, error) {
+	if switchboard.PartsText(m.Parts) == "boom" {
+		return connectors.SendResult{}, connectors.Permanent("the provider refused boom", nil)
+	}
 	return connectors.SendResult{ExternalID: switchboard.ExternalID("p-" + m.MessageID), Status: switchboard.StatusSent}, nil
 }
 
@@ -108,6 +111,28 @@ func TestRetractSiteChat(t *testing.T) {
 	}
 	if m, _ := f.store.GetMessage(ctx, f.ws, plainReply.ID); m.RetractedAt != nil {
 		t.Fatal("a refused retraction was recorded")
+	}
+	// A failed reply can be retried (and only a failed one).
+	code, failed := f.do(nil, request{method: "POST", path: "/api/v1/conversations/" + string(plainConv.ID) + "/messages", bearer: admin, body: `{"text":"boom"}`})
+	if code != http.StatusAccepted {
+		t.Fatalf("reply: %d %v", code, failed)
+	}
+	failedID := switchboard.MessageID(failed["id"].(string))
+	deadline := time.Now().Add(5 * time.Second)
+	for m, _ := f.store.GetMessage(ctx, f.ws, failedID); m.Status != switchboard.StatusFailed; m, _ = f.store.GetMessage(ctx, f.ws, failedID) {
+		if time.Now().After(deadline) {
+			t.Fatalf("reply not failed: %+v", m)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, out := f.do(nil, request{method: "POST", path: "/api/v1/messages/" + string(failedID) + "/retract", bearer: admin}); code != http.StatusConflict || errCode(out) != "retract_unsupported" {
+		t.Fatalf("retract a failed reply: %d %v", code, out)
+	}
+	if code, out := f.do(nil, request{method: "POST", path: "/api/v1/messages/" + string(failedID) + "/retry", bearer: admin}); code != http.StatusAccepted || out["status"] != "pending" || out["author_name"] != nil {
+		t.Fatalf("retry: %d %v", code, out)
+	}
+	if code, out := f.do(nil, request{method: "POST", path: "/api/v1/messages/" + string(plainReply.ID) + "/retry", bearer: admin}); code != http.StatusBadRequest {
+		t.Fatalf("retry a sent reply: %d %v", code, out)
 	}
 	if web, ok := f.rt.Channels.Get("web"); !ok || !web.Connector.Capabilities().Retract {
 		t.Fatal("the site chat does not say it can retract")
@@ -209,6 +234,11 @@ func TestTranscript(t *testing.T) {
 		}
 	}
 	base := "/api/v1/conversations/" + string(conv.ID) + "/transcript"
+	_, list := f.do(nil, request{method: "GET", path: "/api/v1/conversations/" + string(conv.ID) + "/messages", bearer: admin})
+	items := list["items"].([]any)
+	if items[0].(map[string]any)["author_name"] != nil || items[1].(map[string]any)["author_name"] != "ana@example.com" || items[2].(map[string]any)["author_name"] != "ana@example.com" {
+		t.Fatalf("author names in the history: %v", items)
+	}
 
 	resp := f.get(t, base+"?format=txt", admin)
 	txt := readAll(t, resp)
