@@ -42,6 +42,12 @@ func newFixture(t testing.TB) *fixture {
 
 func newFixtureWith(t testing.TB, cfg console.Config) *fixture {
 	t.Helper()
+	return newFixtureOn(t, router.BusConfig{}, cfg)
+}
+
+// newFixtureOn is a fixture whose router runs on bus.
+func newFixtureOn(t testing.TB, bus router.BusConfig, cfg console.Config) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	dbPath := filepath.Join(t.TempDir(), "hub.db")
 	st, err := sqlite.Open(ctx, dbPath)
@@ -60,19 +66,28 @@ func newFixtureWith(t testing.TB, cfg console.Config) *fixture {
 	if err := st.PutChannel(ctx, store.Channel{ID: "web", WorkspaceID: ws.ID, Type: "webchat", Name: "Web", Config: json.RawMessage("{}"), CreatedAt: now, UpdatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
+	f := &fixture{t: t, store: st, ws: ws.ID, dbPath: dbPath}
+	f.srv, f.rt = startInstance(t, st, bus, cfg)
+	return f
+}
+
+// startInstance runs a router on bus and a console over st until the
+// test ends.
+func startInstance(t testing.TB, st store.Store, bus router.BusConfig, cfg console.Config) (*httptest.Server, *router.Router) {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rt, err := router.New(st, router.Config{Logger: log, HubSecret: bytes.Repeat([]byte("k"), 32)})
+	rt, err := router.New(st, router.Config{Bus: bus, Logger: log, HubSecret: bytes.Repeat([]byte("k"), 32)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, cancel := context.WithCancel(ctx)
+	runCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(runCtx) }()
 	<-rt.Running()
 	cfg.Logger = log
 	srv := httptest.NewServer(console.New(rt, cfg).Handler())
 	t.Cleanup(func() { srv.Close(); cancel(); <-done })
-	return &fixture{t: t, srv: srv, store: st, rt: rt, ws: ws.ID, dbPath: dbPath}
+	return srv, rt
 }
 
 // token makes an API token of role in workspace ws.

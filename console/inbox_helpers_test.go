@@ -1,14 +1,10 @@
 package console_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -251,10 +247,9 @@ func errMessage(out map[string]any) string {
 	return c
 }
 
-// secondInstance runs another hub (router and console) over the same
-// SQLite file: a cluster of two with the embedded bus, which shares the
-// store but not the events.
-func (f *fixture) secondInstance() *fixture {
+// secondInstance runs another hub (router on bus, and console) over the
+// same SQLite file: a cluster of two.
+func (f *fixture) secondInstance(bus router.BusConfig) *fixture {
 	f.t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, f.dbPath)
@@ -265,16 +260,7 @@ func (f *fixture) secondInstance() *fixture {
 	if err := st.Migrate(ctx); err != nil {
 		f.t.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	rt, err := router.New(st, router.Config{Logger: log, HubSecret: bytes.Repeat([]byte("k"), 32)})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- rt.Run(runCtx) }()
-	<-rt.Running()
-	srv := httptest.NewServer(console.New(rt, console.Config{Logger: log}).Handler())
-	f.t.Cleanup(func() { srv.Close(); cancel(); <-done })
-	return &fixture{t: f.t, srv: srv, store: st, rt: rt, ws: f.ws, dbPath: f.dbPath}
+	other := &fixture{t: f.t, store: st, ws: f.ws, dbPath: f.dbPath}
+	other.srv, other.rt = startInstance(f.t, st, bus, console.Config{})
+	return other
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/console"
+	"github.com/switchboardhq/switchboard/router"
 )
 
 // TestOperatorPresence: an operator sets their presence; GET /me shows
@@ -256,7 +257,7 @@ func TestContactPresenceOnAnyInstance(t *testing.T) {
 	admin := f.token(f.ws, switchboard.RoleAdmin)
 	v := f.visitor()
 	conv := v.says("hello")
-	other := f.secondInstance()
+	other := f.secondInstance(router.BusConfig{}) // embedded: the instances share only the store
 	online := func() bool {
 		t.Helper()
 		code, out := other.do(nil, request{method: "GET", path: "/api/v1/conversations/" + string(conv.ID), bearer: admin})

@@ -2,6 +2,7 @@ package router
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
@@ -58,6 +59,12 @@ func (n *natsEphemeral) subscribe(deliver func(*switchboard.Event, []byte)) erro
 	_, err := n.nc.Subscribe(n.subject, func(m *nats.Msg) { deliver(nil, m.Data) })
 	if err != nil {
 		return fmt.Errorf("nats: ephemeral subscribe: %w", err)
+	}
+	// When connected, wait until the server has the subscription, so an
+	// instance hears what others publish from the moment it is built
+	// (when not, it subscribes on connecting).
+	if n.nc.IsConnected() {
+		_ = n.nc.FlushTimeout(2 * time.Second)
 	}
 	return nil
 }
