@@ -20,6 +20,22 @@ export interface TypingPreview {
   at: string;
 }
 
+const RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3 };
+
+/** mergeMessage applies a newer view of a message without going back in
+ * delivery (a stream frame may overtake the POST answer that made it). */
+export function mergeMessage(old: Message, m: Message): Message {
+  const out = { ...old, ...m };
+  const a = RANK[old.status ?? ""], b = RANK[m.status ?? ""];
+  if (a !== undefined && b !== undefined && a > b) out.status = old.status;
+  if (old.retracted_at && !m.retracted_at) out.retracted_at = old.retracted_at;
+  if (old.deleted_at && !m.deleted_at) {
+    out.deleted_at = old.deleted_at;
+    out.parts = old.parts;
+  }
+  return out;
+}
+
 /** upsertMessage puts m into its conversation's cached history. */
 export function upsertMessage(qc: QueryClient, m: Message) {
   qc.setQueryData<Message[]>(keys.messages(m.conversation_id), (old) => {
@@ -27,7 +43,7 @@ export function upsertMessage(qc: QueryClient, m: Message) {
     const i = old.findIndex((x) => x.id === m.id);
     if (i < 0) return [...old, m];
     const next = old.slice();
-    next[i] = { ...old[i], ...m };
+    next[i] = mergeMessage(old[i], m);
     return next;
   });
 }

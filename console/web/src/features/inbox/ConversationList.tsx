@@ -21,7 +21,9 @@ export function ConversationList({
   const { t } = useTranslation("inbox");
   const q = useConversations(filters);
   const items = useMemo(() => q.data?.pages.flatMap((p) => p.items) ?? [], [q.data]);
-  useEffect(() => onItems(items), [items, onItems]);
+  useEffect(() => {
+    onItems(items);
+  }, [items, onItems]);
   const scroller = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 8 });
   const selIndex = items.findIndex((c) => c.id === selectedId);
@@ -76,7 +78,6 @@ function ConversationRow({ c, selected }: { c: Conversation; selected: boolean }
       to={`/conversations/${encodeURIComponent(c.id)}`}
       className={`conv-row${selected ? " selected" : ""}${unread ? " unread" : ""}`}
       aria-current={selected ? "true" : undefined}
-      aria-label={t("list.rowLabel", { name, status: t(`status.${c.status}`, { defaultValue: c.status }) }) + (unread ? ", " + t("list.unread") : "")}
     >
       <span className="conv-icon" title={c.channel_type} aria-hidden="true">
         {channelIcon(c.channel_type)}
@@ -91,8 +92,9 @@ function ConversationRow({ c, selected }: { c: Conversation; selected: boolean }
         <span className="conv-bottom">
           <span className="conv-last">{c.last_message ?? ""}</span>
           {unread && (
-            <span className="badge" aria-hidden="true">
+            <span className="badge" title={t("list.unread")}>
               {c.unread_count > 0 ? c.unread_count : "•"}
+              <span className="sr-only"> {t("list.unread")}</span>
             </span>
           )}
         </span>

@@ -34,7 +34,9 @@ export function InboxPage() {
   const items = useRef<Conversation[]>([]);
   const composer = useRef<ComposerHandle | null>(null);
   const patch = usePatchConversation(id ?? "");
-  const onItems = useCallback((list: Conversation[]) => (items.current = list), []);
+  const onItems = useCallback((list: Conversation[]) => {
+    items.current = list;
+  }, []);
   const onFilters = (f: Filters) => {
     setFilters(f);
     localStorage.setItem(FILTER_KEY, JSON.stringify(f));
