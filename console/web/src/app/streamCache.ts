@@ -15,6 +15,14 @@ export const keys = {
   streamState: ["streamState"] as const,
 };
 
+/** Keys held only in the cache (set from frames), never refetched. */
+const LOCAL = new Set(["me", "streamState", "typing", "presence"]);
+
+export interface OperatorPresence {
+  name: string;
+  presence: Presence;
+}
+
 export interface TypingPreview {
   text: string;
   at: string;
@@ -78,7 +86,7 @@ function refetchListsSoon(qc: QueryClient) {
 export function applyFrame(qc: QueryClient, f: Frame) {
   switch (f.type) {
     case "ready":
-      void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "me" });
+      void qc.invalidateQueries({ predicate: (q) => !LOCAL.has(String(q.queryKey[0])) });
       return;
     case "message.created":
     case "message.updated": {
@@ -107,7 +115,10 @@ export function applyFrame(qc: QueryClient, f: Frame) {
       patchConversation(qc, String(f.conversation_id), { contact_online: !!f.online });
       return;
     case "operator.presence":
-      qc.setQueryData<Record<string, Presence>>(keys.presence, (old) => ({ ...old, [String(f.operator_id)]: f.presence as Presence }));
+      qc.setQueryData<Record<string, OperatorPresence>>(keys.presence, (old) => ({
+        ...old,
+        [String(f.operator_id)]: { name: String(f.name ?? ""), presence: f.presence as Presence },
+      }));
       return;
   }
 }
