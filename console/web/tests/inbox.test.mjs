@@ -114,6 +114,27 @@ test("add a private note, visibly different and never sent", opts, async () => {
   assert.ok(!seen.some((m) => /VIP customer/.test(m.text)), "the visitor never sees a note");
 });
 
+test("emoji: :shortcode: completion and the lazily loaded picker", opts, async () => {
+  const box = page.getByRole("textbox", { name: /Reply|Private note/ });
+  await page.getByRole("tab", { name: "Reply" }).click();
+  await box.fill("");
+  await box.pressSequentially("thanks :thumbsu");
+  await page.getByRole("option", { name: /👍/ }).first().waitFor();
+  await page.keyboard.press("Enter");
+  assert.match(await box.inputValue(), /^thanks 👍 $/u);
+  await page.getByRole("button", { name: "Emoji" }).click();
+  const picker = page.getByRole("dialog", { name: "Emoji" }).locator("em-emoji-picker");
+  await picker.waitFor();
+  await box.fill("");
+});
+
+test("an admin deletes a message, leaving who deleted it", opts, async () => {
+  const note = page.getByRole("article", { name: "Private note by Ada Admin" });
+  await note.hover();
+  await note.getByRole("button", { name: "Delete" }).click();
+  await page.getByText("Message deleted by Ada Admin").waitFor();
+});
+
 test("mark unread", opts, async () => {
   await page.getByRole("button", { name: "Mark as unread" }).click();
   await page.getByRole("link", { name: /unread/ }).waitFor();

@@ -18,7 +18,8 @@ export async function shortcodeMatches(q: string, max = 8): Promise<{ id: string
   const all = Object.values(data.emojis);
   const starts = all.filter((e) => e.id.startsWith(s));
   const contains = all.filter((e) => !e.id.startsWith(s) && e.id.includes(s));
-  return [...starts, ...contains].slice(0, max).map((e) => ({ id: e.id, native: e.skins[0]?.native ?? "" }));
+  const named = all.filter((e) => !e.id.includes(s) && (e.keywords ?? []).some((k) => k.startsWith(s)));
+  return [...starts, ...contains, ...named].slice(0, max).map((e) => ({ id: e.id, native: e.skins[0]?.native ?? "" }));
 }
 
 /** mountPicker puts emoji-mart's picker into el; returns an unmount. */
