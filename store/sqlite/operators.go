@@ -47,7 +47,7 @@ func (s *Store) CreateOperator(ctx context.Context, op switchboard.Operator, pas
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash`
+const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash, o.disabled`
 
 func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([]switchboard.Operator, []string, error) {
 	rows, err := s.query(ctx, `SELECT `+operatorCols+` FROM operators o WHERE `+where+` ORDER BY o.created_at, o.id`, args...)
@@ -62,7 +62,7 @@ func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([
 		var op switchboard.Operator
 		var at int64
 		var hash string
-		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &at, &hash); err != nil {
+		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &at, &hash, &op.Disabled); err != nil {
 			return nil, nil, err
 		}
 		op.CreatedAt = fromTS(at)
