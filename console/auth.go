@@ -131,8 +131,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 		}
 	}
 	op, err := s.store.GetOperator(ctx, sess.WorkspaceID, sess.OperatorID)
-	if err != nil {
-		writeError(w, http.StatusUnauthorized, "unauthorized", "the session's operator no longer exists")
+	if err != nil || op.Disabled {
+		writeError(w, http.StatusUnauthorized, "unauthorized", "the session's operator no longer exists or is disabled")
 		return principal{}, false
 	}
 	return principal{WorkspaceID: op.WorkspaceID, OperatorID: op.ID, Role: op.Role, DepartmentIDs: op.DepartmentIDs, Name: op.Name,
@@ -171,6 +171,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(req.Password)) != nil {
 		writeError(w, http.StatusUnauthorized, "invalid_credentials", "wrong e-mail or password")
+		return
+	}
+	if op.Disabled {
+		writeError(w, http.StatusForbidden, "account_disabled", "this account is disabled; ask an admin")
 		return
 	}
 	secret := NewSecret("")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/richtext"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -116,6 +117,8 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 			ev.At = h.now()
 		}
 		ev.At = ev.At.UTC()
+		// Custom HTML from outside is stored sanitised, like operators'.
+		ev.Parts = richtext.SanitizeParts(ev.Parts)
 		item := store.AcceptItem{
 			WorkspaceID:    ch.WorkspaceID,
 			ChannelType:    ch.Type,
@@ -162,7 +165,27 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 		rows = append(rows, res.Outbox...)
 	}
 	h.relay.Dispatch(rows)
+	h.refInboundMedia(ctx, items, results)
 	return results, nil
+}
+
+// refInboundMedia ties media fetched for stored customer messages to their
+// conversation, so that the console checks the department when serving it.
+// A failure is logged: the messages are stored already.
+func (h *Hub) refInboundMedia(ctx context.Context, items []store.AcceptItem, results []store.AcceptResult) {
+	for i, res := range results {
+		if res.Duplicate || i >= len(items) || res.ConversationID == "" {
+			continue
+		}
+		for _, p := range items[i].Inbound.Parts {
+			if p.Attachment == nil || p.Attachment.MediaID == "" {
+				continue
+			}
+			if err := h.store.AddMediaRef(ctx, items[i].WorkspaceID, p.Attachment.MediaID, res.ConversationID); err != nil {
+				h.log.WarnContext(ctx, "media reference not recorded", "err", err, "media_id", p.Attachment.MediaID)
+			}
+		}
+	}
 }
 
 // storedNotice is the inbound notice of a stored customer message, with the

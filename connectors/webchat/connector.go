@@ -14,7 +14,7 @@ import (
 const Type = "webchat"
 
 func init() {
-	connectors.Register(connectors.Registration{Type: Type, New: New})
+	connectors.Register(connectors.Registration{Type: Type, New: New, Name: "Site chat", Config: Config{}})
 }
 
 // Connector is one site-chat channel.
