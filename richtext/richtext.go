@@ -7,6 +7,7 @@ package richtext
 import (
 	"bytes"
 	"html"
+	"strings"
 	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -33,6 +34,14 @@ func htmlPolicy() *bluemonday.Policy {
 		policy = p
 	})
 	return policy
+}
+
+var strict = bluemonday.StrictPolicy()
+
+// PlainText returns the text of HTML, all markup removed, for channels
+// that show no HTML (the Slack mirror, SMS).
+func PlainText(s string) string {
+	return strings.TrimSpace(html.UnescapeString(strict.Sanitize(strings.NewReplacer("<br>", "\n", "<br/>", "\n", "</p>", "</p>\n").Replace(s))))
 }
 
 // SanitizeHTML returns s with everything that could run removed.

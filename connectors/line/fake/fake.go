@@ -517,6 +517,47 @@ func validateMessages(msgs []messaging_api.MessageInterface) []messaging_api.Err
 			if m.Contents == nil {
 				add(i, ".contents", "must be specified")
 			}
+		case messaging_api.TemplateMessage:
+			qr = m.QuickReply
+			if m.AltText == "" || TextLength(m.AltText) > 400 {
+				add(i, ".altText", "Length must be between 1 and 400")
+			}
+			bt, ok := m.Template.(messaging_api.ButtonsTemplate)
+			if !ok {
+				add(i, ".template.type", "only buttons templates are supported by the fake")
+				break
+			}
+			limit := 160
+			if bt.Title != "" || bt.ThumbnailImageUrl != "" {
+				limit = 60
+			}
+			if bt.Text == "" || TextLength(bt.Text) > limit {
+				add(i, ".template.text", fmt.Sprintf("Length must be between 1 and %d", limit))
+			}
+			if len(bt.Actions) == 0 || len(bt.Actions) > 4 {
+				add(i, ".template.actions", "size must be between 1 and 4")
+			}
+			for j, a := range bt.Actions {
+				prop := fmt.Sprintf(".template.actions[%d]", j)
+				switch a := a.(type) {
+				case messaging_api.PostbackAction:
+					if a.Label == "" || TextLength(a.Label) > 20 {
+						add(i, prop+".label", "Length must be between 1 and 20")
+					}
+					if a.Data == "" || TextLength(a.Data) > 300 {
+						add(i, prop+".data", "Length must be between 1 and 300")
+					}
+				case messaging_api.UriAction:
+					if a.Label == "" || TextLength(a.Label) > 20 {
+						add(i, prop+".label", "Length must be between 1 and 20")
+					}
+					if a.Uri == "" {
+						add(i, prop+".uri", "must be specified")
+					}
+				default:
+					add(i, prop, "unsupported action")
+				}
+			}
 		default:
 			add(i, ".type", fmt.Sprintf("unsupported message type %q", m.GetType()))
 		}
