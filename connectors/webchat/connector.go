@@ -41,6 +41,9 @@ func (c *Connector) Type() string { return Type }
 // Config returns the channel's settings (for the widget's bootstrap).
 func (c *Connector) Config() Config { return c.cfg }
 
+// ChannelID is the id of the channel this connector runs.
+func (c *Connector) ChannelID() switchboard.ChannelID { return c.deps.ChannelID }
+
 // Capabilities implements connectors.Connector.
 func (c *Connector) Capabilities() connectors.Capabilities {
 	return connectors.Capabilities{
