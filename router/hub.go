@@ -406,6 +406,23 @@ func (h *Hub) OperatorForAccount(ctx context.Context, provider, externalUser str
 	return op.ID, nil
 }
 
+// LinkAccountByEmail links an external account to the enabled operator of
+// ws with that e-mail (see connectors.AccountLinker).
+func (h *Hub) LinkAccountByEmail(ctx context.Context, ws switchboard.WorkspaceID, provider, externalUser, email string) (switchboard.OperatorID, error) {
+	op, _, err := h.store.OperatorByEmail(ctx, email)
+	if err == nil && (op.WorkspaceID != ws || op.Disabled) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return "", notFound(err)
+	}
+	if err := h.store.LinkOperatorAccount(ctx, ws, op.ID, provider, externalUser); err != nil {
+		return "", notFound(err)
+	}
+	h.log.InfoContext(ctx, "external account linked by verified e-mail", "provider", provider, "external_user", externalUser, "operator", op.ID)
+	return op.ID, nil
+}
+
 // FirstSeen records key and reports whether it was new.
 func (h *Hub) FirstSeen(ctx context.Context, key string) (bool, error) {
 	return h.store.FirstSeen(ctx, key)
