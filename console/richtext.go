@@ -169,7 +169,7 @@ func ValidateFormResponse(resp *switchboard.FormResponse, form *switchboard.Form
 			val = strings.TrimSpace(resp.Fields[i].Value)
 			resp.Fields[i].Label = f.Label
 		}
-		field := "form_response.fields." + f.Name
+		field := "form_response.fields[" + f.Name + "]"
 		if f.Required && val == "" {
 			return &router.ValidationError{Field: field, Message: fmt.Sprintf("%s is required", f.Label)}
 		}
@@ -181,7 +181,7 @@ func ValidateFormResponse(resp *switchboard.FormResponse, form *switchboard.Form
 	}
 	for _, v := range resp.Fields {
 		if !known[v.Name] {
-			return &router.ValidationError{Field: "form_response.fields." + v.Name, Message: "the form has no such field"}
+			return &router.ValidationError{Field: "form_response.fields[" + v.Name + "]", Message: "the form has no such field"}
 		}
 	}
 	return nil
