@@ -36,6 +36,10 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		"GET /api/v1/channels", "POST /api/v1/channels", "GET /api/v1/channels/{id}", "PATCH /api/v1/channels/{id}",
 		"DELETE /api/v1/channels/{id}", "GET /api/v1/departments", "GET /api/v1/stream", "GET /api/v1/media/{id}",
 		"POST /widget/v1/sessions", "POST /widget/v1/messages", "GET /widget/v1/messages", "GET /widget/v1/stream",
+		"GET /api/v1/templates", "POST /api/v1/templates", "GET /api/v1/templates/{id}", "PATCH /api/v1/templates/{id}",
+		"DELETE /api/v1/templates/{id}", "POST /api/v1/media", "GET /api/v1/operators", "POST /api/v1/operators",
+		"PATCH /api/v1/operators/{id}", "GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}",
+		"GET /api/v1/me/settings", "PUT /api/v1/me/settings", "GET /api/v1/channel-types",
 	}
 	param := regexp.MustCompile(`\{[a-z]+\}`)
 	for _, route := range routes {
