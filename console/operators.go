@@ -69,6 +69,15 @@ type createOperatorRequest struct {
 	SlackUserID   string                     `json:"slack_user_id"`
 }
 
+// validRole answers 400 naming the field unless r is a known role.
+func validRole(w http.ResponseWriter, r switchboard.Role) bool {
+	if !r.Valid() {
+		writeError(w, http.StatusBadRequest, "invalid_role", fmt.Sprintf("role: %q is not one of admin, supervisor, operator", r))
+		return false
+	}
+	return true
+}
+
 func validEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
@@ -90,8 +99,7 @@ func (s *Server) createOperator(w http.ResponseWriter, r *http.Request) {
 	case req.Name == "":
 		writeError(w, http.StatusBadRequest, "invalid_name", "name: missing")
 		return
-	case !req.Role.Valid():
-		writeError(w, http.StatusBadRequest, "invalid_role", fmt.Sprintf("role: %q is not one of admin, supervisor, operator", req.Role))
+	case !validRole(w, req.Role):
 		return
 	}
 	hash, err := HashPassword(req.Password)
@@ -153,8 +161,7 @@ func (s *Server) patchOperator(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if req.Role != nil {
-		if !req.Role.Valid() {
-			writeError(w, http.StatusBadRequest, "invalid_role", fmt.Sprintf("role: %q is not one of admin, supervisor, operator", *req.Role))
+		if !validRole(w, *req.Role) {
 			return
 		}
 		op.Role = *req.Role

@@ -1,7 +1,6 @@
 package console
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -58,8 +57,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_name", "name: missing")
 		return
 	}
-	if !req.Role.Valid() {
-		writeError(w, http.StatusBadRequest, "invalid_role", fmt.Sprintf("role: %q is not one of admin, supervisor, operator", req.Role))
+	if !validRole(w, req.Role) {
 		return
 	}
 	secret := NewSecret("sbt_")

@@ -36,23 +36,7 @@ func (s *Store) UpdateOperator(ctx context.Context, op switchboard.Operator) err
 		if _, err := tx.Exec(ctx, `DELETE FROM operator_departments WHERE operator_id = $1`, op.ID); err != nil {
 			return err
 		}
-		if len(op.DepartmentIDs) == 0 {
-			return nil
-		}
-		want := strs(op.DepartmentIDs)
-		tag, err = tx.Exec(ctx, `INSERT INTO operator_departments (operator_id, department_id)
-			SELECT $1, id FROM departments WHERE id = ANY($2) AND workspace_id = $3 ON CONFLICT DO NOTHING`, op.ID, want, op.WorkspaceID)
-		if err != nil {
-			return err
-		}
-		var distinct int
-		if err := tx.QueryRow(ctx, `SELECT count(DISTINCT d) FROM unnest($1::text[]) d`, want).Scan(&distinct); err != nil {
-			return err
-		}
-		if int(tag.RowsAffected()) != distinct {
-			return fmt.Errorf("department of another workspace or missing: %w", store.ErrNotFound)
-		}
-		return nil
+		return joinDepartments(ctx, tx, op)
 	}))
 }
 

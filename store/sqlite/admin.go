@@ -35,20 +35,7 @@ func (s *Store) UpdateOperator(ctx context.Context, op switchboard.Operator) err
 		if _, err := tx.ExecContext(ctx, `DELETE FROM operator_departments WHERE operator_id = ?`, op.ID); err != nil {
 			return err
 		}
-		for _, d := range op.DepartmentIDs {
-			res, err := tx.ExecContext(ctx, `INSERT INTO operator_departments (operator_id, department_id)
-				SELECT ?, id FROM departments WHERE id = ? AND workspace_id = ? ON CONFLICT DO NOTHING`, op.ID, d, op.WorkspaceID)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				var one int
-				if err := tx.QueryRowContext(ctx, `SELECT 1 FROM operator_departments WHERE operator_id = ? AND department_id = ?`, op.ID, d).Scan(&one); err != nil {
-					return fmt.Errorf("department %s: %w", d, store.ErrNotFound)
-				}
-			}
-		}
-		return nil
+		return joinDepartments(ctx, tx, op)
 	}))
 }
 

@@ -27,22 +27,27 @@ func (s *Store) CreateOperator(ctx context.Context, op switchboard.Operator, pas
 			passwordHash, ts(orNow(op.CreatedAt))); err != nil {
 			return err
 		}
-		for _, d := range op.DepartmentIDs {
-			// The department must belong to the operator's workspace.
-			res, err := tx.ExecContext(ctx, `INSERT INTO operator_departments (operator_id, department_id)
-				SELECT ?, id FROM departments WHERE id = ? AND workspace_id = ? ON CONFLICT DO NOTHING`, op.ID, d, op.WorkspaceID)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				var one int
-				if err := tx.QueryRowContext(ctx, `SELECT 1 FROM operator_departments WHERE operator_id = ? AND department_id = ?`, op.ID, d).Scan(&one); err != nil {
-					return fmt.Errorf("department %s: %w", d, store.ErrNotFound)
-				}
+		return joinDepartments(ctx, tx, op)
+	}))
+}
+
+// joinDepartments adds op to its DepartmentIDs inside tx; a department
+// that is not in the operator's workspace is ErrNotFound.
+func joinDepartments(ctx context.Context, tx *sql.Tx, op switchboard.Operator) error {
+	for _, d := range op.DepartmentIDs {
+		res, err := tx.ExecContext(ctx, `INSERT INTO operator_departments (operator_id, department_id)
+			SELECT ?, id FROM departments WHERE id = ? AND workspace_id = ? ON CONFLICT DO NOTHING`, op.ID, d, op.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM operator_departments WHERE operator_id = ? AND department_id = ?`, op.ID, d).Scan(&one); err != nil {
+				return fmt.Errorf("department %s: %w", d, store.ErrNotFound)
 			}
 		}
-		return nil
-	}))
+	}
+	return nil
 }
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
