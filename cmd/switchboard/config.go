@@ -302,6 +302,11 @@ func (c *Config) validate() error {
 	if c.Media.MaxUploadBytes < 0 {
 		return fmt.Errorf("media.max_upload_bytes: %d is negative", c.Media.MaxUploadBytes)
 	}
+	for i, t := range c.Media.AllowedTypes {
+		if major, minor, ok := strings.Cut(t, "/"); !ok || major == "" || minor == "" || strings.ContainsAny(t, " ;") {
+			return fmt.Errorf("media.allowed_types[%d]: %q is not a content type like image/png or image/*", i, t)
+		}
+	}
 	if c.Outbound.Retries < 0 || c.Outbound.Retries > 50 {
 		return fmt.Errorf("outbound.retries: %d is out of range 0..50", c.Outbound.Retries)
 	}
