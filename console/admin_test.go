@@ -380,8 +380,28 @@ func TestMediaUploadAndServe(t *testing.T) {
 	}
 	// Sent into gil's conversation: gil's department sees it, sales does not.
 	path := "/api/v1/conversations/" + string(conv.ID) + "/messages"
-	if code, out := f.do(gil, request{method: "POST", path: path, headers: gh, body: `{"parts":[{"kind":"image","attachment":{"media_id":"` + id + `"}}]}`}); code != 202 {
-		t.Fatalf("send image: %d %v", code, out)
+	code, sent := f.do(gil, request{method: "POST", path: path, headers: gh, body: `{"parts":[{"kind":"image","attachment":{"media_id":"` + id + `"}}]}`})
+	if code != 202 {
+		t.Fatalf("send image: %d %v", code, sent)
+	}
+	// The provider and the visitor fetch it by its signed link, no session.
+	att := sent["parts"].([]any)[0].(map[string]any)["attachment"].(map[string]any)
+	link, _ := att["url"].(string)
+	if !strings.HasPrefix(link, "/media/"+id+"?sig=") || att["content_type"] != "image/png" {
+		t.Fatalf("attachment = %v", att)
+	}
+	for _, tc := range []struct {
+		url  string
+		want int
+	}{{link, 200}, {link[:len(link)-1] + "x", 404}, {"/media/" + id, 404}, {"/media/med_other?sig=" + link[strings.Index(link, "sig=")+4:], 404}} {
+		resp, err := http.Get(f.srv.URL + tc.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want || (tc.want == 200 && (resp.Header.Get("Content-Type") != "image/png" || resp.Header.Get("X-Content-Type-Options") != "nosniff")) {
+			t.Errorf("GET %s: %d %v, want %d", tc.url, resp.StatusCode, resp.Header, tc.want)
+		}
 	}
 	if code, out := f.do(sam, request{method: "POST", path: "/api/v1/conversations/" + string(conv.ID) + "/messages", headers: sh, body: `{"text":"x"}`}); code != 404 {
 		t.Fatalf("sales posts into gil's conversation: %d %v", code, out)

@@ -11,6 +11,7 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("PATCH /api/v1/templates/{id}", s.authed(s.patchTemplate))
 	mux.HandleFunc("DELETE /api/v1/templates/{id}", s.authed(s.deleteTemplate))
 	mux.HandleFunc("POST /api/v1/media", s.authed(s.uploadMedia))
+	mux.HandleFunc("GET /media/{id}", s.publicMedia)
 	mux.HandleFunc("GET /api/v1/operators", s.authed(s.listOperators))
 	mux.HandleFunc("POST /api/v1/operators", s.authed(s.createOperator))
 	mux.HandleFunc("PATCH /api/v1/operators/{id}", s.authed(s.patchOperator))

@@ -212,6 +212,30 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, err, "media")
 		return
 	}
+	serveMedia(w, m)
+}
+
+// publicMedia serves GET /media/{id}?sig=...: media an operator sent,
+// fetched by the provider or the site-chat visitor without a session. The
+// signature (router.MediaSignature) is the only check; a wrong one is 404.
+func (s *Server) publicMedia(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !s.router.ValidMediaSignature(id, r.URL.Query().Get("sig")) {
+		writeError(w, http.StatusNotFound, "not_found", "media not found")
+		return
+	}
+	m, err := s.store.GetMedia(r.Context(), id)
+	if err != nil {
+		s.writeStoreError(w, r, err, "media")
+		return
+	}
+	serveMedia(w, m)
+}
+
+// serveMedia writes media bytes with headers that keep them from running:
+// the type re-checked against the bytes, HTML/SVG/unknown as attachment,
+// nosniff and a sandboxing CSP.
+func serveMedia(w http.ResponseWriter, m store.Media) {
 	// The stored type is re-checked against the bytes: a provider's claim
 	// of image/png on an HTML body is served as what it is.
 	ct := m.ContentType
@@ -277,6 +301,10 @@ func (s *Server) checkPartMedia(ctx context.Context, p principal, parts []switch
 		}
 		if a.URL == "" {
 			a.URL = s.mediaURL(m.ID)
+			if sig := s.router.MediaSignature(m.ID); sig != "" {
+				// Providers and visitors fetch it without a session.
+				a.URL = strings.TrimSuffix(s.cfg.PublicURL, "/") + "/media/" + m.ID + "?sig=" + sig
+			}
 		}
 	}
 	return "", nil
