@@ -119,6 +119,9 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 		ev.At = ev.At.UTC()
 		// Custom HTML from outside is stored sanitised, like operators'.
 		ev.Parts = richtext.SanitizeParts(ev.Parts)
+		if ev.Kind == switchboard.InboundMessage && !ch.Connector.Capabilities().Buttons {
+			ev.Parts = h.numberedReply(ctx, ch.WorkspaceID, ev)
+		}
 		item := store.AcceptItem{
 			WorkspaceID:    ch.WorkspaceID,
 			ChannelType:    ch.Type,
@@ -167,6 +170,38 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 	h.relay.Dispatch(rows)
 	h.refInboundMedia(ctx, items, results)
 	return results, nil
+}
+
+// numberedReply maps a customer's "2" on a channel without buttons (SMS)
+// to the second of the numbered options the hub last sent there
+// (connectors.Fallback): the message reads "2 (No)". Anything else, or
+// when there is no such option, is returned as it came.
+func (h *Hub) numberedReply(ctx context.Context, ws switchboard.WorkspaceID, ev switchboard.Inbound) []switchboard.Part {
+	if len(ev.Parts) != 1 || ev.Parts[0].Kind != switchboard.PartText {
+		return ev.Parts
+	}
+	reply := strings.TrimSpace(ev.Parts[0].Text)
+	if len(reply) == 0 || len(reply) > 3 || strings.Trim(reply, "0123456789)") != "" {
+		return ev.Parts
+	}
+	conv, err := h.store.FindConversation(ctx, ev.ChannelID, ev.Sender)
+	if err != nil {
+		return ev.Parts
+	}
+	last, err := h.store.LastOutgoing(ctx, ws, conv.ID)
+	if err != nil {
+		return ev.Parts
+	}
+	for i := len(last.Parts) - 1; i >= 0; i-- {
+		if last.Parts[i].Kind != switchboard.PartButtons {
+			continue
+		}
+		if b, ok := connectors.OptionFor(last.Parts[i], reply); ok {
+			return switchboard.TextParts(fmt.Sprintf("%s (%s)", reply, b.Label))
+		}
+		break
+	}
+	return ev.Parts
 }
 
 // refInboundMedia ties media fetched for stored customer messages to their

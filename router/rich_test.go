@@ -31,6 +31,18 @@ func TestRichPartsFallBackAtSend(t *testing.T) {
 	if err != nil || stored.Parts[0].Kind != switchboard.PartButtons {
 		t.Fatalf("stored = %+v, %v", stored.Parts, err)
 	}
+	// The customer answers by number: the message reads as the option.
+	for i, tc := range []struct{ reply, want string }{{"2", "2 (No)"}, {" 1 ", "1 (Yes)"}, {"7", "7"}, {"no thanks", "no thanks"}} {
+		res, err := e.rt.Hub.AcceptResults(context.Background(), []switchboard.Inbound{{Kind: switchboard.InboundMessage, ChannelID: e.ch,
+			ExternalID: switchboard.ExternalID("r" + string(rune('a'+i))), Sender: "u1", Parts: switchboard.TextParts(tc.reply)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := e.store.GetMessage(context.Background(), e.ws, res[0].MessageID)
+		if err != nil || in.Text() != tc.want {
+			t.Errorf("reply %q stored as %q (%v), want %q", tc.reply, in.Text(), err, tc.want)
+		}
+	}
 	// HTML is refused on a channel that has none.
 	_, err = e.rt.Hub.Reply(context.Background(), connectors.ReplyRequest{WorkspaceID: e.ws, ConversationID: e.conv, Parts: []switchboard.Part{{Kind: switchboard.PartHTML, Text: "<b>x</b>"}}})
 	if err == nil || !strings.Contains(err.Error(), "cannot carry html") {

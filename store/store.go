@@ -241,6 +241,11 @@ type Store interface {
 	// DeleteTemplate removes a reply; ErrNotFound when it is not in the workspace.
 	DeleteTemplate(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.CannedResponseID) error
 
+	// LastOutgoing returns the newest outgoing (direction out) message of a
+	// conversation, or ErrNotFound. The hub reads it to map a customer's
+	// "2" back to the second of the numbered options it last sent.
+	LastOutgoing(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.Message, error)
+
 	// AddMediaRef records that a conversation's message carries media id,
 	// so that who may see the conversation may fetch the media. Adding it
 	// again is a no-op.

@@ -209,3 +209,12 @@ func (s *Store) MediaConversations(ctx context.Context, ws switchboard.Workspace
 	}
 	return out, mapErr("media conversations", rows.Err())
 }
+
+// LastOutgoing returns the newest outgoing message of a conversation.
+func (s *Store) LastOutgoing(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.Message, error) {
+	m, _, err := scanMessage(s.pool.QueryRow(ctx, `SELECT `+messageCols+` FROM messages m WHERE m.workspace_id = $1 AND m.conversation_id = $2 AND m.direction = 'out' ORDER BY m.seq DESC LIMIT 1`, ws, conv))
+	if err != nil {
+		return switchboard.Message{}, mapErr("last outgoing", err)
+	}
+	return m, nil
+}

@@ -21,6 +21,7 @@ var adminTests = []struct {
 	{"OperatorSettings", testOperatorSettings},
 	{"Templates", testTemplates},
 	{"MediaUploaderRefs", testMediaUploaderRefs},
+	{"LastOutgoing", testLastOutgoing},
 }
 
 // testUpdateOperator: name, role, disabled and departments change; another
@@ -233,4 +234,32 @@ func must2[T any](v T, err error) func(testing.TB) T {
 		}
 		return v
 	}
+}
+
+// testLastOutgoing: the newest out message, notes and customer messages
+// skipped; none is ErrNotFound; another workspace sees nothing.
+func testLastOutgoing(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := setup(t, s)
+	res := accept(t, s, f.msg("e1", "u1", "hello", t0))
+	conv := getConv(t, s, f.ws, res[0].ConversationID)
+	_, err := s.LastOutgoing(ctx, f.ws, conv.ID)
+	wantErr(t, err, store.ErrNotFound, "LastOutgoing with none")
+	first := newOutgoing(conv, "first", t0.Add(time.Second))
+	second := newOutgoing(conv, "second", t0.Add(2*time.Second))
+	second.Parts = append(second.Parts, switchboard.Part{Kind: switchboard.PartButtons, Buttons: []switchboard.Button{{Label: "Yes", Payload: "y"}}})
+	note := newOutgoing(conv, "a note", t0.Add(3*time.Second))
+	note.Direction, note.Status = switchboard.DirectionNote, switchboard.StatusDelivered
+	for _, m := range []switchboard.Message{first, second, note} {
+		must(t, s.CreateMessage(ctx, m, nil), "CreateMessage")
+	}
+	accept(t, s, f.msg("e2", "u1", "2", t0.Add(4*time.Second)))
+	got, err := s.LastOutgoing(ctx, f.ws, conv.ID)
+	must(t, err, "LastOutgoing")
+	if got.ID != second.ID || len(got.Parts) != 2 || got.Parts[1].Buttons[0].Payload != "y" {
+		t.Fatalf("LastOutgoing = %s %+v, want %s", got.ID, got.Parts, second.ID)
+	}
+	other := newWorkspace(t, s, "Other")
+	_, err = s.LastOutgoing(ctx, other, conv.ID)
+	wantErr(t, err, store.ErrNotFound, "LastOutgoing from another workspace")
 }
