@@ -46,6 +46,11 @@ type Config struct {
 	// visitor that are passed on (default 300ms; the last draft of a burst
 	// is passed on once it has elapsed).
 	TypingEvery time.Duration
+	// MaxUploadBytes caps a media upload (default 10 MiB); UploadTypes are
+	// the sniffed content types accepted ("image/*" matches a family;
+	// empty: DefaultUploadTypes).
+	MaxUploadBytes int64
+	UploadTypes    []string
 }
 
 // Server serves everything the hub shows over HTTP.
@@ -74,6 +79,12 @@ func New(r *router.Router, cfg Config) *Server {
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 7 * 24 * time.Hour
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 10 << 20
+	}
+	if len(cfg.UploadTypes) == 0 {
+		cfg.UploadTypes = DefaultUploadTypes
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -129,6 +140,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/departments", s.authed(s.listDepartments))
 	mux.HandleFunc("GET /api/v1/stream", s.authed(s.operatorStream))
 	mux.HandleFunc("GET /api/v1/media/{id}", s.authed(s.media))
+	s.adminRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
 	})
