@@ -114,6 +114,37 @@ test("add a private note, visibly different and never sent", opts, async () => {
   assert.ok(!seen.some((m) => /VIP customer/.test(m.text)), "the visitor never sees a note");
 });
 
+test("attachments: picked files upload to the media store and go out as parts", opts, async () => {
+  await page.getByRole("tab", { name: "Reply" }).click();
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), page.getByRole("button", { name: "Attach files" }).click()]);
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  await chooser.setFiles([
+    { name: "dot.png", mimeType: "image/png", buffer: png },
+    { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("order A-1234\n") },
+  ]);
+  const list = page.getByRole("list", { name: "Attachments" });
+  await list.getByText("dot.png").waitFor();
+  await until(async () => (await list.getByText("ready").count()) === 2, "both uploads to finish");
+  await page.getByRole("textbox", { name: "Reply" }).fill("Here are the files");
+  await page.keyboard.press("Control+Enter");
+  const sent = page.getByRole("article", { name: "Reply by Ada Admin" }).filter({ hasText: "Here are the files" });
+  await sent.getByRole("img", { name: "dot.png" }).waitFor();
+  await sent.getByRole("link", { name: /notes\.txt/ }).waitFor();
+  const got = await until(async () => (await visitor.messages()).find((m) => m.text === "Here are the files" || (m.parts ?? []).some((p) => p.text === "Here are the files")), "the visitor to get the files");
+  assert.ok(got.parts.some((p) => p.kind === "image"), JSON.stringify(got.parts));
+});
+
+test("custom HTML on a channel that renders it, sanitised", opts, async () => {
+  await page.getByRole("tab", { name: "HTML" }).click();
+  await page.getByRole("textbox", { name: "Reply" }).fill('<p><b>Bold offer</b> <a href="https://shop.example/sale">sale</a></p><img src=x onerror="window.__xss=1">');
+  await page.keyboard.press("Control+Enter");
+  const sent = page.getByRole("article", { name: "Reply by Ada Admin" }).filter({ hasText: "Bold offer" });
+  await sent.getByRole("link", { name: "sale" }).waitFor();
+  assert.equal(await sent.locator("b").first().textContent(), "Bold offer");
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  await page.getByRole("tab", { name: "Reply" }).click();
+});
+
 test("emoji: :shortcode: completion and the lazily loaded picker", opts, async () => {
   const box = page.getByRole("textbox", { name: /Reply|Private note/ });
   await page.getByRole("tab", { name: "Reply" }).click();
