@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, type RefObject } from "react";
+import { useEffect, useRef, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import type { Conversation, Me } from "../../lib/types";
 import { Composer, type ComposerHandle } from "../composer/Composer";
@@ -12,14 +12,13 @@ export function ConversationView({ id, me, composerRef }: { id: string; me: Me; 
   const conv = useConversation(id);
   const markRead = useMarkRead();
   const unread = conv.data?.unread || (conv.data?.unread_count ?? 0) > 0;
-  // Opening a conversation reads it (once per opening, not after "mark unread").
-  const readFor = useRef("");
+  // An open conversation stays read (new messages included) while the tab
+  // is visible, until the operator marks it unread.
+  const [held, setHeld] = useState(false);
+  const reading = markRead.isPending;
   useEffect(() => {
-    if (conv.data && readFor.current !== id) {
-      readFor.current = id;
-      if (unread) markRead.mutate(id);
-    }
-  }, [conv.data, id, unread, markRead]);
+    if (conv.data && unread && !held && !reading && document.visibilityState === "visible") markRead.mutate(id);
+  }, [conv.data, id, unread, held, reading, markRead]);
 
   if (conv.isPending) return <div className="empty" role="status">{t("common:loading")}</div>;
   if (conv.isError)
@@ -30,14 +29,14 @@ export function ConversationView({ id, me, composerRef }: { id: string; me: Me; 
     );
   return (
     <section className="conv-pane" aria-label={t("conversation.label", { name: contactName(conv.data, t("contact.anonymous")) })}>
-      <ConversationHeader c={conv.data} me={me} />
+      <ConversationHeader c={conv.data} me={me} onMarkUnread={() => setHeld(true)} />
       <History c={conv.data} me={me} />
       <Composer ref={composerRef} conv={conv.data} />
     </section>
   );
 }
 
-function ConversationHeader({ c, me }: { c: Conversation; me: Me }) {
+function ConversationHeader({ c, me, onMarkUnread }: { c: Conversation; me: Me; onMarkUnread: () => void }) {
   const { t } = useTranslation("inbox");
   const p = usePatchConversation(c.id);
   const unread = useMarkUnread();
@@ -75,7 +74,14 @@ function ConversationHeader({ c, me }: { c: Conversation; me: Me }) {
             {c.assignee_id && c.assignee_id !== me.id && !ops.some((o) => o.id === c.assignee_id) && <option value={c.assignee_id}>{c.assignee_id}</option>}
           </select>
         </label>
-        <button type="button" onClick={() => unread.mutate(c.id)} disabled={c.unread}>
+        <button
+          type="button"
+          onClick={() => {
+            onMarkUnread();
+            unread.mutate(c.id);
+          }}
+          disabled={c.unread}
+        >
           {t("conversation.markUnread")}
         </button>
         <button type="button" className={resolved ? "" : "primary"} onClick={() => p.mutate({ status: resolved ? "open" : "resolved" })} disabled={p.isPending}>
