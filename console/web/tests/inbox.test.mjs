@@ -216,6 +216,23 @@ test("keyboard: ? lists the shortcuts, j/k move in the list", opts, async () => 
   await until(async () => page.url() === before, "j to move back down");
 });
 
+test("the list follows assignment and status changes live", opts, async () => {
+  await page.goto(hub.url + "/conversations");
+  await page.getByRole("combobox", { name: "Assignee" }).selectOption("me");
+  await page.getByText("No conversations.").waitFor();
+  const ops = (await apiAs("GET", "/api/v1/operators")).body.items;
+  const ada = ops.find((o) => o.email === op.email);
+  const r = await apiAs("PATCH", `/api/v1/conversations/${encodeURIComponent(convId)}`, { assignee_id: ada.id });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  await page.getByRole("link", { name: /配送|お届け|files|Bold offer|ships/ }).first().waitFor();
+  await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("open");
+  await page.getByRole("list", { name: "Conversations" }).getByRole("link").first().waitFor();
+  await apiAs("PATCH", `/api/v1/conversations/${encodeURIComponent(convId)}`, { status: "resolved" });
+  await page.getByText("No conversations.").waitFor();
+  await page.getByRole("combobox", { name: "Status", exact: true }).selectOption("");
+  await page.getByRole("combobox", { name: "Assignee" }).selectOption("");
+});
+
 test("language switch to Japanese is kept", opts, async () => {
   await page.getByRole("combobox", { name: "Language" }).selectOption("ja");
   await page.getByRole("navigation", { name: "メイン" }).waitFor();
