@@ -16,11 +16,30 @@ ifeq ($(PG_UP),yes)
 export SWITCHBOARD_TEST_POSTGRES_URL ?= $(PG_URL)
 endif
 
-.PHONY: all build run test lint fuzz bench bench-go clean
+.PHONY: all build web web-test run test lint fuzz bench bench-go clean
 
 all: build
 
-build:
+# The operator web app (console/web): `npm ci` only when package-lock.json
+# changed since the last install (a stamp in node_modules), `npm run build`
+# only when a source changed; the build lands in console/web/dist/app, which
+# the binary embeds (no Node needed at run time).
+WEB       := console/web
+WEB_STAMP := $(WEB)/node_modules/.switchboard-npm-ci
+WEB_OUT   := $(WEB)/dist/app/index.html
+WEB_SRC   := $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json -type f 2>/dev/null)
+
+$(WEB_STAMP): $(WEB)/package-lock.json $(WEB)/package.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20+ to build the operator web app"; exit 1; }
+	cd $(WEB) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(WEB_OUT): $(WEB_STAMP) $(WEB_SRC)
+	cd $(WEB) && npm run build
+
+web: $(WEB_OUT)
+
+build: web
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/switchboard
 
 run: build
@@ -38,10 +57,25 @@ lint:
 FUZZTIME ?= 10000x
 FUZZ_TARGETS := ./connectors/line:FuzzWebhook ./connectors/sms:FuzzWebhook ./connectors/slack:FuzzEventsWebhook ./console:FuzzWidgetMessage
 
-test: lint
+test: lint build
 	@if [ -z "$$SWITCHBOARD_TEST_POSTGRES_URL" ]; then echo "NOTE: no PostgreSQL on 127.0.0.1:5432: PostgreSQL tests will skip"; fi
 	$(GO) test -count=1 -race -timeout 15m ./...
 	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory web-test
+
+# Browser tests of the web app: headless Debian chromium driven by
+# playwright-core against a real hub (bin/switchboard serve on a random port,
+# SQLite in a temp dir). Chromium is installed when missing; only where it
+# cannot be installed do the tests skip, saying so.
+CHROMIUM ?= /usr/bin/chromium
+web-test: build
+	@if ! command -v chromium >/dev/null && [ ! -x "$(CHROMIUM)" ]; then \
+		echo "chromium missing: installing Debian's chromium"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+			|| echo "NOTE: could not install chromium: browser tests will skip"; \
+	fi
+	cd $(WEB) && SWITCHBOARD_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) npm test
+	cd $(WEB) && npm run --silent size
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -61,4 +95,4 @@ bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/ ./cmd/switchboard/
 
 clean:
-	rm -rf bin
+	rm -rf bin $(WEB)/dist/app $(WEB)/node_modules

@@ -6,6 +6,7 @@ package console
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -46,6 +47,9 @@ type Config struct {
 	// visitor that are passed on (default 300ms; the last draft of a burst
 	// is passed on once it has elapsed).
 	TypingEvery time.Duration
+	// WebFiles overrides the embedded operator web app (tests); nil serves
+	// the build embedded by console/web.
+	WebFiles fs.FS
 	// MaxUploadBytes caps a media upload (default 10 MiB); UploadTypes are
 	// the sniffed content types accepted ("image/*" matches a family;
 	// empty: DefaultUploadTypes).
@@ -153,7 +157,16 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /widget/v1/stream", s.widgetStream)
 	mux.HandleFunc("GET /widget.js", s.widgetScript)
 
-	mux.HandleFunc("/", s.consoleApp)
+	notFound := func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	}
+	mux.HandleFunc("/widget/", notFound)
+	mux.HandleFunc("/webhooks/", notFound)
+	app := defaultWebApp()
+	if s.cfg.WebFiles != nil {
+		app = newWebApp(s.cfg.WebFiles)
+	}
+	mux.Handle("/", app)
 	return s.withMiddleware(mux)
 }
 

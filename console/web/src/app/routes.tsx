@@ -1,0 +1,29 @@
+// Feature routes of the app shell. Each entry adds a route and (when it has
+// navKey) a link in the left nav; add a screen with one line here.
+import { lazy, type ComponentType, type LazyExoticComponent } from "react";
+import { InboxPage } from "../features/inbox/InboxPage";
+
+export interface AppRoute {
+  /** path under the router, e.g. "conversations/:id" */
+  path: string;
+  /** the screen; lazy() for anything not needed on first load */
+  component: ComponentType | LazyExoticComponent<ComponentType>;
+  /** i18n key (namespace:key) of the nav label; no key, no nav link */
+  navKey?: string;
+  /** where the nav link points (defaults to path) */
+  navTo?: string;
+  /** only these roles see the link and may open the screen */
+  roles?: Array<"admin" | "supervisor" | "operator">;
+  /** a one-character icon shown beside the nav label */
+  icon?: string;
+}
+
+export const routes: AppRoute[] = [
+  { path: "conversations", component: InboxPage, navKey: "common:nav.inbox", icon: "✉" },
+  { path: "conversations/:id", component: InboxPage },
+  // WEB-ADMIN: add "Templates", "Channels", "Operators", "API tokens", "Settings" here, e.g.
+  // { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
+];
+
+// lazy is re-exported so route lines above need no extra import.
+export { lazy };
