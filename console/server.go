@@ -125,7 +125,72 @@ func New(r *router.Router, cfg Config) *Server {
 
 // Handler returns the routes with logging, request ids and recovery.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
+	s.routesOn(mux)
+	return s.withMiddleware(mux.ServeMux)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store_down", "store does not answer: "+err.Error())
+		return
+	}
+	if !s.router.Healthy() {
+		writeError(w, http.StatusServiceUnavailable, "router_down", "message router is not running")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// MetricsHandler serves the Prometheus metrics; when token is not empty
+// only a request with "Authorization: Bearer <token>" gets them (others
+// 401). serve mounts it on the main listener or on metrics.listen.
+func MetricsHandler(token string) http.Handler {
+	h := promhttp.Handler()
+	if token == "" {
+		return h
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", "metrics need Authorization: Bearer <metrics.token>")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// routeMux is the server's mux, remembering each pattern it was given so
+// the route list can be compared with the OpenAPI document (Routes).
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.HandleFunc(pattern, h)
+}
+
+// Routes lists the patterns ("METHOD /path/{param}") the handler serves,
+// in registration order. It builds a handler to read them, so it is for
+// tests and tools, not for each request.
+func (s *Server) Routes() []string {
+	mux := &routeMux{ServeMux: http.NewServeMux()}
+	s.routesOn(mux)
+	return mux.patterns
+}
+
+// routesOn registers every route of the hub on mux.
+func (s *Server) routesOn(mux *routeMux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if !s.cfg.MetricsOff {
@@ -188,38 +253,4 @@ func (s *Server) Handler() http.Handler {
 		app = newWebApp(s.cfg.WebFiles)
 	}
 	mux.Handle("/", app)
-	return s.withMiddleware(mux)
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
-		writeError(w, http.StatusServiceUnavailable, "store_down", "store does not answer: "+err.Error())
-		return
-	}
-	if !s.router.Healthy() {
-		writeError(w, http.StatusServiceUnavailable, "router_down", "message router is not running")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-// MetricsHandler serves the Prometheus metrics; when token is not empty
-// only a request with "Authorization: Bearer <token>" gets them (others
-// 401). serve mounts it on the main listener or on metrics.listen.
-func MetricsHandler(token string) http.Handler {
-	h := promhttp.Handler()
-	if token == "" {
-		return h
-	}
-	want := []byte("Bearer " + token)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
-			writeError(w, http.StatusUnauthorized, "unauthorized", "metrics need Authorization: Bearer <metrics.token>")
-			return
-		}
-		h.ServeHTTP(w, r)
-	})
 }
