@@ -184,7 +184,23 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 			visible = append(visible, m)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": s.namedMessages(r.Context(), p.WorkspaceID, viewMessages(visible))})
+	// Conversations and contacts: the contact's name, e-mail or phone, in
+	// the departments the caller may see.
+	restrict, depts := p.restrict()
+	convs, err := s.store.ListConversations(r.Context(), p.WorkspaceID, store.ConversationQuery{
+		Restrict: restrict, DepartmentIDs: depts, Contact: q, Limit: min(limit, 20),
+	})
+	if err != nil {
+		s.writeStoreError(w, r, err, "conversations")
+		return
+	}
+	if convs.Items == nil {
+		convs.Items = []switchboard.Conversation{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"items":         s.namedMessages(r.Context(), p.WorkspaceID, viewMessages(visible)),
+		"conversations": s.viewConversations(r.Context(), convs.Items),
+	})
 }
 
 func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request) {

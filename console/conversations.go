@@ -70,7 +70,7 @@ func (s *Server) listConversations(w http.ResponseWriter, r *http.Request) {
 	cq := store.ConversationQuery{
 		DepartmentIDs: depts, Restrict: restrict, Status: status,
 		ChannelID: switchboard.ChannelID(q.Get("channel")), DepartmentID: switchboard.DepartmentID(q.Get("department")),
-		Label: q.Get("label"), Limit: limit, Cursor: q.Get("cursor"),
+		Label: q.Get("label"), Contact: q.Get("q"), Limit: limit, Cursor: q.Get("cursor"),
 	}
 	switch a := q.Get("assignee"); a {
 	case "":

@@ -405,6 +405,10 @@ type ConversationQuery struct {
 	Unread bool
 	// Label selects conversations carrying that label.
 	Label string
+	// Contact selects conversations whose contact's name, e-mail or phone
+	// contains it (case-insensitive; the search box's "conversations and
+	// contacts" part).
+	Contact string
 	// Limit is clamped to 1..200 (0 means 50).
 	Limit  int
 	Cursor string

@@ -123,6 +123,10 @@ func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceI
 	if q.Label != "" {
 		where += ` AND c.labels @> ARRAY[` + arg(q.Label) + `]::text[]`
 	}
+	if q.Contact != "" {
+		like := arg("%" + escapeLike(q.Contact) + "%")
+		where += ` AND (k.name ILIKE ` + like + ` OR k.email ILIKE ` + like + ` OR k.phone ILIKE ` + like + `)`
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+conversationCols+conversationFrom+where+
 		` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT `+arg(limit+1), args...)
 	if err != nil {

@@ -131,6 +131,11 @@ func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceI
 		where += ` AND c.id IN (SELECT l.conversation_id FROM conversation_labels l WHERE l.workspace_id = ? AND l.label = ?)`
 		args = append(args, ws, q.Label)
 	}
+	if q.Contact != "" {
+		like := "%" + escapeLike(q.Contact) + "%"
+		where += ` AND (k.name LIKE ? ESCAPE '\' OR k.email LIKE ? ESCAPE '\' OR k.phone LIKE ? ESCAPE '\')`
+		args = append(args, like, like, like)
+	}
 	args = append(args, limit+1)
 	rows, err := s.query(ctx, `SELECT `+conversationCols+conversationFrom+where+
 		` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?`, args...)

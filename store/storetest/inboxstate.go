@@ -296,3 +296,54 @@ func testPresence(t *testing.T, s store.Store) {
 		t.Fatalf("PresentSubjects(nil) = %v, %v", m, err)
 	}
 }
+
+// testConversationContactSearch: the Contact filter finds conversations by
+// the contact's name, e-mail or phone, case-insensitively and in Japanese,
+// with LIKE's wildcards taken literally, within the department filter.
+func testConversationContactSearch(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := setup(t, s)
+	ids := map[string]switchboard.ConversationID{}
+	for i, p := range []switchboard.Profile{
+		{Name: "Yamada Taro", Email: "taro@example.jp"},
+		{Name: "山田花子", Phone: "+81 90 1234 5678"},
+		{Name: "Ana Souza", Email: "ana_s@example.com"},
+	} {
+		it := f.msg("cs"+string(rune('0'+i)), "cu"+string(rune('0'+i)), "hello", t0.Add(time.Duration(i)*time.Minute))
+		it.Inbound.Profile = p
+		ids[p.Name] = accept(t, s, it)[0].ConversationID
+	}
+	for _, tc := range []struct {
+		q    string
+		want []string
+	}{
+		{"yamada", []string{"Yamada Taro"}},
+		{"EXAMPLE.JP", []string{"Yamada Taro"}},
+		{"山田", []string{"山田花子"}},
+		{"1234", []string{"山田花子"}},
+		{"a_s@", []string{"Ana Souza"}},
+		{"%", nil},
+		{"nobody", nil},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			p, err := s.ListConversations(ctx, f.ws, store.ConversationQuery{Contact: tc.q})
+			must(t, err, "ListConversations")
+			var got, want []switchboard.ConversationID
+			for _, c := range p.Items {
+				got = append(got, c.ID)
+			}
+			for _, n := range tc.want {
+				want = append(want, ids[n])
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("got %v, want %v", got, want)
+			}
+		})
+	}
+	// Restricted to no department: nothing.
+	p, err := s.ListConversations(ctx, f.ws, store.ConversationQuery{Contact: "yamada", Restrict: true, DepartmentIDs: []switchboard.DepartmentID{"dep_none"}})
+	must(t, err, "ListConversations")
+	if len(p.Items) != 0 {
+		t.Fatalf("restricted search found %d", len(p.Items))
+	}
+}

@@ -65,7 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TakeSendSlot", testTakeSendSlot},
 		{"WorkspaceIsolation", testWorkspaceIsolation},
 		{"TimesUTC", testTimesUTC},
-		{"UpdateConversation", testUpdateConversation}, {"ConversationInboxFilters", testConversationInboxFilters}, {"RetractDeleteMessage", testRetractDeleteMessage}, {"Presence", testPresence},
+		{"UpdateConversation", testUpdateConversation}, {"ConversationInboxFilters", testConversationInboxFilters}, {"ConversationContactSearch", testConversationContactSearch}, {"RetractDeleteMessage", testRetractDeleteMessage}, {"Presence", testPresence},
 	}
 	tests = append(tests, adminTests...)
 	for _, tc := range tests {

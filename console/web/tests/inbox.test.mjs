@@ -196,6 +196,21 @@ test("download the transcript", opts, async () => {
   assert.match(text, /VIP customer|ships within|お届け/);
 });
 
+test("search finds a conversation by its contact's name", opts, async () => {
+  const v = new Visitor(hub);
+  await v.start();
+  await v.req("POST", "/widget/v1/messages", { text: "Do you ship to Osaka?", name: "Keiko Nakamura", email: "keiko@example.jp" });
+  await page.goto(hub.url + "/conversations");
+  const box = page.getByRole("combobox", { name: "Search" });
+  await box.fill("nakamura");
+  const hit = page.getByRole("option").filter({ hasText: "keiko@example.jp" });
+  await hit.waitFor();
+  assert.equal((await hit.locator("mark").first().textContent()).toLowerCase(), "nakamura");
+  await box.press("Enter");
+  await page.waitForURL(/\/conversations\/.+/);
+  await page.getByRole("log", { name: "Message history" }).getByText("Do you ship to Osaka?").waitFor();
+});
+
 test("keyboard: ? lists the shortcuts, j/k move in the list", opts, async () => {
   const v2 = new Visitor(hub);
   await v2.start("Taro Second");
