@@ -16,7 +16,7 @@ ifeq ($(PG_UP),yes)
 export SWITCHBOARD_TEST_POSTGRES_URL ?= $(PG_URL)
 endif
 
-.PHONY: all build web web-test run test lint fuzz bench bench-go bench-inbox clean
+.PHONY: all build web web-test run test lint fuzz bench bench-go bench-inbox screenshots clean
 
 all: build
 
@@ -93,6 +93,14 @@ bench: build
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/ ./cmd/switchboard/
+
+# Screenshots of the console (docs/screenshots/), in headless chromium with
+# the fonts Japanese needs (Debian's fonts-noto-cjk, installed when missing).
+screenshots: build
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-noto-color-emoji; \
+	fi
+	cd $(WEB) && SWITCHBOARD_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) node scripts/screenshots.mjs
 
 # The inbox's first pages at 100k conversations / 1M messages, SQLite and
 # (when a server answers) PostgreSQL; the seeded data is kept between runs.

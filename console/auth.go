@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -184,8 +185,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	// Per account as well as per address: guessing one operator's password
 	// from many addresses is bounded too. The answer is the same whether
-	// the account exists.
-	if throttled(w, s.loginAccount, strings.ToLower(strings.TrimSpace(req.Email)), "login attempts for this account") {
+	// the account exists; only failed attempts count.
+	okAccount, wait, failed := s.loginAccount.check(strings.ToLower(strings.TrimSpace(req.Email)), time.Now())
+	if !okAccount {
+		tooMany(w, wait, "login attempts for this account")
 		return
 	}
 	op, hash, err := s.store.OperatorByEmail(r.Context(), req.Email)
@@ -195,10 +198,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(req.Password))
+		failed()
 		writeError(w, http.StatusUnauthorized, "invalid_credentials", "wrong e-mail or password")
 		return
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(req.Password)) != nil {
+		failed()
 		writeError(w, http.StatusUnauthorized, "invalid_credentials", "wrong e-mail or password")
 		return
 	}

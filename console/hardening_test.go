@@ -31,6 +31,15 @@ func TestLoginLimitedPerAccount(t *testing.T) {
 			t.Fatalf("%s: 8 attempts from 8 addresses never limited", email)
 		}
 	}
+	// Logging in successfully uses up nothing: an operator signing in on
+	// several devices is not locked out.
+	f.operator("bo@example.com", switchboard.RoleOperator)
+	for i := 0; i < 6; i++ {
+		if code, out := f.do(nil, request{method: "POST", path: "/api/v1/auth/login", headers: map[string]string{"X-Forwarded-For": "198.51.100." + string(rune('1'+i))},
+			body: `{"email":"bo@example.com","password":"correct horse"}`}); code != http.StatusOK {
+			t.Fatalf("successful login %d: %d %v", i, code, out)
+		}
+	}
 }
 
 // TestMalformedVisitorToken: a token the hub did not make is 401 on

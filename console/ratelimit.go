@@ -57,6 +57,33 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	r := l.bucketFor(key, now).ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// check is allow for attempts that count only when they fail (a login
+// that succeeds uses up nothing): it reports whether key has a token left,
+// without taking it, and spend takes one.
+func (l *limiter) check(key string, now time.Time) (ok bool, wait time.Duration, spend func()) {
+	if l == nil {
+		return true, 0, func() {}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim := l.bucketFor(key, now)
+	if tokens := lim.TokensAt(now); tokens < 1 {
+		return false, time.Duration((1 - tokens) / float64(l.limit) * float64(time.Second)), func() {}
+	}
+	return true, 0, func() { lim.AllowN(time.Now(), 1) }
+}
+
+// bucketFor returns key's bucket, sweeping idle ones now and then; the
+// caller holds l.mu.
+func (l *limiter) bucketFor(key string, now time.Time) *rate.Limiter {
 	if now.Sub(l.sweep) > time.Minute || len(l.buckets) > maxBuckets {
 		for k, b := range l.buckets {
 			if now.Sub(b.seen) > 10*time.Minute || len(l.buckets) > maxBuckets {
@@ -71,12 +98,7 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 		l.buckets[key] = b
 	}
 	b.seen = now
-	r := b.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	return b.lim
 }
 
 // clientIP is the caller's address: the peer, or the first X-Forwarded-For
@@ -136,8 +158,13 @@ func throttled(w http.ResponseWriter, l *limiter, key, what string) bool {
 	if ok {
 		return false
 	}
+	tooMany(w, wait, what)
+	return true
+}
+
+// tooMany answers 429 with Retry-After.
+func tooMany(w http.ResponseWriter, wait time.Duration, what string) {
 	secs := int(math.Ceil(wait.Seconds()))
 	w.Header().Set("Retry-After", strconv.Itoa(max(1, secs)))
 	writeError(w, http.StatusTooManyRequests, "rate_limited", "too many "+what+"; retry in "+strconv.Itoa(max(1, secs))+"s")
-	return true
 }
