@@ -120,7 +120,9 @@ type Operator struct {
 	Name          string         `json:"name"`
 	Role          Role           `json:"role"`
 	DepartmentIDs []DepartmentID `json:"department_ids"`
-	CreatedAt     time.Time      `json:"created_at"`
+	// Disabled operators cannot log in; their sessions stop working.
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // EventType names what happened.

@@ -75,13 +75,22 @@ const (
 	PartSticker  PartKind = "sticker"
 	PartButtons  PartKind = "buttons"
 	PartTemplate PartKind = "template"
+	// PartHTML carries custom HTML in Text, sanitised before storage.
+	PartHTML PartKind = "html"
+	// PartForm asks the customer to fill in a small form (Form).
+	PartForm PartKind = "form"
+	// PartFormResponse is a customer's answer to a form (FormResponse).
+	PartFormResponse PartKind = "form_response"
+	// PartLink is a link with its preview (Link).
+	PartLink PartKind = "link"
 )
 
 // Valid reports whether k is one of the known part kinds.
 func (k PartKind) Valid() bool {
 	switch k {
 	case PartText, PartMarkdown, PartImage, PartFile, PartAudio, PartVideo,
-		PartLocation, PartSticker, PartButtons, PartTemplate:
+		PartLocation, PartSticker, PartButtons, PartTemplate,
+		PartHTML, PartForm, PartFormResponse, PartLink:
 		return true
 	}
 	return false
@@ -89,7 +98,8 @@ func (k PartKind) Valid() bool {
 
 // Part is one piece of a message. Exactly the fields that belong to Kind are
 // set: Text for text and markdown (and as the caption or alt text of others),
-// Attachment for media, Location, Sticker, Buttons, Template.
+// Attachment for media, Location, Sticker, Buttons, Template, Form,
+// FormResponse, Link. Text is HTML for html parts.
 type Part struct {
 	Kind       PartKind    `json:"kind"`
 	Text       string      `json:"text,omitempty"`
@@ -98,6 +108,63 @@ type Part struct {
 	Sticker    *Sticker    `json:"sticker,omitempty"`
 	Buttons    []Button    `json:"buttons,omitempty"`
 	Template   *Template   `json:"template,omitempty"`
+	// QuickReply makes the Buttons of a buttons part quick replies: chips
+	// that disappear once one is pressed, where the channel has them.
+	QuickReply   bool          `json:"quick_reply,omitempty"`
+	Form         *Form         `json:"form,omitempty"`
+	FormResponse *FormResponse `json:"form_response,omitempty"`
+	Link         *Link         `json:"link,omitempty"`
+}
+
+// FormFieldType is the kind of input of a form field.
+type FormFieldType string
+
+const (
+	FieldText     FormFieldType = "text"
+	FieldEmail    FormFieldType = "email"
+	FieldTel      FormFieldType = "tel"
+	FieldTextarea FormFieldType = "textarea"
+)
+
+// Valid reports whether t is one of the known field types.
+func (t FormFieldType) Valid() bool {
+	return t == FieldText || t == FieldEmail || t == FieldTel || t == FieldTextarea
+}
+
+// Form is a small form an operator sends (a sign-up with name and e-mail).
+type Form struct {
+	Title       string      `json:"title,omitempty"`
+	Fields      []FormField `json:"fields"`
+	SubmitLabel string      `json:"submit_label,omitempty"`
+}
+
+// FormField is one input of a Form; Name is the key its value comes back under.
+type FormField struct {
+	Name     string        `json:"name"`
+	Label    string        `json:"label"`
+	Type     FormFieldType `json:"type"`
+	Required bool          `json:"required,omitempty"`
+}
+
+// FormResponse is what a customer filled into a form.
+type FormResponse struct {
+	FormMessageID MessageID    `json:"form_message_id,omitempty"`
+	Fields        []FieldValue `json:"fields"`
+}
+
+// FieldValue is one answered field of a FormResponse.
+type FieldValue struct {
+	Name  string `json:"name"`
+	Label string `json:"label,omitempty"`
+	Value string `json:"value"`
+}
+
+// Link is a URL with its preview.
+type Link struct {
+	URL         string `json:"url"`
+	Title       string `json:"title,omitempty"`
+	Description string `json:"description,omitempty"`
+	ImageURL    string `json:"image_url,omitempty"`
 }
 
 // Attachment is media carried by a part. URL is where the hub (or the

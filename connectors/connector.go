@@ -17,18 +17,24 @@ import (
 // Capabilities is what a channel can carry, as data the console can read to
 // enable or hide composer features.
 type Capabilities struct {
-	Text          bool                   `json:"text"`
-	Markdown      bool                   `json:"markdown"`
-	Media         []switchboard.PartKind `json:"media,omitempty"`
-	Location      bool                   `json:"location"`
-	Sticker       bool                   `json:"sticker"`
-	Buttons       bool                   `json:"buttons"`
-	Templates     bool                   `json:"templates"`
-	Retract       bool                   `json:"retract"`
-	Edit          bool                   `json:"edit"`
-	Typing        bool                   `json:"typing"`
-	ReadReceipts  bool                   `json:"read_receipts"`
-	MaxTextLength int                    `json:"max_text_length"`
+	Text     bool                   `json:"text"`
+	Markdown bool                   `json:"markdown"`
+	Media    []switchboard.PartKind `json:"media,omitempty"`
+	Location bool                   `json:"location"`
+	Sticker  bool                   `json:"sticker"`
+	Buttons  bool                   `json:"buttons"`
+	// HTML: the channel renders custom HTML parts (sanitised by the hub).
+	HTML bool `json:"html"`
+	// Forms and Links: the channel renders form and link-preview parts
+	// natively; elsewhere they go out as readable text (see Fallback).
+	Forms         bool `json:"forms"`
+	Links         bool `json:"links"`
+	Templates     bool `json:"templates"`
+	Retract       bool `json:"retract"`
+	Edit          bool `json:"edit"`
+	Typing        bool `json:"typing"`
+	ReadReceipts  bool `json:"read_receipts"`
+	MaxTextLength int  `json:"max_text_length"`
 	// SendRate is the provider's default pace for outgoing messages, in
 	// messages per second for the whole channel (all hub instances
 	// together); 0 means no limit. A channel's rate_limit key overrides it.
@@ -47,8 +53,13 @@ func (c Capabilities) Supports(k switchboard.PartKind) bool {
 		return c.Location
 	case switchboard.PartSticker:
 		return c.Sticker
-	case switchboard.PartButtons:
-		return c.Buttons
+	case switchboard.PartHTML:
+		return c.HTML
+	case switchboard.PartButtons, switchboard.PartForm, switchboard.PartLink:
+		// Every text channel gets these, natively or as text (Fallback).
+		return c.Text || c.Buttons
+	case switchboard.PartFormResponse:
+		return c.Forms
 	case switchboard.PartTemplate:
 		return c.Templates
 	}

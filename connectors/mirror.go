@@ -30,6 +30,16 @@ type ReplyRequest struct {
 	Note bool
 }
 
+// AccountLinker is implemented by a Hub that can link an external account
+// to the operator with a given e-mail. Mirror connectors call it for an
+// unlinked user whose e-mail the provider has verified.
+type AccountLinker interface {
+	// LinkAccountByEmail links externalUser on provider to the enabled
+	// operator of workspace ws with e-mail email (case-insensitive) and
+	// returns the operator; ErrNotFound when there is none.
+	LinkAccountByEmail(ctx context.Context, ws switchboard.WorkspaceID, provider, externalUser, email string) (switchboard.OperatorID, error)
+}
+
 // Hub is what mirror connectors get (in Deps.Hub) beyond the Sink: acting for
 // operators and remembering which thread belongs to which conversation. The
 // hub implements it on top of the store; connectors never touch the store.

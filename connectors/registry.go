@@ -26,6 +26,11 @@ type Registration struct {
 	// rest, never returned by the API and may be overridden from the
 	// environment (SWITCHBOARD_CHANNEL_<ID>_<KEY>).
 	Secrets []string
+	// Name is the type's display name ("LINE", "Site chat").
+	Name string
+	// Config is a zero value of the connector's config struct; its tags
+	// describe the keys for the console (see DescribeConfig).
+	Config any
 }
 
 var (

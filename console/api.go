@@ -12,14 +12,17 @@ import (
 // messageView is a message as the API shows it: the model plus its text.
 type messageView struct {
 	switchboard.Message
-	Text string `json:"text"`
+	Parts []partView `json:"parts"`
+	Text  string     `json:"text"`
 	// AuthorName is the name of the operator who wrote a reply or note;
 	// DeletedByName of who deleted the message (names.go fills both).
 	AuthorName    string `json:"author_name,omitempty"`
 	DeletedByName string `json:"deleted_by_name,omitempty"`
 }
 
-func viewMessage(m switchboard.Message) messageView { return messageView{Message: m, Text: m.Text()} }
+func viewMessage(m switchboard.Message) messageView {
+	return messageView{Message: m, Parts: viewParts(m.Parts), Text: m.Text()}
+}
 
 func viewMessages(ms []switchboard.Message) []messageView {
 	out := make([]messageView, len(ms))
@@ -91,6 +94,8 @@ type postMessageRequest struct {
 	Text  string             `json:"text"`
 	Parts []switchboard.Part `json:"parts"`
 	Note  bool               `json:"note"`
+	// TemplateID sends a saved reply (instead of text or parts).
+	TemplateID string `json:"template_id"`
 }
 
 func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
@@ -106,12 +111,15 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		}
 		parts = switchboard.TextParts(req.Text)
 	}
-	if len(parts) == 0 {
+	if len(parts) == 0 && req.TemplateID == "" {
 		writeError(w, http.StatusBadRequest, "invalid_text", "text: missing")
 		return
 	}
 	conv, ok := s.conversation(w, r)
 	if !ok {
+		return
+	}
+	if parts, ok = s.composeParts(w, r, conv, req.TemplateID, parts); !ok {
 		return
 	}
 	p := principalFrom(r.Context())
@@ -122,6 +130,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, err, "conversation")
 		return
 	}
+	s.refMedia(r.Context(), msg)
 	status := http.StatusAccepted // queued for its channel
 	if req.Note {
 		status = http.StatusCreated
@@ -189,20 +198,4 @@ func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request) {
 		depts = []switchboard.Department{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": depts})
-}
-
-func (s *Server) media(w http.ResponseWriter, r *http.Request) {
-	p := principalFrom(r.Context())
-	m, err := s.store.GetMedia(r.Context(), r.PathValue("id"))
-	if err == nil && m.WorkspaceID != p.WorkspaceID {
-		err = store.ErrNotFound
-	}
-	if err != nil {
-		s.writeStoreError(w, r, err, "media")
-		return
-	}
-	w.Header().Set("Content-Type", m.ContentType)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "sandbox")
-	_, _ = w.Write(m.Body)
 }

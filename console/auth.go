@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -18,6 +19,10 @@ import (
 )
 
 const sessionCookie = "sb_session"
+
+// errOperatorDisabled is why a disabled operator's session stops working
+// (also for a stream already open: its re-check ends it).
+var errOperatorDisabled = errors.New("operator is disabled")
 
 // principal is who is calling: an operator with a session, or an API token.
 type principal struct {
@@ -135,20 +140,23 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (principal
 	}
 	p, err := s.sessionPrincipal(ctx, sess)
 	if err != nil {
-		writeError(w, http.StatusUnauthorized, "unauthorized", "the session's operator no longer exists")
+		writeError(w, http.StatusUnauthorized, "unauthorized", "the session's operator no longer exists or is disabled")
 		return principal{}, false
 	}
 	return p, true
 }
 
 // sessionPrincipal is the caller a valid session stands for; an error
-// when its operator may no longer act (gone). Both authenticate and the
+// when its operator may no longer act (gone or disabled). Both authenticate and the
 // stream's periodic re-check call it, so a rule added here (a disabled
 // operator) holds for both.
 func (s *Server) sessionPrincipal(ctx context.Context, sess store.Session) (principal, error) {
 	op, err := s.store.GetOperator(ctx, sess.WorkspaceID, sess.OperatorID)
 	if err != nil {
 		return principal{}, err
+	}
+	if op.Disabled {
+		return principal{}, fmt.Errorf("operator %s: %w", op.ID, errOperatorDisabled)
 	}
 	return principal{WorkspaceID: op.WorkspaceID, OperatorID: op.ID, Role: op.Role, DepartmentIDs: op.DepartmentIDs, Name: op.Name,
 		Email: op.Email, viaSession: true, sessionHash: sess.Hash, csrf: sess.CSRF}, nil
@@ -186,6 +194,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(req.Password)) != nil {
 		writeError(w, http.StatusUnauthorized, "invalid_credentials", "wrong e-mail or password")
+		return
+	}
+	if op.Disabled {
+		writeError(w, http.StatusForbidden, "account_disabled", "this account is disabled; ask an admin")
 		return
 	}
 	secret := NewSecret("")

@@ -54,10 +54,22 @@ func TestDepartmentIsolationEveryRoute(t *testing.T) {
 		})
 	}
 	t.Run("GET /api/v1/media/{id}", func(t *testing.T) {
-		// The department check of media is helper ADMIN's (media.go): it
-		// needs the media's conversation, which this branch's store does
-		// not record. Enable when merged.
-		t.Skip("media department scoping lands with the media store (helper ADMIN)")
+		// An image the admin sent into B's conversation.
+		code, up := f.upload(http.DefaultClient, map[string]string{"Authorization": "Bearer " + admin}, "b.png", pngBytes)
+		if code != http.StatusCreated {
+			t.Fatalf("upload: %d %v", code, up)
+		}
+		id := up["id"].(string)
+		body := `{"parts":[{"kind":"image","attachment":{"media_id":"` + id + `"}}]}`
+		if code, out := f.do(nil, request{method: "POST", path: "/api/v1/conversations/" + cB + "/messages", bearer: admin, body: body}); code != http.StatusAccepted {
+			t.Fatalf("send image: %d %v", code, out)
+		}
+		if code, _ := f.do(nil, request{method: "GET", path: "/api/v1/media/" + id, bearer: admin}); code != http.StatusOK {
+			t.Fatalf("admin reads the image: %d", code)
+		}
+		if code, out := f.do(browser, request{method: "GET", path: "/api/v1/media/" + id}); code != http.StatusNotFound {
+			t.Fatalf("operator of A reads B's image: %d %v, want 404", code, out)
+		}
 	})
 	// Nothing changed in B.
 	after, err := f.store.GetConversation(context.Background(), f.ws, theirs.ID)
@@ -67,7 +79,7 @@ func TestDepartmentIsolationEveryRoute(t *testing.T) {
 	if after.Status != switchboard.ConversationOpen || len(after.Labels) != 0 || !after.Unread {
 		t.Fatalf("B's conversation changed: %+v", after)
 	}
-	if msgs := allMessages(t, f, theirs.ID); len(msgs) != 2 || msgs[1].RetractedAt != nil || msgs[1].DeletedAt != nil {
+	if msgs := allMessages(t, f, theirs.ID); len(msgs) != 3 /* the two, and the admin's image */ || msgs[1].RetractedAt != nil || msgs[1].DeletedAt != nil {
 		t.Fatalf("B's messages changed: %+v", msgs)
 	}
 	// The list and search hide B too.

@@ -38,6 +38,10 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		"POST /widget/v1/sessions", "POST /widget/v1/messages", "GET /widget/v1/messages", "GET /widget/v1/stream",
 		"POST /api/v1/conversations/{id}/unread", "GET /api/v1/conversations/{id}/transcript", "POST /api/v1/messages/{id}/retract",
 		"DELETE /api/v1/messages/{id}", "PUT /api/v1/me/presence", "POST /widget/v1/typing",
+		"GET /api/v1/templates", "POST /api/v1/templates", "GET /api/v1/templates/{id}", "PATCH /api/v1/templates/{id}",
+		"DELETE /api/v1/templates/{id}", "POST /api/v1/media", "GET /api/v1/operators", "POST /api/v1/operators",
+		"PATCH /api/v1/operators/{id}", "GET /api/v1/tokens", "POST /api/v1/tokens", "DELETE /api/v1/tokens/{id}",
+		"GET /api/v1/me/settings", "PUT /api/v1/me/settings", "GET /api/v1/channel-types",
 	}
 	param := regexp.MustCompile(`\{[a-z]+\}`)
 	for _, route := range routes {

@@ -50,6 +50,11 @@ type Config struct {
 	// WebFiles overrides the embedded operator web app (tests); nil serves
 	// the build embedded by console/web.
 	WebFiles fs.FS
+	// MaxUploadBytes caps a media upload (default 10 MiB); UploadTypes are
+	// the sniffed content types accepted ("image/*" matches a family;
+	// empty: DefaultUploadTypes).
+	MaxUploadBytes int64
+	UploadTypes    []string
 }
 
 // Server serves everything the hub shows over HTTP.
@@ -78,6 +83,12 @@ func New(r *router.Router, cfg Config) *Server {
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 7 * 24 * time.Hour
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 10 << 20
+	}
+	if len(cfg.UploadTypes) == 0 {
+		cfg.UploadTypes = DefaultUploadTypes
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -133,6 +144,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/departments", s.authed(s.listDepartments))
 	mux.HandleFunc("GET /api/v1/stream", s.authed(s.operatorStream))
 	mux.HandleFunc("GET /api/v1/media/{id}", s.authed(s.media))
+	s.adminRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -91,6 +91,8 @@ func (s *Server) recheckErr(ctx context.Context, err error, gone string) error {
 		return nil
 	case errors.Is(err, store.ErrNotFound):
 		return errors.New(gone)
+	case errors.Is(err, errOperatorDisabled):
+		return errOperatorDisabled
 	case ctx.Err() != nil:
 		return ctx.Err()
 	default:

@@ -175,6 +175,9 @@ type widgetPostRequest struct {
 	ClientID string `json:"client_id"`
 	Name     string `json:"name"`
 	Email    string `json:"email"`
+	// Parts carries a form_response part (a visitor's answer to a form)
+	// instead of text.
+	Parts []switchboard.Part `json:"parts"`
 }
 
 func (s *Server) widgetPost(w http.ResponseWriter, r *http.Request) {
@@ -184,6 +187,10 @@ func (s *Server) widgetPost(w http.ResponseWriter, r *http.Request) {
 	}
 	var req widgetPostRequest
 	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	if len(req.Parts) > 0 {
+		s.widgetFormResponse(w, r, wc, visitor, req)
 		return
 	}
 	msg, status, errAnswer := s.acceptVisitorText(r.Context(), wc, visitor, req)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/richtext"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -116,6 +117,11 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 			ev.At = h.now()
 		}
 		ev.At = ev.At.UTC()
+		// Custom HTML from outside is stored sanitised, like operators'.
+		ev.Parts = richtext.SanitizeParts(ev.Parts)
+		if ev.Kind == switchboard.InboundMessage && !ch.Connector.Capabilities().Buttons {
+			ev.Parts = h.numberedReply(ctx, ch.WorkspaceID, ev)
+		}
 		item := store.AcceptItem{
 			WorkspaceID:    ch.WorkspaceID,
 			ChannelType:    ch.Type,
@@ -162,7 +168,59 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 		rows = append(rows, res.Outbox...)
 	}
 	h.relay.Dispatch(rows)
+	h.refInboundMedia(ctx, items, results)
 	return results, nil
+}
+
+// numberedReply maps a customer's "2" on a channel without buttons (SMS)
+// to the second of the numbered options the hub last sent there
+// (connectors.Fallback): the message reads "2 (No)". Anything else, or
+// when there is no such option, is returned as it came.
+func (h *Hub) numberedReply(ctx context.Context, ws switchboard.WorkspaceID, ev switchboard.Inbound) []switchboard.Part {
+	if len(ev.Parts) != 1 || ev.Parts[0].Kind != switchboard.PartText {
+		return ev.Parts
+	}
+	reply := strings.TrimSpace(ev.Parts[0].Text)
+	if len(reply) == 0 || len(reply) > 3 || strings.Trim(reply, "0123456789)") != "" {
+		return ev.Parts
+	}
+	conv, err := h.store.FindConversation(ctx, ev.ChannelID, ev.Sender)
+	if err != nil {
+		return ev.Parts
+	}
+	last, err := h.store.LastOutgoing(ctx, ws, conv.ID)
+	if err != nil {
+		return ev.Parts
+	}
+	for i := len(last.Parts) - 1; i >= 0; i-- {
+		if last.Parts[i].Kind != switchboard.PartButtons {
+			continue
+		}
+		if b, ok := connectors.OptionFor(last.Parts[i], reply); ok {
+			return switchboard.TextParts(fmt.Sprintf("%s (%s)", reply, b.Label))
+		}
+		break
+	}
+	return ev.Parts
+}
+
+// refInboundMedia ties media fetched for stored customer messages to their
+// conversation, so that the console checks the department when serving it.
+// A failure is logged: the messages are stored already.
+func (h *Hub) refInboundMedia(ctx context.Context, items []store.AcceptItem, results []store.AcceptResult) {
+	for i, res := range results {
+		if res.Duplicate || i >= len(items) || res.ConversationID == "" {
+			continue
+		}
+		for _, p := range items[i].Inbound.Parts {
+			if p.Attachment == nil || p.Attachment.MediaID == "" {
+				continue
+			}
+			if err := h.store.AddMediaRef(ctx, items[i].WorkspaceID, p.Attachment.MediaID, res.ConversationID); err != nil {
+				h.log.WarnContext(ctx, "media reference not recorded", "err", err, "media_id", p.Attachment.MediaID)
+			}
+		}
+	}
 }
 
 // storedNotice is the inbound notice of a stored customer message, with the
@@ -380,6 +438,23 @@ func (h *Hub) OperatorForAccount(ctx context.Context, provider, externalUser str
 	if err != nil {
 		return "", notFound(err)
 	}
+	return op.ID, nil
+}
+
+// LinkAccountByEmail links an external account to the enabled operator of
+// ws with that e-mail (see connectors.AccountLinker).
+func (h *Hub) LinkAccountByEmail(ctx context.Context, ws switchboard.WorkspaceID, provider, externalUser, email string) (switchboard.OperatorID, error) {
+	op, _, err := h.store.OperatorByEmail(ctx, email)
+	if err == nil && (op.WorkspaceID != ws || op.Disabled) {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		return "", notFound(err)
+	}
+	if err := h.store.LinkOperatorAccount(ctx, ws, op.ID, provider, externalUser); err != nil {
+		return "", notFound(err)
+	}
+	h.log.InfoContext(ctx, "external account linked by verified e-mail", "provider", provider, "external_user", externalUser, "operator", op.ID)
 	return op.ID, nil
 }
 

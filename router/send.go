@@ -80,7 +80,7 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 		ConversationID: m.ConversationID,
 		ChannelID:      target.ChannelID,
 		Recipient:      target.Recipient,
-		Parts:          m.Parts,
+		Parts:          connectors.Fallback(m.Parts, ch.Connector.Capabilities()),
 		ReplyToken:     token,
 		ThreadRef:      target.ThreadRef,
 		AuthorName:     authorName,

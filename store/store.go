@@ -237,9 +237,58 @@ type Store interface {
 	PresentSubjects(ctx context.Context, subjects []string, now time.Time) (map[string]bool, error)
 
 	// PutMedia stores media bytes under id; GetMedia returns them. Media lives
-	// in the database so every instance of a cluster can serve it.
+	// in the database so every instance of a cluster can serve it. Putting
+	// an existing id replaces the content but keeps the first UploaderID and
+	// Filename (content-addressed uploads reuse their id).
 	PutMedia(ctx context.Context, m Media) error
 	GetMedia(ctx context.Context, id string) (Media, error)
+
+	// UpdateOperator changes an operator's name, role, disabled flag and
+	// department memberships (replaced by op.DepartmentIDs) from op; e-mail
+	// and password stay. ErrNotFound when the operator or a department is
+	// not in op.WorkspaceID. Disabling also deletes the operator's sessions.
+	UpdateOperator(ctx context.Context, op switchboard.Operator) error
+	// ListTokens lists a workspace's API tokens (revoked ones included,
+	// with RevokedAt) by creation; Hash is filled but callers never show it.
+	ListTokens(ctx context.Context, ws switchboard.WorkspaceID) ([]Token, error)
+	// RevokeToken marks a token revoked at at (TokenByHash no longer finds
+	// it); ErrNotFound when it is not in the workspace or already revoked.
+	RevokeToken(ctx context.Context, ws switchboard.WorkspaceID, id string, at time.Time) error
+
+	// GetOperatorSettings returns an operator's console settings, or
+	// switchboard.DefaultOperatorSettings when none were saved.
+	GetOperatorSettings(ctx context.Context, ws switchboard.WorkspaceID, op switchboard.OperatorID) (switchboard.OperatorSettings, error)
+	// PutOperatorSettings replaces them; ErrNotFound when the operator is not
+	// in the workspace.
+	PutOperatorSettings(ctx context.Context, ws switchboard.WorkspaceID, op switchboard.OperatorID, set switchboard.OperatorSettings) error
+
+	// CreateTemplate stores a saved reply (Parts as JSON). ErrConflict when
+	// a reply of the same scope and owner (shared ones: the workspace) has
+	// the same non-empty shortcut.
+	CreateTemplate(ctx context.Context, t switchboard.CannedResponse) error
+	// GetTemplate finds a saved reply of the workspace (whoever owns it: the
+	// caller checks who may see it).
+	GetTemplate(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.CannedResponseID) (switchboard.CannedResponse, error)
+	// ListTemplates lists the workspace's shared replies and owner's
+	// personal ones (never another operator's), by name then id.
+	ListTemplates(ctx context.Context, ws switchboard.WorkspaceID, owner switchboard.OperatorID) ([]switchboard.CannedResponse, error)
+	// UpdateTemplate replaces name, shortcut, text, parts and updated_at of
+	// a stored reply (scope and owner stay). ErrNotFound, ErrConflict as above.
+	UpdateTemplate(ctx context.Context, t switchboard.CannedResponse) error
+	// DeleteTemplate removes a reply; ErrNotFound when it is not in the workspace.
+	DeleteTemplate(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.CannedResponseID) error
+
+	// LastOutgoing returns the newest outgoing (direction out) message of a
+	// conversation, or ErrNotFound. The hub reads it to map a customer's
+	// "2" back to the second of the numbered options it last sent.
+	LastOutgoing(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.Message, error)
+
+	// AddMediaRef records that a conversation's message carries media id,
+	// so that who may see the conversation may fetch the media. Adding it
+	// again is a no-op.
+	AddMediaRef(ctx context.Context, ws switchboard.WorkspaceID, mediaID string, conv switchboard.ConversationID) error
+	// MediaConversations lists the conversations of ws that reference media id.
+	MediaConversations(ctx context.Context, ws switchboard.WorkspaceID, mediaID string) ([]switchboard.ConversationID, error)
 
 	// TakeSendSlot paces sends under key (a channel) at one per interval for
 	// every caller of the install (all hub instances together): it reserves
@@ -452,5 +501,9 @@ type Media struct {
 	WorkspaceID switchboard.WorkspaceID
 	ContentType string
 	Body        []byte
-	CreatedAt   time.Time
+	// UploaderID is the operator who uploaded it (empty for media fetched
+	// from a provider); Filename is the name it was uploaded under.
+	UploaderID switchboard.OperatorID
+	Filename   string
+	CreatedAt  time.Time
 }

@@ -150,6 +150,8 @@ func TestBadConfigFailsBeforeListening(t *testing.T) {
 		{"unknown channel key", "channels:\n  - id: web\n    type: webchat\n    colour: red\n", "colour"},
 		{"bad channel value", "channels:\n  - id: web\n    type: webchat\n    max_text_length: -5\n", "max_text_length"},
 		{"tiny body limit", "limits:\n  max_body_bytes: 10\n", "limits.max_body_bytes"},
+		{"negative upload limit", "media:\n  max_upload_bytes: -1\n", "media.max_upload_bytes"},
+		{"bad upload type", "media:\n  allowed_types: [png]\n", "media.allowed_types[0]"},
 		{"short secret key", "secret_key: abcd\n", "secret_key"},
 		{"bad log level", "log:\n  level: loud\n", "log.level"},
 	}

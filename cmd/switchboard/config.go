@@ -35,6 +35,7 @@ type Config struct {
 	Store         StoreConfig    `yaml:"store"`
 	PubSub        PubSubConfig   `yaml:"pubsub"`
 	Limits        LimitsConfig   `yaml:"limits"`
+	Media         MediaConfig    `yaml:"media"`
 	Outbound      OutboundConfig `yaml:"outbound"`
 	// ShutdownTimeout bounds the drain after SIGTERM: stop accepting, finish
 	// work in flight, publish the outbox; then the process exits 0.
@@ -72,6 +73,15 @@ type LimitsConfig struct {
 	WidgetPerVisitorPerMinute int  `yaml:"widget_per_visitor_per_minute"`
 	LoginPerIPPerMinute       int  `yaml:"login_per_ip_per_minute"`
 	TrustForwardedFor         bool `yaml:"trust_forwarded_for"`
+}
+
+// MediaConfig bounds operators' uploads (POST /api/v1/media).
+type MediaConfig struct {
+	// MaxUploadBytes is the largest upload (default 10 MiB).
+	MaxUploadBytes int64 `yaml:"max_upload_bytes"`
+	// AllowedTypes are the content types (as sniffed; "image/*" matches a
+	// family) accepted; empty means the console's default list.
+	AllowedTypes []string `yaml:"allowed_types"`
 }
 
 // OutboundConfig tunes sending.
@@ -287,6 +297,14 @@ func (c *Config) validate() error {
 	} {
 		if v < 0 {
 			return fmt.Errorf("%s: %d is negative (0 turns the limit off)", field, v)
+		}
+	}
+	if c.Media.MaxUploadBytes < 0 {
+		return fmt.Errorf("media.max_upload_bytes: %d is negative", c.Media.MaxUploadBytes)
+	}
+	for i, t := range c.Media.AllowedTypes {
+		if major, minor, ok := strings.Cut(t, "/"); !ok || major == "" || minor == "" || strings.ContainsAny(t, " ;") {
+			return fmt.Errorf("media.allowed_types[%d]: %q is not a content type like image/png or image/*", i, t)
 		}
 	}
 	if c.Outbound.Retries < 0 || c.Outbound.Retries > 50 {

@@ -82,6 +82,7 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 		WidgetPerVisitor:  console.RateLimit{PerMinute: cfg.Limits.WidgetPerVisitorPerMinute},
 		LoginPerIP:        console.RateLimit{PerMinute: cfg.Limits.LoginPerIPPerMinute},
 		TrustForwardedFor: cfg.Limits.TrustForwardedFor,
+		MaxUploadBytes:    cfg.Media.MaxUploadBytes, UploadTypes: cfg.Media.AllowedTypes,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Listen)

@@ -23,15 +23,15 @@ const (
 // file or the API, decoded strictly.
 type Config struct {
 	// ChannelSecret signs webhooks (secret).
-	ChannelSecret string `json:"channel_secret"`
+	ChannelSecret string `json:"channel_secret" label:"Channel secret" help:"From the LINE Developers console, Basic settings tab; signs webhooks." required:"true"`
 	// ChannelAccessToken authorises API calls (secret; long-lived token).
-	ChannelAccessToken string `json:"channel_access_token"`
+	ChannelAccessToken string `json:"channel_access_token" label:"Channel access token" help:"Long-lived token from the Messaging API tab." required:"true"`
 	// APIBaseURL defaults to https://api.line.me.
-	APIBaseURL string `json:"api_base_url,omitempty"`
+	APIBaseURL string `json:"api_base_url,omitempty" label:"API base URL" help:"Leave empty for https://api.line.me."`
 	// DataAPIBaseURL (message content) defaults to https://api-data.line.me.
-	DataAPIBaseURL string `json:"data_api_base_url,omitempty"`
+	DataAPIBaseURL string `json:"data_api_base_url,omitempty" label:"Data API base URL" help:"Leave empty for https://api-data.line.me."`
 	// SendTimeout bounds one Send, as a Go duration ("10s"); default 15s.
-	SendTimeout connectors.Duration `json:"send_timeout,omitempty"`
+	SendTimeout connectors.Duration `json:"send_timeout,omitempty" label:"Send timeout" help:"How long one send may take, e.g. 15s."`
 }
 
 // ParseConfig decodes and validates a LINE channel's config, filling

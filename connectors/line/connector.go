@@ -23,6 +23,8 @@ func init() {
 			return New(config, deps)
 		},
 		Secrets: []string{"channel_secret", "channel_access_token"},
+		Name:    "LINE",
+		Config:  Config{},
 	})
 }
 

@@ -198,14 +198,17 @@ func TestConformance(t *testing.T) {
 				Check: checkWire(t, fk, "sticker", 1)},
 			{Name: "buttons as quick reply", Message: connectors.OutboundMessage{Recipient: ken, ReplyToken: buttonsToken, Parts: []switchboard.Part{
 				{Kind: switchboard.PartText, Text: "How can we help?"},
-				{Kind: switchboard.PartButtons, Buttons: []switchboard.Button{{Label: "Track order", Payload: "track"}, {Label: "Website", URL: "https://example.com"}}},
+				{Kind: switchboard.PartButtons, QuickReply: true, Buttons: []switchboard.Button{{Label: "Track order", Payload: "track"}, {Label: "Website", URL: "https://example.com"}}},
 			}}, Check: checkWire(t, fk, "quick_reply", 1)},
+			{Name: "buttons as a buttons template", Message: connectors.OutboundMessage{Recipient: ken, Parts: []switchboard.Part{
+				{Kind: switchboard.PartButtons, Text: "Was this helpful?", Buttons: []switchboard.Button{{Label: "Yes", Payload: "yes"}, {Label: "No", Payload: "no"}, {Label: "FAQ", URL: "https://example.com/faq"}}},
+			}}, Check: checkWire(t, fk, "buttons_template", 1)},
 			{Name: "flex template", Message: connectors.OutboundMessage{Recipient: ken, Parts: []switchboard.Part{{Kind: switchboard.PartTemplate, Text: "Your order", Template: &switchboard.Template{Name: "order", Raw: flex}}}},
 				Check: checkWire(t, fk, "flex", 1)},
 			{Name: "more than five messages", Message: connectors.OutboundMessage{Recipient: ken, Parts: []switchboard.Part{
 				{Kind: switchboard.PartText, Text: "1"}, {Kind: switchboard.PartText, Text: "2"}, {Kind: switchboard.PartText, Text: "3"},
 				{Kind: switchboard.PartText, Text: "4"}, {Kind: switchboard.PartText, Text: "5"}, {Kind: switchboard.PartText, Text: "6"},
-				{Kind: switchboard.PartButtons, Buttons: []switchboard.Button{{Label: "OK", Payload: "ok"}}},
+				{Kind: switchboard.PartButtons, QuickReply: true, Buttons: []switchboard.Button{{Label: "OK", Payload: "ok"}}},
 			}}, Check: checkWire(t, fk, "chunked", 2)},
 		},
 		InjectFault:  func(f connectortest.Fault) { fk.FailNext(1, fake.Fault(f)) },

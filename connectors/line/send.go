@@ -213,6 +213,14 @@ func buildMessages(parts []switchboard.Part) ([]messaging_api.MessageInterface, 
 			}
 			out = append(out, &messaging_api.StickerMessage{PackageId: p.Sticker.PackageID, StickerId: p.Sticker.StickerID})
 		case switchboard.PartButtons:
+			if !p.QuickReply && len(p.Buttons) <= maxTemplateActions {
+				m, err := buttonsTemplate(i, p)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, m)
+				continue
+			}
 			if p.Text != "" {
 				text(p.Text)
 			}
@@ -255,6 +263,35 @@ func buildMessages(parts []switchboard.Part) ([]messaging_api.MessageInterface, 
 		setQuickReply(out[len(out)-1], &messaging_api.QuickReply{Items: quick})
 	}
 	return out, nil
+}
+
+// LINE's buttons template: at most 4 actions, text up to 160 characters,
+// alt text up to 400.
+const (
+	maxTemplateActions = 4
+	maxTemplateText    = 160
+	maxTemplateAltText = 400
+)
+
+// buttonsTemplate renders a buttons part (not quick replies) as a LINE
+// buttons template message: the part's text above up to four buttons.
+func buttonsTemplate(i int, p switchboard.Part) (*messaging_api.TemplateMessage, error) {
+	actions := make([]messaging_api.ActionInterface, 0, len(p.Buttons))
+	labels := make([]string, 0, len(p.Buttons))
+	for _, b := range p.Buttons {
+		item, err := quickReplyItem(i, b)
+		if err != nil {
+			return nil, err
+		}
+		actions = append(actions, item.Action)
+		labels = append(labels, b.Label)
+	}
+	body := firstNonEmpty(strings.TrimSpace(p.Text), "Please choose")
+	alt := body + "\n" + strings.Join(labels, " / ")
+	return &messaging_api.TemplateMessage{
+		AltText:  truncate(alt, maxTemplateAltText),
+		Template: &messaging_api.ButtonsTemplate{Text: truncate(body, maxTemplateText), Actions: actions},
+	}, nil
 }
 
 func mediaURL(i int, p switchboard.Part) (string, error) {

@@ -25,28 +25,28 @@ const DefaultNotePrefix = "//"
 type Config struct {
 	// BotToken is the bot user OAuth token (xoxb-...) used for the Web API.
 	// Required.
-	BotToken string `json:"bot_token"`
+	BotToken string `json:"bot_token" label:"Bot token" help:"Bot user OAuth token (xoxb-...)." required:"true"`
 	// SigningSecret verifies Events API requests (X-Slack-Signature).
 	// Required.
-	SigningSecret string `json:"signing_secret"`
+	SigningSecret string `json:"signing_secret" label:"Signing secret" help:"From the app Basic Information page; verifies events." required:"true"`
 	// Channel is the Slack channel id (C0123ABCDEF) where conversation threads
 	// are opened. Required; a #name is not accepted.
-	Channel string `json:"channel"`
+	Channel string `json:"channel" label:"Slack channel id" help:"Channel id such as C0123ABCDEF where threads open." required:"true"`
 	// AppToken is an app-level token (xapp-...). When set, the connector
 	// also receives events over Socket Mode (Run).
-	AppToken string `json:"app_token,omitempty"`
+	AppToken string `json:"app_token,omitempty" label:"App token" help:"App-level token (xapp-...) to receive events over Socket Mode."`
 	// APIBaseURL replaces https://slack.com/api/ (tests, proxies).
-	APIBaseURL string `json:"api_base_url,omitempty"`
+	APIBaseURL string `json:"api_base_url,omitempty" label:"API base URL" help:"Leave empty for https://slack.com/api/."`
 	// NotePrefix turns a thread reply starting with it into an internal
 	// note (prefix stripped). Default "//".
-	NotePrefix string `json:"note_prefix,omitempty"`
+	NotePrefix string `json:"note_prefix,omitempty" label:"Note prefix" help:"A thread reply starting with it becomes an internal note (default //)."`
 	// FallbackOperator answers for Slack users not linked to an operator.
 	// When empty, their replies are rejected with a notice and not sent.
-	FallbackOperator switchboard.OperatorID `json:"fallback_operator,omitempty"`
+	FallbackOperator switchboard.OperatorID `json:"fallback_operator,omitempty" label:"Fallback operator" help:"Operator id that answers for unlinked Slack users."`
 	// Departments, when set, limits this Slack channel to conversations of
 	// these departments (ids, as GET /api/v1/departments lists them), so
 	// each department can have its own Slack channel. Empty: all.
-	Departments []switchboard.DepartmentID `json:"departments,omitempty"`
+	Departments []switchboard.DepartmentID `json:"departments,omitempty" label:"Departments" help:"Department ids this Slack channel mirrors; empty: all."`
 }
 
 func init() {
@@ -54,6 +54,8 @@ func init() {
 		Type:    Type,
 		New:     func(raw json.RawMessage, deps connectors.Deps) (connectors.Connector, error) { return New(raw, deps) },
 		Secrets: []string{"bot_token", "signing_secret", "app_token"},
+		Name:    "Slack mirror",
+		Config:  Config{},
 	})
 }
 

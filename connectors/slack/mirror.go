@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/richtext"
 )
 
 // Mirror shows one hub event in Slack. The router calls it for every
@@ -230,6 +231,19 @@ func partsText(parts []switchboard.Part) string {
 				name = p.Template.Name
 			}
 			line = strings.TrimSpace("[template " + escapeText(name) + "] " + escapeText(p.Text))
+		case switchboard.PartHTML:
+			line = escapeText(richtext.PlainText(p.Text))
+		case switchboard.PartForm:
+			line = ":clipboard: " + escapeText(connectors.FormText(p))
+		case switchboard.PartFormResponse:
+			line = ":clipboard: " + escapeText(connectors.FormResponseText(p))
+		case switchboard.PartLink:
+			if p.Link != nil {
+				line = ":link: <" + linkURL(p.Link.URL) + "|" + escapeText(firstNonEmpty(p.Link.Title, p.Link.URL)) + ">"
+				if p.Link.Description != "" {
+					line += "\n" + escapeText(p.Link.Description)
+				}
+			}
 		default: // image, file, audio, video
 			line = attachmentText(p)
 		}

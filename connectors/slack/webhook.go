@@ -197,6 +197,9 @@ func (c *Connector) handleThreadReply(ctx context.Context, eventID string, m mes
 
 func (c *Connector) reply(ctx context.Context, ws switchboard.WorkspaceID, convID switchboard.ConversationID, m messageEvent) error {
 	author, err := c.deps.Hub.OperatorForAccount(ctx, Type, m.User)
+	if errors.Is(err, connectors.ErrNotFound) {
+		author, err = c.linkByEmail(ctx, ws, m.User)
+	}
 	switch {
 	case err == nil:
 	case errors.Is(err, connectors.ErrNotFound) && c.cfg.FallbackOperator != "":
@@ -250,6 +253,30 @@ func (c *Connector) reply(ctx context.Context, ws switchboard.WorkspaceID, convI
 
 // isBot reports whether user is this app's bot user, learning the bot's id
 // with auth.test (bounded) the first time.
+// linkByEmail links an unlinked Slack user to the operator with the same
+// e-mail, when Slack says (users.info) the address is confirmed; it
+// returns ErrNotFound when that is not possible, so the caller falls back.
+func (c *Connector) linkByEmail(ctx context.Context, ws switchboard.WorkspaceID, user string) (switchboard.OperatorID, error) {
+	linker, ok := c.deps.Hub.(connectors.AccountLinker)
+	if !ok {
+		return "", connectors.ErrNotFound
+	}
+	u, err := c.api.GetUserInfoContext(ctx, user)
+	if err != nil {
+		var se slack.SlackErrorResponse
+		if errors.As(err, &se) || strings.Contains(err.Error(), "user_not_found") {
+			return "", connectors.ErrNotFound
+		}
+		return "", fmt.Errorf("slack: users.info %s: %w", user, err)
+	}
+	email := strings.TrimSpace(u.Profile.Email)
+	if email == "" || !u.IsEmailConfirmed || u.Deleted || u.IsBot {
+		c.log.InfoContext(ctx, "slack user has no confirmed e-mail to link by", "slack_user", user)
+		return "", connectors.ErrNotFound
+	}
+	return linker.LinkAccountByEmail(ctx, ws, Type, user, email)
+}
+
 func (c *Connector) isBot(ctx context.Context, user string) bool {
 	ctx, cancel := context.WithTimeout(ctx, botLookupTimeout)
 	defer cancel()

@@ -20,20 +20,20 @@ const (
 // Config is an SMS (Twilio) channel's config, decoded strictly.
 type Config struct {
 	// AccountSID is the Twilio account (AC...).
-	AccountSID string `json:"account_sid"`
+	AccountSID string `json:"account_sid" label:"Account SID" help:"Twilio account id, starts with AC." required:"true"`
 	// AuthToken authenticates API calls and signs webhooks (secret).
-	AuthToken string `json:"auth_token"`
+	AuthToken string `json:"auth_token" label:"Auth token" help:"Twilio auth token; signs webhooks too." required:"true"`
 	// From is the sending number (E.164); exactly one of From and
 	// MessagingServiceSID is set.
-	From                string `json:"from,omitempty"`
-	MessagingServiceSID string `json:"messaging_service_sid,omitempty"`
+	From                string `json:"from,omitempty" label:"From number" help:"Sending number in E.164 (+15551234567); or set a messaging service."`
+	MessagingServiceSID string `json:"messaging_service_sid,omitempty" label:"Messaging service SID" help:"Instead of a From number (MG...)."`
 	// APIBaseURL defaults to https://api.twilio.com.
-	APIBaseURL string `json:"api_base_url,omitempty"`
+	APIBaseURL string `json:"api_base_url,omitempty" label:"API base URL" help:"Leave empty for https://api.twilio.com."`
 	// StatusCallback is where Twilio posts delivery receipts; default the
 	// channel's webhook URL with ?kind=status, so one mount serves both.
-	StatusCallback string `json:"status_callback,omitempty"`
+	StatusCallback string `json:"status_callback,omitempty" label:"Status callback URL" help:"Where Twilio posts delivery receipts; default the webhook URL."`
 	// SendTimeout bounds one Send, as a Go duration; default 15s.
-	SendTimeout connectors.Duration `json:"send_timeout,omitempty"`
+	SendTimeout connectors.Duration `json:"send_timeout,omitempty" label:"Send timeout" help:"How long one send may take, e.g. 15s."`
 }
 
 // ParseConfig decodes and validates the config, filling defaults;

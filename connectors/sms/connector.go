@@ -29,6 +29,8 @@ func init() {
 			return New(config, deps)
 		},
 		Secrets: []string{"auth_token"},
+		Name:    "SMS (Twilio)",
+		Config:  Config{},
 	})
 }
 

@@ -18,15 +18,15 @@ import (
 type Config struct {
 	// MaxTextLength is the longest visitor message or reply, in characters
 	// (default 4000).
-	MaxTextLength int `json:"max_text_length,omitempty"`
+	MaxTextLength int `json:"max_text_length,omitempty" label:"Max text length" help:"Longest message in characters (default 4000)."`
 	// AllowedOrigins lists the sites (scheme://host[:port]) allowed to embed
 	// the widget; empty allows any.
-	AllowedOrigins []string `json:"allowed_origins,omitempty"`
+	AllowedOrigins []string `json:"allowed_origins,omitempty" label:"Allowed origins" help:"Sites allowed to embed the widget (https://www.example.com); empty: any."`
 	// Title and Greeting are shown in the widget.
-	Title    string `json:"title,omitempty"`
-	Greeting string `json:"greeting,omitempty"`
+	Title    string `json:"title,omitempty" label:"Title" help:"Shown at the top of the widget."`
+	Greeting string `json:"greeting,omitempty" label:"Greeting" help:"First line the visitor sees."`
 	// SessionTTLHours is how long a visitor token is valid (default 720, 30 days).
-	SessionTTLHours int `json:"session_ttl_hours,omitempty"`
+	SessionTTLHours int `json:"session_ttl_hours,omitempty" label:"Session hours" help:"How long a visitor stays recognised (default 720)."`
 }
 
 func parseConfig(raw json.RawMessage) (Config, error) {

@@ -14,7 +14,7 @@ import (
 const Type = "webchat"
 
 func init() {
-	connectors.Register(connectors.Registration{Type: Type, New: New})
+	connectors.Register(connectors.Registration{Type: Type, New: New, Name: "Site chat", Config: Config{}})
 }
 
 // Connector is one site-chat channel.
@@ -41,6 +41,9 @@ func (c *Connector) Type() string { return Type }
 // Config returns the channel's settings (for the widget's bootstrap).
 func (c *Connector) Config() Config { return c.cfg }
 
+// ChannelID is the id of the channel this connector runs.
+func (c *Connector) ChannelID() switchboard.ChannelID { return c.deps.ChannelID }
+
 // Capabilities implements connectors.Connector.
 func (c *Connector) Capabilities() connectors.Capabilities {
 	return connectors.Capabilities{
@@ -49,6 +52,9 @@ func (c *Connector) Capabilities() connectors.Capabilities {
 		Media:         []switchboard.PartKind{switchboard.PartImage, switchboard.PartFile},
 		Buttons:       true,
 		Retract:       true,
+		HTML:          true,
+		Forms:         true,
+		Links:         true,
 		Typing:        true,
 		ReadReceipts:  true,
 		MaxTextLength: c.cfg.MaxTextLength,

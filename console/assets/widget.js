@@ -47,7 +47,59 @@
     row.appendChild(el("div", "max-width:75%;padding:8px 10px;border-radius:10px;white-space:pre-wrap;word-wrap:break-word;background:" + (mine ? "#2a5bd7;color:#fff" : "#fff;border:1px solid #dde"), m.text));
     state.rows[m.id] = row;
     list.appendChild(row);
+    if (!mine && m.parts) showRich(m, list);
     list.scrollTop = list.scrollHeight;
+  }
+  // Rich parts an operator sent: buttons and quick replies answer with
+  // their label, a form posts a form_response, a link opens in a new tab.
+  // Everything is built with textContent: nothing from a message is parsed
+  // as HTML here.
+  function postRich(body, shown) {
+    var clientID = String(Date.now()) + Math.random().toString(16).slice(2, 10);
+    body.client_id = clientID;
+    return session().then(function () { return api("POST", "/widget/v1/messages", body); })
+      .then(function (m) { show({ id: m.id, direction: "in", text: shown }); })
+      .catch(function (err) { show({ id: "err" + clientID, direction: "out", text: "⚠ " + ((err && err.error && err.error.message) || "not sent") }); });
+  }
+  function safeURL(u) { return /^https?:\/\//i.test(u || "") ? u : null; }
+  function showRich(m, into) {
+    m.parts.forEach(function (p) {
+      var box = el("div", "margin:2px 0 6px;display:flex;flex-wrap:wrap;gap:6px");
+      if (p.kind === "buttons" && p.buttons) {
+        p.buttons.forEach(function (b) {
+          var url = safeURL(b.url);
+          var btn = el(url ? "a" : "button", "border:1px solid #2a5bd7;color:#2a5bd7;background:#fff;border-radius:" + (p.quick_reply ? "14px" : "6px") + ";padding:4px 10px;font:inherit;cursor:pointer;text-decoration:none", b.label);
+          if (url) { btn.href = url; btn.target = "_blank"; btn.rel = "noopener noreferrer"; }
+          else btn.onclick = function () { if (p.quick_reply) box.remove(); postRich({ text: b.label }, b.label); };
+          box.appendChild(btn);
+        });
+      } else if (p.kind === "form" && p.form) {
+        var f = el("form", "display:flex;flex-direction:column;gap:6px;background:#fff;border:1px solid #dde;border-radius:10px;padding:8px;width:75%");
+        if (p.form.title) f.appendChild(el("strong", "", p.form.title));
+        var inputs = [];
+        (p.form.fields || []).forEach(function (fd) {
+          var lab = el("label", "display:flex;flex-direction:column;font-size:12px", fd.label + (fd.required ? " *" : ""));
+          var inp = el(fd.type === "textarea" ? "textarea" : "input", "font:inherit;padding:4px;border:1px solid #ccd;border-radius:4px");
+          if (fd.type !== "textarea") inp.type = fd.type === "email" ? "email" : fd.type === "tel" ? "tel" : "text";
+          inp.required = !!fd.required; inp.name = fd.name;
+          lab.appendChild(inp); f.appendChild(lab); inputs.push({ field: fd, input: inp });
+        });
+        f.appendChild(el("button", "border:0;background:#2a5bd7;color:#fff;border-radius:6px;padding:6px;font:inherit;cursor:pointer", p.form.submit_label || "Send"));
+        f.onsubmit = function (e) {
+          e.preventDefault();
+          var fields = inputs.map(function (x) { return { name: x.field.name, value: x.input.value.trim() }; });
+          var shown = inputs.map(function (x) { return x.field.label + ": " + x.input.value.trim(); }).join("\n");
+          postRich({ parts: [{ kind: "form_response", form_response: { form_message_id: m.id, fields: fields } }] }, shown).then(function () { f.remove(); });
+        };
+        box.appendChild(f);
+      } else if (p.kind === "link" && p.link && safeURL(p.link.url)) {
+        var a = el("a", "display:block;background:#fff;border:1px solid #dde;border-radius:10px;padding:8px;color:#2a5bd7;text-decoration:none;width:75%", p.link.title || p.link.url);
+        a.href = p.link.url; a.target = "_blank"; a.rel = "noopener noreferrer";
+        if (p.link.description) a.appendChild(el("div", "color:#445;font-size:12px", p.link.description));
+        box.appendChild(a);
+      } else return;
+      into.appendChild(box);
+    });
   }
   function api(method, path, body) {
     var headers = { "Content-Type": "application/json" };

@@ -84,17 +84,17 @@ func (s *Store) PutMedia(ctx context.Context, m store.Media) error {
 	if body == nil {
 		body = []byte{}
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO media (id, workspace_id, content_type, body, created_at) VALUES ($1, $2, $3, $4, $5)
+	_, err := s.pool.Exec(ctx, `INSERT INTO media (id, workspace_id, content_type, body, created_at, uploader_id, filename) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (id) DO UPDATE SET workspace_id = excluded.workspace_id, content_type = excluded.content_type,
-			body = excluded.body`, m.ID, m.WorkspaceID, m.ContentType, body, orNow(m.CreatedAt))
+			body = excluded.body`, m.ID, m.WorkspaceID, m.ContentType, body, orNow(m.CreatedAt), m.UploaderID, m.Filename)
 	return mapErr("put media", err)
 }
 
 // GetMedia returns stored media.
 func (s *Store) GetMedia(ctx context.Context, id string) (store.Media, error) {
 	var m store.Media
-	err := s.pool.QueryRow(ctx, `SELECT id, workspace_id, content_type, body, created_at FROM media WHERE id = $1`, id).
-		Scan(&m.ID, &m.WorkspaceID, &m.ContentType, &m.Body, &m.CreatedAt)
+	err := s.pool.QueryRow(ctx, `SELECT id, workspace_id, content_type, body, created_at, uploader_id, filename FROM media WHERE id = $1`, id).
+		Scan(&m.ID, &m.WorkspaceID, &m.ContentType, &m.Body, &m.CreatedAt, &m.UploaderID, &m.Filename)
 	if err != nil {
 		return store.Media{}, mapErr("get media", err)
 	}

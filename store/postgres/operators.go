@@ -28,30 +28,35 @@ func (s *Store) CreateOperator(ctx context.Context, op switchboard.Operator, pas
 			passwordHash, orNow(op.CreatedAt)); err != nil {
 			return err
 		}
-		if len(op.DepartmentIDs) == 0 {
-			return nil
-		}
-		// Departments must belong to the operator's workspace.
-		want := strs(op.DepartmentIDs)
-		tag, err := tx.Exec(ctx, `INSERT INTO operator_departments (operator_id, department_id)
-			SELECT $1, id FROM departments WHERE id = ANY($2) AND workspace_id = $3 ON CONFLICT DO NOTHING`, op.ID, want, op.WorkspaceID)
-		if err != nil {
-			return err
-		}
-		var distinct int
-		if err := tx.QueryRow(ctx, `SELECT count(DISTINCT d) FROM unnest($1::text[]) d`, want).Scan(&distinct); err != nil {
-			return err
-		}
-		if int(tag.RowsAffected()) != distinct {
-			return fmt.Errorf("department of another workspace or missing: %w", store.ErrNotFound)
-		}
-		return nil
+		return joinDepartments(ctx, tx, op)
 	}))
+}
+
+// joinDepartments adds op to its DepartmentIDs inside tx; a department
+// that is not in the operator's workspace is ErrNotFound.
+func joinDepartments(ctx context.Context, tx pgx.Tx, op switchboard.Operator) error {
+	if len(op.DepartmentIDs) == 0 {
+		return nil
+	}
+	want := strs(op.DepartmentIDs)
+	tag, err := tx.Exec(ctx, `INSERT INTO operator_departments (operator_id, department_id)
+		SELECT $1, id FROM departments WHERE id = ANY($2) AND workspace_id = $3 ON CONFLICT DO NOTHING`, op.ID, want, op.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	var distinct int
+	if err := tx.QueryRow(ctx, `SELECT count(DISTINCT d) FROM unnest($1::text[]) d`, want).Scan(&distinct); err != nil {
+		return err
+	}
+	if int(tag.RowsAffected()) != distinct {
+		return fmt.Errorf("department of another workspace or missing: %w", store.ErrNotFound)
+	}
+	return nil
 }
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash,
+const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash, o.disabled,
 	coalesce((SELECT array_agg(d.department_id ORDER BY d.department_id) FROM operator_departments d WHERE d.operator_id = o.id), '{}')`
 
 func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([]switchboard.Operator, []string, error) {
@@ -66,7 +71,7 @@ func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([
 		var op switchboard.Operator
 		var hash string
 		var deps []string
-		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &op.CreatedAt, &hash, &deps); err != nil {
+		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &op.CreatedAt, &hash, &op.Disabled, &deps); err != nil {
 			return nil, nil, err
 		}
 		op.CreatedAt = utc(op.CreatedAt)

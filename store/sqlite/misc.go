@@ -101,9 +101,9 @@ func (s *Store) PutMedia(ctx context.Context, m store.Media) error {
 		body = []byte{}
 	}
 	return mapErr("put media", s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO media (id, workspace_id, content_type, body, created_at) VALUES (?, ?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, `INSERT INTO media (id, workspace_id, content_type, body, created_at, uploader_id, filename) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET workspace_id = excluded.workspace_id, content_type = excluded.content_type,
-				body = excluded.body`, m.ID, m.WorkspaceID, m.ContentType, body, ts(orNow(m.CreatedAt)))
+				body = excluded.body`, m.ID, m.WorkspaceID, m.ContentType, body, ts(orNow(m.CreatedAt)), m.UploaderID, m.Filename)
 		return err
 	}))
 }
@@ -112,8 +112,8 @@ func (s *Store) PutMedia(ctx context.Context, m store.Media) error {
 func (s *Store) GetMedia(ctx context.Context, id string) (store.Media, error) {
 	var m store.Media
 	var at int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, workspace_id, content_type, body, created_at FROM media WHERE id = ?`, id).
-		Scan(&m.ID, &m.WorkspaceID, &m.ContentType, &m.Body, &at)
+	err := s.r.QueryRowContext(ctx, `SELECT id, workspace_id, content_type, body, created_at, uploader_id, filename FROM media WHERE id = ?`, id).
+		Scan(&m.ID, &m.WorkspaceID, &m.ContentType, &m.Body, &at, &m.UploaderID, &m.Filename)
 	if err != nil {
 		return store.Media{}, mapErr("get media", err)
 	}

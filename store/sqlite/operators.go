@@ -27,27 +27,32 @@ func (s *Store) CreateOperator(ctx context.Context, op switchboard.Operator, pas
 			passwordHash, ts(orNow(op.CreatedAt))); err != nil {
 			return err
 		}
-		for _, d := range op.DepartmentIDs {
-			// The department must belong to the operator's workspace.
-			res, err := tx.ExecContext(ctx, `INSERT INTO operator_departments (operator_id, department_id)
-				SELECT ?, id FROM departments WHERE id = ? AND workspace_id = ? ON CONFLICT DO NOTHING`, op.ID, d, op.WorkspaceID)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				var one int
-				if err := tx.QueryRowContext(ctx, `SELECT 1 FROM operator_departments WHERE operator_id = ? AND department_id = ?`, op.ID, d).Scan(&one); err != nil {
-					return fmt.Errorf("department %s: %w", d, store.ErrNotFound)
-				}
+		return joinDepartments(ctx, tx, op)
+	}))
+}
+
+// joinDepartments adds op to its DepartmentIDs inside tx; a department
+// that is not in the operator's workspace is ErrNotFound.
+func joinDepartments(ctx context.Context, tx *sql.Tx, op switchboard.Operator) error {
+	for _, d := range op.DepartmentIDs {
+		res, err := tx.ExecContext(ctx, `INSERT INTO operator_departments (operator_id, department_id)
+			SELECT ?, id FROM departments WHERE id = ? AND workspace_id = ? ON CONFLICT DO NOTHING`, op.ID, d, op.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM operator_departments WHERE operator_id = ? AND department_id = ?`, op.ID, d).Scan(&one); err != nil {
+				return fmt.Errorf("department %s: %w", d, store.ErrNotFound)
 			}
 		}
-		return nil
-	}))
+	}
+	return nil
 }
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash`
+const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash, o.disabled`
 
 func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([]switchboard.Operator, []string, error) {
 	rows, err := s.query(ctx, `SELECT `+operatorCols+` FROM operators o WHERE `+where+` ORDER BY o.created_at, o.id`, args...)
@@ -62,7 +67,7 @@ func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([
 		var op switchboard.Operator
 		var at int64
 		var hash string
-		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &at, &hash); err != nil {
+		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &at, &hash, &op.Disabled); err != nil {
 			return nil, nil, err
 		}
 		op.CreatedAt = fromTS(at)

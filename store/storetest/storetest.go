@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TimesUTC", testTimesUTC},
 		{"UpdateConversation", testUpdateConversation}, {"ConversationInboxFilters", testConversationInboxFilters}, {"RetractDeleteMessage", testRetractDeleteMessage}, {"Presence", testPresence},
 	}
+	tests = append(tests, adminTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -517,6 +517,29 @@ func validateMessages(msgs []messaging_api.MessageInterface) []messaging_api.Err
 			if m.Contents == nil {
 				add(i, ".contents", "must be specified")
 			}
+		case messaging_api.TemplateMessage:
+			qr = m.QuickReply
+			if m.AltText == "" || TextLength(m.AltText) > 400 {
+				add(i, ".altText", "Length must be between 1 and 400")
+			}
+			bt, ok := m.Template.(messaging_api.ButtonsTemplate)
+			if !ok {
+				add(i, ".template.type", "only buttons templates are supported by the fake")
+				break
+			}
+			limit := 160
+			if bt.Title != "" || bt.ThumbnailImageUrl != "" {
+				limit = 60
+			}
+			if bt.Text == "" || TextLength(bt.Text) > limit {
+				add(i, ".template.text", fmt.Sprintf("Length must be between 1 and %d", limit))
+			}
+			if len(bt.Actions) == 0 || len(bt.Actions) > 4 {
+				add(i, ".template.actions", "size must be between 1 and 4")
+			}
+			for j, a := range bt.Actions {
+				validateAction(a, func(prop, msg string) { add(i, fmt.Sprintf(".template.actions[%d]%s", j, prop), msg) })
+			}
 		default:
 			add(i, ".type", fmt.Sprintf("unsupported message type %q", m.GetType()))
 		}
@@ -531,28 +554,7 @@ func validateMessages(msgs []messaging_api.MessageInterface) []messaging_api.Err
 			if it.Type != "action" {
 				add(i, prop+".type", "must be action")
 			}
-			switch a := it.Action.(type) {
-			case messaging_api.PostbackAction:
-				if a.Label == "" || TextLength(a.Label) > 20 {
-					add(i, prop+".action.label", "Length must be between 1 and 20")
-				}
-				if a.Data == "" || TextLength(a.Data) > 300 {
-					add(i, prop+".action.data", "Length must be between 1 and 300")
-				}
-			case messaging_api.UriAction:
-				if a.Label == "" || TextLength(a.Label) > 20 {
-					add(i, prop+".action.label", "Length must be between 1 and 20")
-				}
-				if a.Uri == "" {
-					add(i, prop+".action.uri", "must be specified")
-				}
-			case messaging_api.MessageAction:
-				if a.Label == "" || a.Text == "" {
-					add(i, prop+".action", "label and text must be specified")
-				}
-			default:
-				add(i, prop+".action", "unsupported action")
-			}
+			validateAction(it.Action, func(p, msg string) { add(i, prop+".action"+p, msg) })
 		}
 	}
 	return details
@@ -572,4 +574,31 @@ func DecodeJSON(body []byte) (any, error) {
 	dec.UseNumber()
 	err := dec.Decode(&v)
 	return v, err
+}
+
+// validateAction checks an action of a quick reply item or a template as
+// the real API does; add reports a problem at a property below the action.
+func validateAction(a messaging_api.ActionInterface, add func(prop, msg string)) {
+	switch a := a.(type) {
+	case messaging_api.PostbackAction:
+		if a.Label == "" || TextLength(a.Label) > 20 {
+			add(".label", "Length must be between 1 and 20")
+		}
+		if a.Data == "" || TextLength(a.Data) > 300 {
+			add(".data", "Length must be between 1 and 300")
+		}
+	case messaging_api.UriAction:
+		if a.Label == "" || TextLength(a.Label) > 20 {
+			add(".label", "Length must be between 1 and 20")
+		}
+		if a.Uri == "" {
+			add(".uri", "must be specified")
+		}
+	case messaging_api.MessageAction:
+		if a.Label == "" || a.Text == "" {
+			add("", "label and text must be specified")
+		}
+	default:
+		add("", "unsupported action")
+	}
 }

@@ -73,6 +73,8 @@ type Server struct {
 	seq      int
 	tsBase   int64
 
+	users map[string]User
+
 	socket socketState
 }
 
@@ -105,6 +107,8 @@ func New(opts Options) *Server {
 	mux.HandleFunc("POST /api/chat.postMessage", s.postMessage)
 	mux.HandleFunc("POST /api/chat.postEphemeral", s.postEphemeral)
 	mux.HandleFunc("POST /api/apps.connections.open", s.connectionsOpen)
+	mux.HandleFunc("POST /api/users.info", s.usersInfo)
+	mux.HandleFunc("POST /api/users.lookupByEmail", s.usersLookupByEmail)
 	mux.HandleFunc("GET /socket", s.serveSocket)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": "unknown_method"})
