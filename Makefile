@@ -75,6 +75,7 @@ web-test: build
 			|| echo "NOTE: could not install chromium: browser tests will skip"; \
 	fi
 	cd $(WEB) && SWITCHBOARD_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) npm test
+	cd $(WEB) && npm run --silent size
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

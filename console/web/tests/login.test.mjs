@@ -32,6 +32,17 @@ test("log in, deep link, log out", { skip: skip || false }, async () => {
   assert.equal(await page.getByText("Ada Admin").first().isVisible(), true);
   await page.reload();
   await page.getByRole("navigation", { name: "Main" }).waitFor();
+  // A second operator signs in: the first sees them online, then away.
+  const bob = hub.addOperator("bob@example.com", "Bob Operator", "operator");
+  const ctx2 = await browser.newContext({ locale: "ja-JP" });
+  const page2 = await ctx2.newPage();
+  await login(page2, hub, bob);
+  assert.equal(await page2.getByRole("link", { name: "受信箱" }).isVisible(), true, "Japanese from the browser's language");
+  const team = page.getByRole("region", { name: "Team" });
+  await team.getByText("Bob Operator Online").waitFor();
+  await page2.getByRole("combobox", { name: "自分のステータス" }).selectOption("away");
+  await team.getByText("Bob Operator Away").waitFor();
+  await ctx2.close();
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByRole("button", { name: "Sign in" }).waitFor();
   await ctx.close();

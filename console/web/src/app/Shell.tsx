@@ -3,6 +3,7 @@ import { NavLink, Outlet } from "react-router";
 import { useTranslation } from "react-i18next";
 import { LanguageSwitch } from "../components/LanguageSwitch";
 import { PresenceSelect } from "../features/auth/PresenceSelect";
+import { TeamPresence } from "../features/auth/TeamPresence";
 import { useLogout, useMe } from "../features/auth/auth";
 import { SearchBox } from "../features/search/SearchBox";
 import type { StreamState } from "../lib/stream";
@@ -30,6 +31,7 @@ export function Shell() {
               </li>
             ))}
         </ul>
+        <TeamPresence />
         <div className="nav-foot">
           <div className="me" title={me.email}>
             {me.name}

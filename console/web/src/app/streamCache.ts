@@ -15,9 +15,33 @@ export const keys = {
   streamState: ["streamState"] as const,
 };
 
+/** Keys held only in the cache (set from frames), never refetched. */
+const LOCAL = new Set(["me", "streamState", "typing", "presence"]);
+
+export interface OperatorPresence {
+  name: string;
+  presence: Presence;
+}
+
 export interface TypingPreview {
   text: string;
   at: string;
+}
+
+const RANK: Record<string, number> = { pending: 0, sent: 1, delivered: 2, read: 3 };
+
+/** mergeMessage applies a newer view of a message without going back in
+ * delivery (a stream frame may overtake the POST answer that made it). */
+export function mergeMessage(old: Message, m: Message): Message {
+  const out = { ...old, ...m };
+  const a = RANK[old.status ?? ""], b = RANK[m.status ?? ""];
+  if (a !== undefined && b !== undefined && a > b) out.status = old.status;
+  if (old.retracted_at && !m.retracted_at) out.retracted_at = old.retracted_at;
+  if (old.deleted_at && !m.deleted_at) {
+    out.deleted_at = old.deleted_at;
+    out.parts = old.parts;
+  }
+  return out;
 }
 
 /** upsertMessage puts m into its conversation's cached history. */
@@ -27,7 +51,7 @@ export function upsertMessage(qc: QueryClient, m: Message) {
     const i = old.findIndex((x) => x.id === m.id);
     if (i < 0) return [...old, m];
     const next = old.slice();
-    next[i] = { ...old[i], ...m };
+    next[i] = mergeMessage(old[i], m);
     return next;
   });
 }
@@ -62,7 +86,7 @@ function refetchListsSoon(qc: QueryClient) {
 export function applyFrame(qc: QueryClient, f: Frame) {
   switch (f.type) {
     case "ready":
-      void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "me" });
+      void qc.invalidateQueries({ predicate: (q) => !LOCAL.has(String(q.queryKey[0])) });
       return;
     case "message.created":
     case "message.updated": {
@@ -91,7 +115,10 @@ export function applyFrame(qc: QueryClient, f: Frame) {
       patchConversation(qc, String(f.conversation_id), { contact_online: !!f.online });
       return;
     case "operator.presence":
-      qc.setQueryData<Record<string, Presence>>(keys.presence, (old) => ({ ...old, [String(f.operator_id)]: f.presence as Presence }));
+      qc.setQueryData<Record<string, OperatorPresence>>(keys.presence, (old) => ({
+        ...old,
+        [String(f.operator_id)]: { name: String(f.name ?? ""), presence: f.presence as Presence },
+      }));
       return;
   }
 }

@@ -1,6 +1,82 @@
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import { Highlight, snippet } from "../../components/Highlight";
+import { get, qs } from "../../lib/api";
+import type { Message, Page } from "../../lib/types";
 
+function useDebounced<T>(v: T, ms: number): T {
+  const [d, setD] = useState(v);
+  useEffect(() => {
+    const h = setTimeout(() => setD(v), ms);
+    return () => clearTimeout(h);
+  }, [v, ms]);
+  return d;
+}
+
+/** SearchBox: one box over conversations, contacts and message text (FTS). */
 export function SearchBox() {
   const { t } = useTranslation("inbox");
-  return <input type="search" className="search" aria-label={t("search.label")} placeholder={t("search.placeholder")} />;
+  const nav = useNavigate();
+  const [q, setQ] = useState("");
+  const [open, setOpen] = useState(false);
+  const [sel, setSel] = useState(0);
+  const dq = useDebounced(q.trim(), 200);
+  const res = useQuery({
+    queryKey: ["search", dq],
+    enabled: dq.length > 0,
+    queryFn: ({ signal }) => get<Page<Message>>("/api/v1/search" + qs({ q: dq, limit: 20 }), { signal }),
+    staleTime: 10_000,
+  });
+  const hits = res.data?.items ?? [];
+  useEffect(() => setSel(0), [dq]);
+  const choose = (m: Message) => {
+    setOpen(false);
+    nav(`/conversations/${encodeURIComponent(m.conversation_id)}`);
+  };
+  return (
+    <div className="search-wrap" onBlur={(e) => !e.currentTarget.contains(e.relatedTarget) && setOpen(false)}>
+      <input
+        type="search"
+        className="search"
+        role="combobox"
+        aria-expanded={open && dq.length > 0}
+        aria-controls="search-results"
+        aria-label={t("search.label")}
+        placeholder={t("search.placeholder")}
+        value={q}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setOpen(true);
+        }}
+        onFocus={() => setOpen(true)}
+        onKeyDown={(e) => {
+          if (e.key === "ArrowDown") setSel((s) => Math.min(hits.length - 1, s + 1));
+          else if (e.key === "ArrowUp") setSel((s) => Math.max(0, s - 1));
+          else if (e.key === "Enter" && hits[sel]) choose(hits[sel]);
+          else if (e.key === "Escape") setOpen(false);
+          else return;
+          e.preventDefault();
+        }}
+      />
+      {open && dq && (
+        <div className="search-results" id="search-results" role="listbox" aria-label={t("search.results")}>
+          {res.isPending && <div className="muted pad">{t("common:loading")}</div>}
+          {res.isError && <div className="error pad">{res.error.message}</div>}
+          {res.isSuccess && hits.length === 0 && <div className="muted pad">{t("search.none", { q: dq })}</div>}
+          {hits.map((m, i) => (
+            <button type="button" role="option" aria-selected={i === sel} key={m.id} className="search-hit" onMouseDown={(e) => e.preventDefault()} onClick={() => choose(m)}>
+              <span className="small muted">
+                {m.direction === "in" ? t("search.fromContact") : m.author_name || t("message.system")} · {new Date(m.created_at).toLocaleString()}
+              </span>
+              <span>
+                <Highlight text={snippet(m.text || "", dq)} query={dq} />
+              </span>
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
 }
