@@ -16,7 +16,7 @@ ifeq ($(PG_UP),yes)
 export SWITCHBOARD_TEST_POSTGRES_URL ?= $(PG_URL)
 endif
 
-.PHONY: all build web web-test run test lint fuzz bench bench-go clean
+.PHONY: all build web web-test run test lint fuzz bench bench-go bench-inbox clean
 
 all: build
 
@@ -93,6 +93,11 @@ bench: build
 
 bench-go:
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./store/sqlite/ ./cmd/switchboard/
+
+# The inbox's first pages at 100k conversations / 1M messages, SQLite and
+# (when a server answers) PostgreSQL; the seeded data is kept between runs.
+bench-inbox:
+	$(GO) test -run '^$$' -bench BenchmarkInbox -benchtime 200x ./console/
 
 clean:
 	rm -rf bin $(WEB)/dist/app $(WEB)/node_modules

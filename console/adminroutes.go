@@ -1,10 +1,8 @@
 package console
 
-import "net/http"
-
 // adminRoutes mounts the console's admin-side resources: saved replies,
 // uploads, operators, API tokens, settings and channel types.
-func (s *Server) adminRoutes(mux *http.ServeMux) {
+func (s *Server) adminRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /api/v1/templates", s.authed(s.listTemplates))
 	mux.HandleFunc("POST /api/v1/templates", s.authed(s.createTemplate))
 	mux.HandleFunc("GET /api/v1/templates/{id}", s.authed(s.getTemplate))

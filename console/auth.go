@@ -182,6 +182,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_credentials", "email and password are required")
 		return
 	}
+	// Per account as well as per address: guessing one operator's password
+	// from many addresses is bounded too. The answer is the same whether
+	// the account exists.
+	if throttled(w, s.loginAccount, strings.ToLower(strings.TrimSpace(req.Email)), "login attempts for this account") {
+		return
+	}
 	op, hash, err := s.store.OperatorByEmail(r.Context(), req.Email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.writeStoreError(w, r, err, "operator")

@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/switchboardhq/switchboard"
@@ -144,6 +147,13 @@ func (s *Server) patchChannel(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, err, "channel")
 		return
 	}
+	if missing := secretsForNewHost(ch.Type, cfg, req.Config); len(missing) > 0 {
+		// A stored token must not be sent to a host the admin just named
+		// without proving they hold it.
+		writeError(w, http.StatusBadRequest, "secrets_required",
+			"config.api_base_url: changing it needs the channel's secrets again: send "+strings.Join(missing, ", "))
+		return
+	}
 	for k, v := range req.Config {
 		if string(v) == "null" {
 			delete(cfg, k)
@@ -221,4 +231,44 @@ func (s *Server) deleteChannel(w http.ResponseWriter, r *http.Request) {
 		s.log.WarnContext(r.Context(), "channel sync after delete failed; the next sync picks it up", "err", err)
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// secretsForNewHost lists the secret keys of a channel of type channelType
+// that a PATCH changing api_base_url (to another value) must send again:
+// every secret the stored config holds that the patch does not set.
+func secretsForNewHost(channelType string, stored, patch map[string]json.RawMessage) []string {
+	next, ok := patch["api_base_url"]
+	if !ok || jsonEqual(next, stored["api_base_url"]) {
+		return nil
+	}
+	reg, ok := connectors.Lookup(channelType)
+	if !ok {
+		return nil
+	}
+	var missing []string
+	for _, key := range reg.Secrets {
+		if _, has := stored[key]; !has {
+			continue
+		}
+		if v, sent := patch[key]; !sent || string(v) == "null" {
+			missing = append(missing, key)
+		}
+	}
+	sort.Strings(missing)
+	return missing
+}
+
+// jsonEqual compares two JSON values by meaning (a missing value is null).
+func jsonEqual(a, b json.RawMessage) bool {
+	var x, y any
+	if len(a) == 0 {
+		a = json.RawMessage("null")
+	}
+	if len(b) == 0 {
+		b = json.RawMessage("null")
+	}
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,19 +82,51 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 // clientIP is the caller's address: the peer, or the first X-Forwarded-For
 // hop when the hub is configured to sit behind a trusted proxy.
 func (s *Server) clientIP(r *http.Request) string {
-	if s.cfg.TrustForwardedFor {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if ip := strings.TrimSpace(first); net.ParseIP(ip) != nil {
-				return ip
-			}
+	peer, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		peer = r.RemoteAddr
+	}
+	if !s.cfg.TrustForwardedFor {
+		return peer
+	}
+	return forwardedClient(peer, r.Header.Values("X-Forwarded-For"), s.cfg.TrustedProxies)
+}
+
+// forwardedClient is the client address behind a proxy: X-Forwarded-For is
+// read from its right end (what the proxy next to the hub appended) past
+// the addresses of trusted proxies; the first entry that is not one is the
+// client. Entries to the left of it were written by the client itself and
+// are never believed, so a client cannot pick its address to dodge a
+// limit. With no trusted proxies listed, the rightmost entry is taken.
+// An unparsable entry where the client should be falls back to the peer.
+func forwardedClient(peer string, headers []string, trusted []netip.Prefix) string {
+	var hops []string
+	for _, h := range headers {
+		for _, e := range strings.Split(h, ",") {
+			hops = append(hops, strings.TrimSpace(e))
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	for i := len(hops) - 1; i >= 0; i-- {
+		addr, err := netip.ParseAddr(hops[i])
+		if err != nil {
+			return peer
+		}
+		addr = addr.Unmap()
+		if i > 0 && isTrusted(addr, trusted) {
+			continue
+		}
+		return addr.String()
 	}
-	return host
+	return peer
+}
+
+func isTrusted(addr netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // throttled answers 429 with Retry-After when key is over its limit and

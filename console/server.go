@@ -6,9 +6,11 @@ package console
 
 import (
 	"context"
+	"crypto/subtle"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -35,6 +37,18 @@ type Config struct {
 	// TrustForwardedFor takes the client IP from X-Forwarded-For (only
 	// behind a proxy that sets it).
 	TrustForwardedFor bool
+	// TrustedProxies are the proxies in front of the hub whose entries in
+	// X-Forwarded-For are skipped from the right when finding the client
+	// (with TrustForwardedFor; empty: the rightmost entry is the client).
+	TrustedProxies []netip.Prefix
+	// LoginPerAccount bounds login attempts per e-mail address, whatever
+	// address they come from (beside LoginPerIP).
+	LoginPerAccount RateLimit
+	// MetricsToken, when set, is the Bearer token /metrics requires.
+	// MetricsOff drops /metrics from this handler (it is served on its own
+	// listen address by the caller, through MetricsHandler).
+	MetricsToken string
+	MetricsOff   bool
 	// StreamRecheck is how often an operator's stream checks that its
 	// session or token is still valid and the operator's access unchanged
 	// (default 5s); logging out in this process ends it at once.
@@ -67,7 +81,7 @@ type Server struct {
 	now    func() time.Time
 
 	// Abuse limits of the public endpoints (nil: off).
-	widgetIP, widgetVisitor, loginIP *limiter
+	widgetIP, widgetVisitor, loginIP, loginAccount *limiter
 
 	names    operatorNames
 	sessions streamSessions
@@ -105,15 +119,87 @@ func New(r *router.Router, cfg Config) *Server {
 	return &Server{instance: switchboard.NewID("inst"),
 		cfg: cfg, router: r, hub: r.Hub, store: r.Hub.Store(), log: cfg.Logger, now: func() time.Time { return time.Now().UTC() },
 		widgetIP: newLimiter(cfg.WidgetPerIP), widgetVisitor: newLimiter(cfg.WidgetPerVisitor), loginIP: newLimiter(cfg.LoginPerIP),
+		loginAccount: newLimiter(cfg.LoginPerAccount),
 	}
 }
 
 // Handler returns the routes with logging, request ids and recovery.
 func (s *Server) Handler() http.Handler {
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
+	s.routesOn(mux)
+	return s.withMiddleware(mux.ServeMux)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "store_down", "store does not answer: "+err.Error())
+		return
+	}
+	if !s.router.Healthy() {
+		writeError(w, http.StatusServiceUnavailable, "router_down", "message router is not running")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// MetricsHandler serves the Prometheus metrics; when token is not empty
+// only a request with "Authorization: Bearer <token>" gets them (others
+// 401). serve mounts it on the main listener or on metrics.listen.
+func MetricsHandler(token string) http.Handler {
+	h := promhttp.Handler()
+	if token == "" {
+		return h
+	}
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			writeError(w, http.StatusUnauthorized, "unauthorized", "metrics need Authorization: Bearer <metrics.token>")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// routeMux is the server's mux, remembering each pattern it was given so
+// the route list can be compared with the OpenAPI document (Routes).
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.HandleFunc(pattern, h)
+}
+
+// Routes lists the patterns ("METHOD /path/{param}") the handler serves,
+// in registration order. It builds a handler to read them, so it is for
+// tests and tools, not for each request.
+func (s *Server) Routes() []string {
+	mux := &routeMux{ServeMux: http.NewServeMux()}
+	s.routesOn(mux)
+	return mux.patterns
+}
+
+// routesOn registers every route of the hub on mux.
+func (s *Server) routesOn(mux *routeMux) {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.Handler())
+	if !s.cfg.MetricsOff {
+		mux.Handle("GET /metrics", MetricsHandler(s.cfg.MetricsToken))
+	} else {
+		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+			writeError(w, http.StatusNotFound, "not_found", "metrics are served on metrics.listen")
+		})
+	}
 
 	mux.HandleFunc("POST /webhooks/{channel}", s.webhook)
 	mux.HandleFunc("GET /webhooks/{channel}", s.webhook)
@@ -167,19 +253,4 @@ func (s *Server) Handler() http.Handler {
 		app = newWebApp(s.cfg.WebFiles)
 	}
 	mux.Handle("/", app)
-	return s.withMiddleware(mux)
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
-		writeError(w, http.StatusServiceUnavailable, "store_down", "store does not answer: "+err.Error())
-		return
-	}
-	if !s.router.Healthy() {
-		writeError(w, http.StatusServiceUnavailable, "router_down", "message router is not running")
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

@@ -77,7 +77,10 @@ func (s *Server) widgetCORS(next http.HandlerFunc) http.HandlerFunc {
 		if r.Method != http.MethodOptions && throttled(w, s.widgetIP, s.clientIP(r), "requests from this address") {
 			return
 		}
-		if origin := r.Header.Get("Origin"); origin != "" {
+		// An Origin is echoed only when a site chat channel may be embedded
+		// there; originOK takes the headers back when the request's own
+		// channel refuses it, so a refused origin is never echoed.
+		if origin := r.Header.Get("Origin"); origin != "" && s.someWidgetAllows(origin) {
 			w.Header().Set("Access-Control-Allow-Origin", origin)
 			w.Header().Set("Vary", "Origin")
 			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
@@ -88,8 +91,22 @@ func (s *Server) widgetCORS(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
+// someWidgetAllows reports whether any running site chat channel may be
+// embedded on origin (the preflight names no channel).
+func (s *Server) someWidgetAllows(origin string) bool {
+	for _, ch := range s.router.Channels.All() {
+		if wc, ok := ch.Connector.(*webchat.Connector); ok && wc.OriginAllowed(origin) {
+			return true
+		}
+	}
+	return false
+}
+
 func originOK(w http.ResponseWriter, r *http.Request, wc *webchat.Connector) bool {
 	if origin := r.Header.Get("Origin"); origin != "" && !wc.OriginAllowed(origin) {
+		for _, h := range []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Max-Age"} {
+			w.Header().Del(h)
+		}
 		writeError(w, http.StatusForbidden, "origin_not_allowed", "this site may not embed the chat: "+origin)
 		return false
 	}
@@ -140,6 +157,11 @@ func (s *Server) visitor(w http.ResponseWriter, r *http.Request) (*webchat.Conne
 	channel := switchboard.ChannelID(r.URL.Query().Get("channel"))
 	if channel == "" {
 		channel = tokenChannel(token)
+	}
+	if channel == "" {
+		// Not a token this hub made: 401 like any other bad credential.
+		writeError(w, http.StatusUnauthorized, "unauthorized", "malformed visitor token: start a session with POST /widget/v1/sessions")
+		return nil, "", "", false
 	}
 	wc, ok := s.webchatChannel(w, channel)
 	if !ok {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -23,6 +25,7 @@ import (
 // Config is the hub's configuration file. Every key is documented in
 // config.example.yaml; environment variables override secrets
 // (SWITCHBOARD_SECRET_KEY, SWITCHBOARD_STORE_DSN, SWITCHBOARD_PUBSUB_URL,
+// SWITCHBOARD_METRICS_TOKEN,
 // SWITCHBOARD_CHANNEL_<ID>_<KEY>).
 type Config struct {
 	Listen    string `yaml:"listen"`
@@ -36,6 +39,7 @@ type Config struct {
 	PubSub        PubSubConfig   `yaml:"pubsub"`
 	Limits        LimitsConfig   `yaml:"limits"`
 	Media         MediaConfig    `yaml:"media"`
+	Metrics       MetricsConfig  `yaml:"metrics"`
 	Outbound      OutboundConfig `yaml:"outbound"`
 	// ShutdownTimeout bounds the drain after SIGTERM: stop accepting, finish
 	// work in flight, publish the outbox; then the process exits 0.
@@ -69,10 +73,43 @@ type PubSubConfig struct {
 type LimitsConfig struct {
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// Requests per minute on the public endpoints; 0 turns a limit off.
-	WidgetPerIPPerMinute      int  `yaml:"widget_per_ip_per_minute"`
-	WidgetPerVisitorPerMinute int  `yaml:"widget_per_visitor_per_minute"`
-	LoginPerIPPerMinute       int  `yaml:"login_per_ip_per_minute"`
-	TrustForwardedFor         bool `yaml:"trust_forwarded_for"`
+	WidgetPerIPPerMinute      int `yaml:"widget_per_ip_per_minute"`
+	WidgetPerVisitorPerMinute int `yaml:"widget_per_visitor_per_minute"`
+	LoginPerIPPerMinute       int `yaml:"login_per_ip_per_minute"`
+	// LoginPerAccountPerMinute bounds attempts on one e-mail address from
+	// any number of addresses.
+	LoginPerAccountPerMinute int  `yaml:"login_per_account_per_minute"`
+	TrustForwardedFor        bool `yaml:"trust_forwarded_for"`
+	// TrustedProxies (IPs or CIDRs) are skipped from the right end of
+	// X-Forwarded-For when finding the client (with trust_forwarded_for).
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// MetricsConfig protects /metrics.
+type MetricsConfig struct {
+	// Token, when set, is the Bearer token /metrics requires (env
+	// SWITCHBOARD_METRICS_TOKEN).
+	Token string `yaml:"token"`
+	// Listen, when set, serves /metrics on this address only (not on the
+	// main listener).
+	Listen string `yaml:"listen"`
+}
+
+// trustedProxies parses limits.trusted_proxies (validated by Validate).
+func (l LimitsConfig) trustedProxies() ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(l.TrustedProxies))
+	for i, v := range l.TrustedProxies {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, fmt.Errorf("limits.trusted_proxies[%d]: %q is not an IP address or CIDR", i, v)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // MediaConfig bounds operators' uploads (POST /api/v1/media).
@@ -153,7 +190,7 @@ func defaults() Config {
 		Store:   StoreConfig{Driver: "sqlite"},
 		PubSub:  PubSubConfig{Driver: "gochannel", Namespace: "switchboard", AckWait: 30 * time.Second},
 		Limits: LimitsConfig{
-			MaxBodyBytes: 1 << 20, WidgetPerIPPerMinute: 1200, WidgetPerVisitorPerMinute: 120, LoginPerIPPerMinute: 20,
+			MaxBodyBytes: 1 << 20, WidgetPerIPPerMinute: 1200, WidgetPerVisitorPerMinute: 120, LoginPerIPPerMinute: 20, LoginPerAccountPerMinute: 10,
 		},
 		Outbound: OutboundConfig{
 			Retries: 6, RetryInitial: 500 * time.Millisecond, RetryMax: 30 * time.Second, Timeout: 15 * time.Second,
@@ -196,6 +233,9 @@ func applyEnv(cfg *Config) {
 	}
 	if v := os.Getenv("SWITCHBOARD_PUBSUB_URL"); v != "" {
 		cfg.PubSub.URL = v
+	}
+	if v := os.Getenv("SWITCHBOARD_METRICS_TOKEN"); v != "" {
+		cfg.Metrics.Token = v
 	}
 	if v := os.Getenv("SWITCHBOARD_LISTEN"); v != "" {
 		cfg.Listen = v
@@ -293,10 +333,18 @@ func (c *Config) validate() error {
 	}
 	for field, v := range map[string]int{
 		"limits.widget_per_ip_per_minute": c.Limits.WidgetPerIPPerMinute, "limits.widget_per_visitor_per_minute": c.Limits.WidgetPerVisitorPerMinute,
-		"limits.login_per_ip_per_minute": c.Limits.LoginPerIPPerMinute,
+		"limits.login_per_ip_per_minute": c.Limits.LoginPerIPPerMinute, "limits.login_per_account_per_minute": c.Limits.LoginPerAccountPerMinute,
 	} {
 		if v < 0 {
 			return fmt.Errorf("%s: %d is negative (0 turns the limit off)", field, v)
+		}
+	}
+	if _, err := c.Limits.trustedProxies(); err != nil {
+		return err
+	}
+	if c.Metrics.Listen != "" {
+		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
+			return fmt.Errorf("metrics.listen: %q is not host:port (e.g. 127.0.0.1:9090)", c.Metrics.Listen)
 		}
 	}
 	if c.Media.MaxUploadBytes < 0 {

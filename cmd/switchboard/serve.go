@@ -76,13 +76,19 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	if err := syncConfigChannels(ctx, st, rt.Channels, cfg); err != nil {
 		return err
 	}
+	proxies, err := cfg.Limits.trustedProxies()
+	if err != nil {
+		return err
+	}
 	cons := console.New(rt, console.Config{
 		PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Logger: log,
 		WidgetPerIP:       console.RateLimit{PerMinute: cfg.Limits.WidgetPerIPPerMinute},
 		WidgetPerVisitor:  console.RateLimit{PerMinute: cfg.Limits.WidgetPerVisitorPerMinute},
 		LoginPerIP:        console.RateLimit{PerMinute: cfg.Limits.LoginPerIPPerMinute},
-		TrustForwardedFor: cfg.Limits.TrustForwardedFor,
-		MaxUploadBytes:    cfg.Media.MaxUploadBytes, UploadTypes: cfg.Media.AllowedTypes,
+		LoginPerAccount:   console.RateLimit{PerMinute: cfg.Limits.LoginPerAccountPerMinute},
+		TrustForwardedFor: cfg.Limits.TrustForwardedFor, TrustedProxies: proxies,
+		MetricsToken: cfg.Metrics.Token, MetricsOff: cfg.Metrics.Listen != "",
+		MaxUploadBytes: cfg.Media.MaxUploadBytes, UploadTypes: cfg.Media.AllowedTypes,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -103,6 +109,19 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	srv := &http.Server{Handler: cons.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	if cfg.Metrics.Listen != "" {
+		mln, err := net.Listen("tcp", cfg.Metrics.Listen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics.listen: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", console.MetricsHandler(cfg.Metrics.Token))
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	log.Info("switchboard listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL, "store", cfg.Store.Driver, "pubsub", cfg.PubSub.Driver, "version", version)
 	if ready != nil {
 		ready(ln.Addr().String())

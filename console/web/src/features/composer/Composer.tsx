@@ -103,7 +103,6 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text, mode, preview !== null]);
 
   function insertTemplate(tpl: Template) {
