@@ -21,6 +21,7 @@ export interface AppRoute {
 export const routes: AppRoute[] = [
   { path: "conversations", component: InboxPage, navKey: "common:nav.inbox", icon: "✉" },
   { path: "conversations/:id", component: InboxPage },
+  { path: "admin/channels", component: lazy(() => import("../features/admin/channels/ChannelsPage")), navKey: "admin:nav.channels", roles: ["admin"], icon: "⇄" },
   // WEB-ADMIN: add "Templates", "Channels", "Operators", "API tokens", "Settings" here, e.g.
   // { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
 ];
