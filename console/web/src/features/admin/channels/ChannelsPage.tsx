@@ -53,6 +53,7 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
   const { t } = useTranslation("admin");
   const save = useSaveChannel();
   const remove = useDeleteChannel();
+  const types = useChannelTypes();
   return (
     <>
       <ErrorBox error={save.error || remove.error} />
@@ -74,10 +75,10 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
                 <strong>{c.name || c.id}</strong>
                 <div className="muted small">{c.id}</div>
               </td>
-              <td>{c.type}</td>
+              <td>{types.data?.find((x) => x.type === c.type)?.name ?? c.type}</td>
               <td>
                 <span className={c.paused ? "status-paused" : "status-active"}>{c.paused ? t("channels.paused") : t("channels.active")}</span>
-                <div className="muted small">{c.running ? t("channels.running") : t("channels.stopped")}</div>
+                {!c.paused && !c.running && <div className="muted small">{t("channels.stopped")}</div>}
               </td>
               <td>
                 {c.webhook_url ? (
