@@ -47,7 +47,7 @@ test("channels: add a site chat through the form, see its webhook URL, pause it"
   await form.getByLabel("ID", { exact: true }).fill("support");
   await form.getByRole("button", { name: "Add channel" }).click();
   await page.getByRole("status").filter({ hasText: "Channel “Support chat” saved." }).waitFor();
-  const row = page.getByRole("row").filter({ hasText: "Support chat" });
+  const row = page.getByRole("row").filter({ hasText: "/webhooks/support" });
   await row.getByText(hub.url + "/").waitFor();
   const url = await row.locator("code").textContent();
   assert.match(url, /support/, "webhook URL names the channel");
@@ -57,9 +57,21 @@ test("channels: add a site chat through the form, see its webhook URL, pause it"
   const ch = await (await fetch(hub.url + "/api/v1/channels/support", { headers: { Authorization: "Bearer " + token } })).json();
   assert.deepEqual(ch.config.allowed_origins, ["https://a.example", "https://b.example"]);
   assert.equal(ch.config.max_text_length, 2000);
-  await row.getByRole("button", { name: "Pause: Support chat" }).click();
+  // Edit: rename, clear a field (sent as null), keep the rest.
+  await row.getByRole("button", { name: "Edit: Support chat" }).click();
+  const edit = page.getByRole("form", { name: "Edit channel “Support chat”" });
+  assert.equal(await edit.getByLabel("Allowed origins").inputValue(), "https://a.example, https://b.example");
+  await edit.getByLabel("Name").fill("Help chat");
+  await edit.getByLabel("Title").fill("");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("status").filter({ hasText: "Channel “Help chat” saved." }).waitFor();
+  const ch2 = await (await fetch(hub.url + "/api/v1/channels/support", { headers: { Authorization: "Bearer " + token } })).json();
+  assert.equal(ch2.name, "Help chat");
+  assert.equal(ch2.config.title, undefined, "cleared field removed");
+  assert.equal(ch2.config.max_text_length, 2000, "untouched field kept");
+  await row.getByRole("button", { name: "Pause: Help chat" }).click();
   await row.getByText("Paused").waitFor();
-  await row.getByRole("button", { name: "Resume: Support chat" }).click();
+  await row.getByRole("button", { name: "Resume: Help chat" }).click();
   await row.getByText("Active").waitFor();
 });
 
@@ -104,6 +116,19 @@ test("operators: add one and see it listed; an operator is not allowed in", { sk
   await row.getByText("Ben Operator").waitFor();
   await row.getByText("Operator", { exact: true }).waitFor();
   await row.getByText("Enabled").waitFor();
+
+  // Edit his role and departments.
+  await row.getByRole("button", { name: "Edit: Ben Operator" }).click();
+  const edit = page.getByRole("form", { name: "Edit “Ben Operator”" });
+  await edit.getByLabel("Role").selectOption("supervisor");
+  await edit.getByRole("group", { name: "Departments" }).getByRole("checkbox").first().check();
+  await edit.getByRole("button", { name: "Save" }).click();
+  await row.getByText("Supervisor", { exact: true }).waitFor();
+  await row.getByText("General").waitFor();
+  await row.getByRole("button", { name: "Edit: Ben Operator" }).click();
+  await edit.getByLabel("Role").selectOption("operator");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await row.getByText("Operator", { exact: true }).waitFor();
 
   // Ben signs in (Japanese browser): no admin links, and the screen says no.
   const ctx2 = await browser.newContext({ locale: "ja-JP" });

@@ -2,6 +2,7 @@
 // describes (GET /api/v1/channel-types), editing, pausing and removing.
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import { ConfirmButton, CopyButton, ErrorBox, Page, QueryState, RoleGate } from "../ui";
 import "../screens.css";
 import { useAdminChannels, useChannelTypes, useDeleteChannel, useSaveChannel, type AdminChannel, type ChannelType, type ConfigField } from "./api";
@@ -75,7 +76,7 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
                 <strong>{c.name || c.id}</strong>
                 <div className="muted small">{c.id}</div>
               </td>
-              <td>{types.data?.find((x) => x.type === c.type)?.name ?? c.type}</td>
+              <td>{typeName(t, c.type, types.data?.find((x) => x.type === c.type)?.name)}</td>
               <td>
                 <span className={c.paused ? "status-paused" : "status-active"}>{c.paused ? t("channels.paused") : t("channels.active")}</span>
                 {!c.paused && !c.running && <div className="muted small">{t("channels.stopped")}</div>}
@@ -118,6 +119,11 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
       </table>
     </>
   );
+}
+
+/** typeName is a channel type's name, translated when admin.json has it. */
+function typeName(t: TFunction<"admin">, type: string, name?: string) {
+  return t(`channels.typeNames.${type}`, { defaultValue: name ?? type });
 }
 
 type Values = Record<string, string | boolean>;
@@ -207,7 +213,7 @@ function ChannelForm({ channel, onDone }: { channel?: AdminChannel; onDone: (sav
           <option value="">{types.isPending ? t("channels.typesLoading") : t("channels.chooseType")}</option>
           {(types.data ?? []).map((x) => (
             <option key={x.type} value={x.type}>
-              {x.name}
+              {typeName(t, x.type, x.name)}
             </option>
           ))}
         </select>
@@ -225,7 +231,7 @@ function ChannelForm({ channel, onDone }: { channel?: AdminChannel; onDone: (sav
         <input id={uid + "-name"} type="text" value={name} onChange={(e) => setName(e.target.value)} />
       </div>
       {ct?.fields.map((f) => (
-        <ConfigInput key={f.key} uid={uid} field={f} editing={!creating} value={value(f.key)} onChange={(v) => setValues((old) => ({ ...old, [f.key]: v }))} />
+        <ConfigInput key={f.key} uid={uid} type={type} field={f} editing={!creating} value={value(f.key)} onChange={(v) => setValues((old) => ({ ...old, [f.key]: v }))} />
       ))}
       {creating && (
         <label className="check-row">
@@ -249,11 +255,17 @@ function ChannelForm({ channel, onDone }: { channel?: AdminChannel; onDone: (sav
   );
 }
 
-function ConfigInput({ uid, field: f, editing, value, onChange }: { uid: string; field: ConfigField; editing: boolean; value: string | boolean; onChange: (v: string | boolean) => void }) {
+function ConfigInput({ uid, type, field, editing, value, onChange }: { uid: string; type: string; field: ConfigField; editing: boolean; value: string | boolean; onChange: (v: string | boolean) => void }) {
   const { t } = useTranslation("admin");
+  // The hub describes its fields in English; admin.json may translate them.
+  const f = {
+    ...field,
+    label: t(`channels.fields.${type}.${field.key}.label`, { defaultValue: field.label }),
+    help: field.help && t(`channels.fields.${type}.${field.key}.help`, { defaultValue: field.help }),
+  };
   const id = `${uid}-cfg-${f.key}`;
   const helps = [f.help, f.secret ? (editing ? t("channels.secretKeep") : t("channels.secretSet")) : "", f.kind === "list" ? t("channels.listHelp") : "", f.kind === "object" ? t("channels.objectHelp") : "", f.kind === "duration" ? t("channels.durationHelp") : ""].filter(Boolean);
-  const help = helps.length > 0 ? <p className="field-help" id={id + "-help"}>{helps.join(" ")}</p> : null;
+  const help = helps.length > 0 ? <p className="field-help" id={id + "-help"}>{helps.join(t("channels.helpSep"))}</p> : null;
   const describedBy = help ? id + "-help" : undefined;
   if (f.kind === "bool") {
     return (
