@@ -75,6 +75,33 @@ test("channels: add a site chat through the form, see its webhook URL, pause it"
   await row.getByText("Active").waitFor();
 });
 
+test("channels: secrets are write-only, blank keeps them when editing", { skip: skip || false }, async () => {
+  await page.goto(hub.url + "/admin/channels");
+  await page.getByRole("button", { name: "Add channel" }).click();
+  const form = page.getByRole("form", { name: "Add a channel" });
+  await form.getByLabel("Type").selectOption("line");
+  await form.getByLabel("ID", { exact: true }).fill("line-main");
+  await form.getByLabel("Name").fill("LINE main");
+  const secret = form.getByLabel(/channel secret/i);
+  assert.equal(await secret.getAttribute("type"), "password");
+  await secret.fill("s3cret-value");
+  await form.getByLabel(/channel access token/i).fill("access-token-value");
+  await form.getByRole("button", { name: "Add channel" }).click();
+  const row = page.getByRole("row").filter({ hasText: "/webhooks/line-main" });
+  await row.waitFor();
+  assert.equal(await page.getByText("s3cret-value").count(), 0);
+  await row.getByRole("button", { name: "Edit: LINE main" }).click();
+  const edit = page.getByRole("form", { name: "Edit channel “LINE main”" });
+  assert.equal(await edit.getByLabel(/channel secret/i).inputValue(), "", "a secret is never filled in");
+  await edit.getByText("Leave blank to keep the current value.").first().waitFor();
+  await edit.getByLabel("Name").fill("LINE shop");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("status").filter({ hasText: "Channel “LINE shop” saved." }).waitFor();
+  await row.getByRole("button", { name: "Remove" }).click();
+  await row.getByRole("group").getByRole("button", { name: "Remove" }).click();
+  await row.waitFor({ state: "detached" });
+});
+
 test("API tokens: the secret is shown once", { skip: skip || false }, async () => {
   await page.getByRole("link", { name: "API tokens" }).click();
   await page.getByRole("heading", { name: "API tokens", level: 1 }).waitFor();
