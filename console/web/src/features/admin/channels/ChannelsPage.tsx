@@ -58,30 +58,30 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
   return (
     <>
       <ErrorBox error={save.error || remove.error} />
-      <table className="admin-table">
+      <table className="admin-table" role="table">
         <caption className="sr-only">{t("channels.title")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("channels.name")}</th>
-            <th scope="col">{t("channels.type")}</th>
-            <th scope="col">{t("channels.status")}</th>
-            <th scope="col">{t("channels.webhook")}</th>
-            <th scope="col">{t("actions")}</th>
+        <thead role="rowgroup">
+          <tr role="row">
+            <th scope="col" role="columnheader">{t("channels.name")}</th>
+            <th scope="col" role="columnheader">{t("channels.type")}</th>
+            <th scope="col" role="columnheader">{t("channels.status")}</th>
+            <th scope="col" role="columnheader">{t("channels.webhook")}</th>
+            <th scope="col" role="columnheader">{t("actions")}</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           {items.map((c) => (
-            <tr key={c.id}>
-              <td>
+            <tr role="row" key={c.id}>
+              <td role="cell">
                 <strong>{c.name || c.id}</strong>
                 <div className="muted small">{c.id}</div>
               </td>
-              <td>{typeName(t, c.type, types.data?.find((x) => x.type === c.type)?.name)}</td>
-              <td>
+              <td role="cell">{typeName(t, c.type, types.data?.find((x) => x.type === c.type)?.name)}</td>
+              <td role="cell">
                 <span className={c.paused ? "status-paused" : "status-active"}>{c.paused ? t("channels.paused") : t("channels.active")}</span>
                 {!c.paused && !c.running && <div className="muted small">{t("channels.stopped")}</div>}
               </td>
-              <td>
+              <td role="cell">
                 {c.webhook_url ? (
                   <span className="copy-row">
                     <code>{c.webhook_url}</code>
@@ -91,7 +91,7 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
                   <span className="muted">{t("channels.noWebhook")}</span>
                 )}
               </td>
-              <td>
+              <td role="cell">
                 <span className="row">
                   <button type="button" onClick={() => onEdit(c)} aria-label={`${t("edit")}: ${c.name || c.id}`}>
                     {t("edit")}
@@ -205,11 +205,11 @@ function ChannelForm({ channel, onDone }: { channel?: AdminChannel; onDone: (sav
   };
 
   return (
-    <form className="admin-form" onSubmit={submit} aria-labelledby={uid + "-title"}>
+    <form className="admin-form" onSubmit={submit} aria-labelledby={uid + "-title"} onKeyDown={(e) => e.key === "Escape" && onDone()}>
       <h2 id={uid + "-title"}>{creating ? t("channels.addTitle") : t("channels.editTitle", { name: channel.name || channel.id })}</h2>
       <div className="field">
         <label htmlFor={uid + "-type"}>{t("channels.type")}</label>
-        <select id={uid + "-type"} value={type} required disabled={!creating || types.isPending} onChange={(e) => { setType(e.target.value); setValues({}); }}>
+        <select id={uid + "-type"} value={type} required autoFocus={creating} disabled={!creating || types.isPending} onChange={(e) => { setType(e.target.value); setValues({}); }}>
           <option value="">{types.isPending ? t("channels.typesLoading") : t("channels.chooseType")}</option>
           {(types.data ?? []).map((x) => (
             <option key={x.type} value={x.type}>
@@ -228,7 +228,7 @@ function ChannelForm({ channel, onDone }: { channel?: AdminChannel; onDone: (sav
       )}
       <div className="field">
         <label htmlFor={uid + "-name"}>{t("channels.name")}</label>
-        <input id={uid + "-name"} type="text" value={name} onChange={(e) => setName(e.target.value)} />
+        <input id={uid + "-name"} type="text" value={name} autoFocus={!creating} onChange={(e) => setName(e.target.value)} />
       </div>
       {ct?.fields.map((f) => (
         <ConfigInput key={f.key} uid={uid} type={type} field={f} editing={!creating} value={value(f.key)} onChange={(v) => setValues((old) => ({ ...old, [f.key]: v }))} />

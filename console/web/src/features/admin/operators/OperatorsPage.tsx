@@ -55,32 +55,32 @@ function Operators() {
       <QueryState loading={ops.isPending} error={ops.error} empty={items.length === 0} emptyText={t("operators.empty")} />
       <ErrorBox error={save.error} />
       {items.length > 0 && (
-        <table className="admin-table">
+        <table className="admin-table" role="table">
           <caption className="sr-only">{t("operators.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("operators.name")}</th>
-              <th scope="col">{t("role.label")}</th>
-              <th scope="col">{t("operators.departments")}</th>
-              <th scope="col">{t("operators.presence")}</th>
-              <th scope="col">{t("operators.state")}</th>
-              <th scope="col">{t("actions")}</th>
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">{t("operators.name")}</th>
+              <th scope="col" role="columnheader">{t("role.label")}</th>
+              <th scope="col" role="columnheader">{t("operators.departments")}</th>
+              <th scope="col" role="columnheader">{t("operators.presence")}</th>
+              <th scope="col" role="columnheader">{t("operators.state")}</th>
+              <th scope="col" role="columnheader">{t("actions")}</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {items.map((op) => (
-              <tr key={op.id}>
-                <td>
+              <tr role="row" key={op.id}>
+                <td role="cell">
                   <strong>{op.name}</strong>
                   <div className="muted small">{op.email}</div>
                 </td>
-                <td>{t("role." + op.role, { defaultValue: op.role })}</td>
-                <td>
+                <td role="cell">{t("role." + op.role, { defaultValue: op.role })}</td>
+                <td role="cell">
                   {op.department_ids.length === 0 ? <span className="muted">{t("operators.none")}</span> : op.department_ids.map((d) => <span key={d} className="chip">{deptName(d)}</span>)}
                 </td>
-                <td>{t("operators.presenceValue." + op.presence, { defaultValue: op.presence })}</td>
-                <td>{op.disabled ? <span className="status-disabled">{t("operators.disabled")}</span> : <span className="status-active">{t("operators.enabled")}</span>}</td>
-                <td>
+                <td role="cell">{t("operators.presenceValue." + op.presence, { defaultValue: op.presence })}</td>
+                <td role="cell">{op.disabled ? <span className="status-disabled">{t("operators.disabled")}</span> : <span className="status-active">{t("operators.enabled")}</span>}</td>
+                <td role="cell">
                   <span className="row">
                     <button type="button" aria-label={`${t("edit")}: ${op.name}`} onClick={() => { setEditing(op); setNotice(""); }}>
                       {t("edit")}
@@ -129,7 +129,7 @@ function OperatorForm({ operator, departments, onDone }: { operator?: AdminOpera
     save.mutate({ id: operator?.id, body }, { onSuccess: (saved) => onDone(saved) });
   };
   return (
-    <form className="admin-form" onSubmit={submit} aria-labelledby={uid + "-title"}>
+    <form className="admin-form" onSubmit={submit} aria-labelledby={uid + "-title"} onKeyDown={(e) => e.key === "Escape" && onDone()}>
       <h2 id={uid + "-title"}>{creating ? t("operators.addTitle") : t("operators.editTitle", { name: operator.name })}</h2>
       <div className="field">
         <label htmlFor={uid + "-name"}>{t("operators.name")}</label>

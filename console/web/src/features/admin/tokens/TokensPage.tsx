@@ -55,24 +55,24 @@ function Tokens() {
       <QueryState loading={tokens.isPending} error={tokens.error} empty={items.length === 0} emptyText={t("tokens.empty")} />
       <ErrorBox error={revoke.error} />
       {items.length > 0 && (
-        <table className="admin-table">
+        <table className="admin-table" role="table">
           <caption className="sr-only">{t("tokens.title")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("tokens.name")}</th>
-              <th scope="col">{t("role.label")}</th>
-              <th scope="col">{t("tokens.created")}</th>
-              <th scope="col">{t("tokens.state")}</th>
-              <th scope="col">{t("actions")}</th>
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">{t("tokens.name")}</th>
+              <th scope="col" role="columnheader">{t("role.label")}</th>
+              <th scope="col" role="columnheader">{t("tokens.created")}</th>
+              <th scope="col" role="columnheader">{t("tokens.state")}</th>
+              <th scope="col" role="columnheader">{t("actions")}</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {items.map((tok) => (
-              <tr key={tok.id}>
-                <td><strong>{tok.name}</strong></td>
-                <td>{t("role." + tok.role, { defaultValue: tok.role })}</td>
-                <td><time dateTime={tok.created_at}>{when(tok.created_at, i18n.language)}</time></td>
-                <td>
+              <tr role="row" key={tok.id}>
+                <td role="cell"><strong>{tok.name}</strong></td>
+                <td role="cell">{t("role." + tok.role, { defaultValue: tok.role })}</td>
+                <td role="cell"><time dateTime={tok.created_at}>{when(tok.created_at, i18n.language)}</time></td>
+                <td role="cell">
                   {tok.revoked_at ? (
                     <span className="status-disabled">
                       {t("tokens.revoked")} <time dateTime={tok.revoked_at}>{when(tok.revoked_at, i18n.language)}</time>
@@ -81,7 +81,7 @@ function Tokens() {
                     <span className="status-active">{t("tokens.active")}</span>
                   )}
                 </td>
-                <td>
+                <td role="cell">
                   {!tok.revoked_at && (
                     <ConfirmButton
                       label={t("tokens.revoke")}
@@ -112,7 +112,7 @@ function TokenForm({ onDone }: { onDone: (tok?: ApiToken) => void }) {
     create.mutate({ name: name.trim(), role }, { onSuccess: (tok) => onDone(tok) });
   };
   return (
-    <form className="admin-form" onSubmit={submit} aria-labelledby={uid + "-title"}>
+    <form className="admin-form" onSubmit={submit} aria-labelledby={uid + "-title"} onKeyDown={(e) => e.key === "Escape" && onDone()}>
       <h2 id={uid + "-title"}>{t("tokens.addTitle")}</h2>
       <div className="field">
         <label htmlFor={uid + "-name"}>{t("tokens.name")}</label>
