@@ -45,7 +45,13 @@ test("channels: add a site chat through the form, see its webhook URL, pause it"
   await form.getByRole("button", { name: "Add channel" }).click();
   await form.getByRole("alert").filter({ hasText: "id:" }).waitFor();
   await form.getByLabel("ID", { exact: true }).fill("support");
+  await form.getByLabel("Check credentials with the provider before saving").check();
+  const sent = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/api/v1/channels"));
   await form.getByRole("button", { name: "Add channel" }).click();
+  const body = (await sent).postDataJSON();
+  assert.equal(body.check, true, "check: true sent");
+  assert.equal(body.type, "webchat");
+  assert.deepEqual(body.config, { max_text_length: 2000, allowed_origins: ["https://a.example", "https://b.example"], title: "Ask us" });
   await page.getByRole("status").filter({ hasText: "Channel “Support chat” saved." }).waitFor();
   const row = page.getByRole("row").filter({ hasText: "/webhooks/support" });
   await row.getByText(hub.url + "/").waitFor();
