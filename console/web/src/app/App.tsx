@@ -50,7 +50,8 @@ function Gate() {
       <Route element={<Shell />}>
         <Route index element={<Navigate to="/conversations" replace />} />
         {routes
-          .filter((r) => !r.roles || r.roles.includes(role))
+          // A screen for other roles is still routed: its RoleGate says "not allowed".
+          .filter((r) => !r.roles || r.roles.includes(role) || r.path.startsWith("admin/"))
           .map((r) => (
             <Route
               key={r.path}
