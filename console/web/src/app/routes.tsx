@@ -23,6 +23,7 @@ export const routes: AppRoute[] = [
   { path: "conversations/:id", component: InboxPage },
   // WEB-ADMIN: add "Templates", "Channels", "Operators", "API tokens", "Settings" here, e.g.
   // { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
+  { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
 ];
 
 // lazy is re-exported so route lines above need no extra import.
