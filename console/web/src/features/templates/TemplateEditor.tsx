@@ -221,6 +221,11 @@ function ButtonsEditor({ part, pid, onChange }: { part: Part; pid: string; onCha
         <label htmlFor={`${pid}-prompt`}>{t("form.prompt")}</label>
         <input id={`${pid}-prompt`} type="text" value={part.text ?? ""} onChange={(e) => onChange({ ...part, text: e.target.value })} />
       </div>
+      <div className="row cols muted" aria-hidden="true">
+        <span>{t("form.colLabel")}</span>
+        <span>{t("form.colPayload")}</span>
+        <span className="col-btn" />
+      </div>
       {buttons.map((b, j) => (
         <div className="row" key={j}>
           <input type="text" aria-label={t("form.buttonLabel", { n: j + 1 })} placeholder={t("form.buttonLabel", { n: j + 1 })} value={b.label} onChange={(e) => setButton(j, { label: e.target.value })} />
@@ -253,6 +258,11 @@ function FormEditor({ part, pid, onChange }: { part: Part; pid: string; onChange
       <div className="field">
         <label htmlFor={`${pid}-ftitle`}>{t("form.formTitle")}</label>
         <input id={`${pid}-ftitle`} type="text" value={form.title ?? ""} onChange={(e) => setForm({ title: e.target.value })} />
+      </div>
+      <div className="row cols muted" aria-hidden="true">
+        <span>{t("form.colName")}</span>
+        <span>{t("form.colFieldLabel")}</span>
+        <span className="col-type">{t("form.colType")}</span>
       </div>
       {form.fields.map((f, j) => (
         <div className="row" key={j}>
