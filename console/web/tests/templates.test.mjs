@@ -136,3 +136,32 @@ test("a visitor's message flashes the title of a hidden tab", opts, async () => 
   await page.waitForTimeout(1300);
   assert.equal(await page.title(), original);
 });
+
+test("an operator gets personal templates only and cannot change shared ones", opts, async () => {
+  const otto = hub.addOperator("otto@example.com", "Otto Operator", "operator");
+  const octx = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } });
+  try {
+    const p = await octx.newPage();
+    await login(p, hub, otto);
+    await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();
+    const list = p.getByRole("list", { name: "Templates" });
+    const shared = list.getByRole("listitem", { name: "Delivery slot" });
+    await shared.getByText("Shared").waitFor();
+    assert.equal(await shared.getByRole("button", { name: "Edit" }).count(), 0);
+    await p.getByRole("button", { name: "New template" }).click();
+    const form = p.getByRole("form", { name: "New template" });
+    const scope = form.getByLabel("Visible to");
+    assert.deepEqual(await scope.locator("option").allTextContents(), ["Only me"]);
+    await form.getByLabel("Name").fill("My sign-off");
+    await form.getByLabel("Shortcut").fill("bye");
+    await form.getByLabel("Message text").fill("Best regards, ");
+    await form.getByRole("button", { name: /My name/ }).click();
+    await form.getByRole("button", { name: "Save template" }).click();
+    await form.waitFor({ state: "detached" });
+    const mine = list.getByRole("listitem", { name: "My sign-off" });
+    await mine.getByText("Personal").waitFor();
+    await mine.getByText("Best regards, Otto Operator").waitFor();
+  } finally {
+    await octx.close();
+  }
+});
