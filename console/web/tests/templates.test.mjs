@@ -103,6 +103,10 @@ test("the settings screen saves and reloads its values", opts, async () => {
   assert.equal(await title.isChecked(), true);
   assert.equal(await sound.isChecked(), true);
   await sound.uncheck();
+  // The browser has allowed notifications, so ticking the box asks nothing.
+  await ctx.grantPermissions(["notifications"], { origin: hub.url });
+  await page.getByLabel("Desktop notifications").check();
+  await page.getByText("This browser allows notifications.").waitFor();
   await page.getByLabel("Console language").selectOption("en");
   await page.getByRole("button", { name: "Save settings" }).click();
   await page.getByRole("status").filter({ hasText: "Settings saved." }).waitFor();
@@ -110,7 +114,7 @@ test("the settings screen saves and reloads its values", opts, async () => {
   await title.waitFor();
   assert.equal(await title.isChecked(), true);
   assert.equal(await sound.isChecked(), false);
-  assert.equal(await page.getByLabel("Desktop notifications").isChecked(), false);
+  assert.equal(await page.getByLabel("Desktop notifications").isChecked(), true);
   assert.equal(await page.getByLabel("Console language").inputValue(), "en");
 });
 
@@ -122,11 +126,26 @@ test("a visitor's message flashes the title of a hidden tab", opts, async () => 
     Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
     Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
     document.dispatchEvent(new Event("visibilitychange"));
+    // Record desktop notifications instead of showing them.
+    window.__notes = [];
+    window.Notification = class {
+      static permission = "granted";
+      static requestPermission = () => Promise.resolve("granted");
+      constructor(title, o) {
+        window.__notes.push({ title, body: o?.body });
+      }
+      close() {}
+    };
   });
   const v = new Visitor(hub);
   await v.start("Taro Visitor");
   await v.send("Is my order on its way?");
   await until(async () => /^\(1\) New message — /.test(await page.title()), "the title to flash", 10000);
+  const notes = await until(() => page.evaluate(() => (window.__notes.length ? window.__notes : null)), "a desktop notification");
+  assert.equal(notes.length, 1);
+  assert.match(notes[0].title, /^New message — /);
+  assert.equal(notes[0].body, "Is my order on its way?");
+  console.log("title:", await page.title(), "notification:", notes[0].title);
   // Back to the tab: the title stops flashing.
   await page.evaluate(() => {
     Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });

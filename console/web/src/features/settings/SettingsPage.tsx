@@ -29,6 +29,7 @@ export default function SettingsPage() {
 
   const onDesktop = (checked: boolean) => {
     set({ notify_desktop: checked });
+    setPerm(currentPermission());
     // Ask the browser once, on this click, and only when it has not decided.
     if (checked && !asked && typeof Notification !== "undefined" && Notification.permission === "default") {
       setAsked(true);
