@@ -140,10 +140,11 @@ test("a visitor's message flashes the title of a hidden tab", opts, async () => 
   const v = new Visitor(hub);
   await v.start("Taro Visitor");
   await v.send("Is my order on its way?");
-  await until(async () => /^\(1\) New message — /.test(await page.title()), "the title to flash", 10000);
+  // (The stream does not carry the contact's name yet, so it may read "Visitor".)
+  await until(async () => /^\(1\) New message — (Taro Visitor|Visitor)$/.test(await page.title()), "the title to flash", 10000);
   const notes = await until(() => page.evaluate(() => (window.__notes.length ? window.__notes : null)), "a desktop notification");
   assert.equal(notes.length, 1);
-  assert.match(notes[0].title, /^New message — /);
+  assert.match(notes[0].title, /^New message — (Taro Visitor|Visitor)$/);
   assert.equal(notes[0].body, "Is my order on its way?");
   console.log("title:", await page.title(), "notification:", notes[0].title);
   // Back to the tab: the title stops flashing.
