@@ -100,7 +100,7 @@ screenshots: build
 	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-noto-color-emoji; \
 	fi
-	cd $(WEB) && SWITCHBOARD_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) node scripts/screenshots.mjs
+	cd $(WEB) && SWITCHBOARD_BIN=$(abspath $(BIN)) CHROMIUM=$(CHROMIUM) npm run screenshots
 
 # The inbox's first pages at 100k conversations / 1M messages, SQLite and
 # (when a server answers) PostgreSQL; the seeded data is kept between runs.

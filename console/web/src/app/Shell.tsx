@@ -5,6 +5,7 @@ import { LanguageSwitch } from "../components/LanguageSwitch";
 import { PresenceSelect } from "../features/auth/PresenceSelect";
 import { TeamPresence } from "../features/auth/TeamPresence";
 import { useLogout, useMe } from "../features/auth/auth";
+import { useNotifications } from "../features/notifications/useNotifications";
 import { SearchBox } from "../features/search/SearchBox";
 import type { StreamState } from "../lib/stream";
 import { routes } from "./routes";
@@ -14,6 +15,7 @@ export function Shell() {
   const { t } = useTranslation();
   const me = useMe().data!;
   const logout = useLogout();
+  useNotifications();
   const streamState = useQuery<StreamState>({ queryKey: keys.streamState, queryFn: () => "connecting", staleTime: Infinity }).data;
   return (
     <div className="shell">

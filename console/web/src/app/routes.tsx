@@ -26,6 +26,8 @@ export const routes: AppRoute[] = [
   { path: "admin/tokens", component: lazy(() => import("../features/admin/tokens/TokensPage")), navKey: "admin:nav.tokens", roles: ["admin"], icon: "✦" },
   // WEB-ADMIN: add "Templates", "Channels", "Operators", "API tokens", "Settings" here, e.g.
   // { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
+  { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
+  { path: "settings", component: lazy(() => import("../features/settings/SettingsPage")), navKey: "settings:nav", icon: "⚙" },
 ];
 
 // lazy is re-exported so route lines above need no extra import.
