@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"strings"
 	"testing"
 
@@ -18,13 +17,8 @@ import (
 // the headers unsafe requests need.
 func (f *fixture) sessionHeaders(email string) (*http.Client, map[string]string) {
 	f.t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
-	code, out := f.do(c, request{method: "POST", path: "/api/v1/auth/login", body: `{"email":"` + email + `","password":"correct horse"}`})
-	if code != http.StatusOK {
-		f.t.Fatalf("login %s: %d %v", email, code, out)
-	}
-	return c, map[string]string{"X-CSRF-Token": out["csrf_token"].(string)}
+	c, csrf := f.session(email)
+	return c, map[string]string{"X-CSRF-Token": csrf}
 }
 
 func items(out map[string]any) []any { v, _ := out["items"].([]any); return v }

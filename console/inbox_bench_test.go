@@ -185,20 +185,11 @@ func benchInbox(b *testing.B, st store.Store) {
 // seedInboxSQLite makes the store's schema at path, then fills it in a few
 // set-based statements (a recursive CTE per table).
 func seedInboxSQLite(b *testing.B, path string) {
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, path)
+	st, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	ws, err := st.DefaultWorkspace(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	seedDepartments(b, st, ws.ID)
-	st.Close()
+	ws := prepareSeed(b, st)
 	db, err := sql.Open("sqlite3", path+"?_journal_mode=WAL&_busy_timeout=10000&_foreign_keys=off")
 	if err != nil {
 		b.Fatal(err)
@@ -245,14 +236,25 @@ func seedInboxSQLite(b *testing.B, path string) {
 	b.Logf("seeded %d conversations, %d messages in SQLite in %s", n, n*per, time.Since(t0).Round(time.Second))
 }
 
-func seedDepartments(b *testing.B, st store.Store, ws switchboard.WorkspaceID) {
+// prepareSeed migrates a new store, makes its workspace and the two
+// departments, and closes it; the rows come after, in bulk SQL.
+func prepareSeed(b *testing.B, st store.Store) switchboard.Workspace {
 	ctx := context.Background()
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	ws, err := st.DefaultWorkspace(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, d := range []switchboard.Department{{ID: "dep_bench_a", Name: "A"}, {ID: "dep_bench_b", Name: "B"}} {
-		d.WorkspaceID, d.CreatedAt = ws, time.Now().UTC()
+		d.WorkspaceID, d.CreatedAt = ws.ID, time.Now().UTC()
 		if err := st.CreateDepartment(ctx, d); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return ws
 }
 
 func pgSeeded(ctx context.Context, dsn string) bool {
@@ -272,15 +274,7 @@ func seedInboxPostgres(b *testing.B, dsn string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	ws, err := st.DefaultWorkspace(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	seedDepartments(b, st, ws.ID)
-	st.Close()
+	ws := prepareSeed(b, st)
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
 		b.Fatal(err)
