@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -43,12 +44,22 @@ func (s *Store) DeleteMessage(ctx context.Context, ws switchboard.WorkspaceID, i
 			WHERE workspace_id = ? AND id = ?`, ts(orNow(at)), by, ws, id); err != nil {
 			return err
 		}
+		var sums []string
 		for _, mediaID := range store.MediaIDs(old.Parts) {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM media WHERE workspace_id = ?1 AND id = ?2
-				AND NOT EXISTS (SELECT 1 FROM messages WHERE workspace_id = ?1 AND parts LIKE ?3 ESCAPE '\')`,
-				ws, mediaID, "%"+escapeLike(`"media_id":"`+mediaID+`"`)+"%"); err != nil {
+			var sum string
+			err := tx.QueryRowContext(ctx, `DELETE FROM media WHERE workspace_id = ?1 AND id = ?2
+				AND NOT EXISTS (SELECT 1 FROM messages WHERE workspace_id = ?1 AND parts LIKE ?3 ESCAPE '\')
+				RETURNING sha256`,
+				ws, mediaID, "%"+escapeLike(`"media_id":"`+mediaID+`"`)+"%").Scan(&sum)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
+			sums = append(sums, sum)
+		}
+		// Last: a file goes only when no row names it (and never before
+		// its rows are gone in this transaction).
+		if err := s.dropMediaFiles(tx, sums); err != nil {
+			return err
 		}
 		return s.reloadMessage(ctx, tx, ws, id, &m, outboxFor)
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/switchboardhq/switchboard"
@@ -91,7 +92,9 @@ func (s *Store) PruneDedup(ctx context.Context, before time.Time) (int, error) {
 	return int(n), mapErr("prune dedup", err)
 }
 
-// PutMedia stores media bytes under id (replacing earlier content).
+// PutMedia stores media bytes under id (replacing earlier content): the
+// bytes in a content-addressed file under the data dir (mediafiles.go),
+// the row naming it.
 func (s *Store) PutMedia(ctx context.Context, m store.Media) error {
 	if m.ID == "" {
 		return errors.New("sqlite: put media: empty id")
@@ -101,21 +104,41 @@ func (s *Store) PutMedia(ctx context.Context, m store.Media) error {
 		body = []byte{}
 	}
 	return mapErr("put media", s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO media (id, workspace_id, content_type, body, created_at, uploader_id, filename) VALUES (?, ?, ?, ?, ?, ?, ?)
+		var old string
+		if err := tx.QueryRowContext(ctx, `SELECT sha256 FROM media WHERE id = ?`, m.ID).Scan(&old); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		sum, err := s.writeMediaFile(body)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO media (id, workspace_id, content_type, body, created_at, uploader_id, filename, sha256) VALUES (?, ?, ?, x'', ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET workspace_id = excluded.workspace_id, content_type = excluded.content_type,
-				body = excluded.body`, m.ID, m.WorkspaceID, m.ContentType, body, ts(orNow(m.CreatedAt)), m.UploaderID, m.Filename)
-		return err
+				body = x'', sha256 = excluded.sha256`, m.ID, m.WorkspaceID, m.ContentType, ts(orNow(m.CreatedAt)), m.UploaderID, m.Filename, sum); err != nil {
+			return err
+		}
+		if old != "" && old != sum {
+			return s.dropMediaFiles(tx, []string{old})
+		}
+		return nil
 	}))
 }
 
-// GetMedia returns stored media.
+// GetMedia returns stored media (from its file; rows stored before media
+// files carry their body).
 func (s *Store) GetMedia(ctx context.Context, id string) (store.Media, error) {
 	var m store.Media
 	var at int64
-	err := s.r.QueryRowContext(ctx, `SELECT id, workspace_id, content_type, body, created_at, uploader_id, filename FROM media WHERE id = ?`, id).
-		Scan(&m.ID, &m.WorkspaceID, &m.ContentType, &m.Body, &at, &m.UploaderID, &m.Filename)
+	var sum string
+	err := s.r.QueryRowContext(ctx, `SELECT id, workspace_id, content_type, body, created_at, uploader_id, filename, sha256 FROM media WHERE id = ?`, id).
+		Scan(&m.ID, &m.WorkspaceID, &m.ContentType, &m.Body, &at, &m.UploaderID, &m.Filename, &sum)
 	if err != nil {
 		return store.Media{}, mapErr("get media", err)
+	}
+	if sum != "" {
+		if m.Body, err = s.readMediaFile(sum); err != nil {
+			return store.Media{}, fmt.Errorf("sqlite: get media: %w", err)
+		}
 	}
 	m.CreatedAt = fromTS(at)
 	return m, nil
