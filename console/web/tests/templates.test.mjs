@@ -62,6 +62,26 @@ test("create a shared template with buttons; it is listed with its preview", opt
   await item.getByText("Evening").waitFor();
 });
 
+test("a template with an uploaded image and a caption", opts, async () => {
+  await page.getByRole("button", { name: "New template" }).click();
+  const form = page.getByRole("form", { name: "New template" });
+  await form.getByLabel("Name").fill("Size chart");
+  await form.getByLabel("Shortcut").fill("chart");
+  await form.getByLabel("Rich message").check();
+  const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a0d6a0a50000000049454e44ae426082", "hex");
+  await form.getByLabel("Add image").setInputFiles({ name: "chart.png", mimeType: "image/png", buffer: png });
+  await form.getByText("chart.png").waitFor();
+  await form.getByLabel("Caption").fill("Our size chart");
+  const preview = page.getByRole("region", { name: "Message preview" });
+  const img = preview.getByRole("img", { name: "Our size chart" });
+  await img.waitFor();
+  await until(async () => (await img.evaluate((el) => el.complete && el.naturalWidth)) > 0, "the uploaded image loads in the preview");
+  await form.getByRole("button", { name: "Save template" }).click();
+  await form.waitFor({ state: "detached" });
+  const item = page.getByRole("list", { name: "Templates" }).getByRole("listitem", { name: "Size chart" });
+  await item.getByText("Our size chart").waitFor();
+});
+
 test("a text template with a variable; the hub's error names the field", opts, async () => {
   await page.getByRole("button", { name: "New template" }).click();
   const form = page.getByRole("form", { name: "New template" });

@@ -56,6 +56,13 @@ export function TemplatePreview({ text, parts, operator, compact }: { text?: str
               </div>
             </div>
           );
+        if (p.kind === "image" && p.attachment?.url)
+          return (
+            <figure key={i} className="preview-image">
+              {!compact && <img src={p.attachment.url} alt={p.text || p.attachment.filename || ""} />}
+              {p.text && <figcaption>{f(p.text)}</figcaption>}
+            </figure>
+          );
         if (p.text) return <div key={i} className="bubble">{f(p.text)}</div>;
         return null;
       })}

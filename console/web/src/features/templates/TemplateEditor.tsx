@@ -1,6 +1,7 @@
 import { useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FormField, Part, Role, Template } from "../../lib/types";
+import { api } from "../../lib/api";
 import { ErrorBox } from "../admin/ui";
 import { TemplatePreview } from "./Preview";
 import { useSaveTemplate, type TemplateInput } from "./api";
@@ -148,6 +149,29 @@ export function TemplateEditor({ template, role, operatorName, onDone }: { templ
               <button type="button" onClick={() => setParts((ps) => [...ps, newPart("link")])}>
                 + {t("form.addLink")}
               </button>
+              <label className="button-like">
+                + {t("form.addImage")}
+                <input
+                  type="file"
+                  accept="image/*"
+                  className="sr-only"
+                  aria-label={t("form.addImage")}
+                  onChange={async (e) => {
+                    const f = e.target.files?.[0];
+                    e.target.value = "";
+                    if (!f) return;
+                    setLocal("");
+                    const body = new FormData();
+                    body.append("file", f, f.name);
+                    try {
+                      const m = await api<{ id: string; url: string; content_type: string; size: number }>("POST", "/api/v1/media", body);
+                      setParts((ps) => [...ps, { kind: "image", text: "", attachment: { media_id: m.id, url: m.url, content_type: m.content_type, filename: f.name, size: m.size } }]);
+                    } catch (err) {
+                      setLocal((err as Error).message);
+                    }
+                  }}
+                />
+              </label>
             </div>
           </>
         )}
@@ -177,7 +201,8 @@ export function TemplateEditor({ template, role, operatorName, onDone }: { templ
 function PartEditor({ part, index, onChange, onRemove }: { part: Part; index: number; onChange: (p: Part) => void; onRemove: () => void }) {
   const { t } = useTranslation("templates");
   const pid = `part-${index}`;
-  const title = part.kind === "buttons" ? t("form.partButtons") : part.kind === "form" ? t("form.partForm") : t("form.partLink");
+  const title =
+    part.kind === "buttons" ? t("form.partButtons") : part.kind === "form" ? t("form.partForm") : part.kind === "image" ? t("form.partImage") : t("form.partLink");
   return (
     <div className="part-box" role="group" aria-label={`${index + 1}. ${title}`}>
       <div className="part-head">
@@ -190,6 +215,13 @@ function PartEditor({ part, index, onChange, onRemove }: { part: Part; index: nu
       </div>
       {part.kind === "buttons" && <ButtonsEditor part={part} pid={pid} onChange={onChange} />}
       {part.kind === "form" && part.form && <FormEditor part={part} pid={pid} onChange={onChange} />}
+      {part.kind === "image" && part.attachment && (
+        <div className="field">
+          <span className="muted small">{part.attachment.filename}</span>
+          <label htmlFor={`${pid}-caption`}>{t("form.caption")}</label>
+          <input id={`${pid}-caption`} value={part.text ?? ""} onChange={(e) => onChange({ ...part, text: e.target.value })} />
+        </div>
+      )}
       {part.kind === "link" && part.link && (
         <>
           {(["url", "title", "description", "image_url"] as const).map((k) => (
