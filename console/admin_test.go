@@ -515,3 +515,43 @@ func TestWidgetFormResponse(t *testing.T) {
 }
 
 func jsonDecode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
+
+// TestSharedTemplateImage: an image in a shared template is seen and sent
+// by every operator of the workspace, not only by who uploaded it; an
+// image in someone else's personal template is not.
+func TestSharedTemplateImage(t *testing.T) {
+	f := newFixture(t)
+	conv := f.customerWrites("v1", "hello")
+	f.operator("root@example.com", switchboard.RoleAdmin)
+	f.operator("op@example.com", switchboard.RoleOperator, conv.DepartmentID)
+	admin, ah := f.sessionHeaders("root@example.com")
+	op, oh := f.sessionHeaders("op@example.com")
+	code, up := f.upload(admin, ah, "chart.png", pngBytes)
+	if code != http.StatusCreated {
+		t.Fatalf("upload: %d %v", code, up)
+	}
+	img := up["id"].(string)
+	part := `[{"kind":"image","text":"Size chart","attachment":{"media_id":"` + img + `"}}]`
+	code, tpl := f.do(admin, request{method: "POST", path: "/api/v1/templates", headers: ah,
+		body: `{"name":"Chart","shortcut":"chart","scope":"shared","parts":` + part + `}`})
+	if code != http.StatusCreated {
+		t.Fatalf("shared template: %d %v", code, tpl)
+	}
+	if code, _ := f.do(op, request{method: "GET", path: "/api/v1/media/" + img}); code != http.StatusOK {
+		t.Fatalf("operator reads the shared template's image: %d", code)
+	}
+	if code, out := f.do(op, request{method: "POST", path: "/api/v1/conversations/" + string(conv.ID) + "/messages", headers: oh,
+		body: `{"template_id":"` + tpl["id"].(string) + `"}`}); code != http.StatusAccepted {
+		t.Fatalf("operator sends the shared template: %d %v", code, out)
+	}
+	// The admin's personal template with another image: not the operator's.
+	_, up2 := f.upload(admin, ah, "private.png", append(append([]byte{}, pngBytes...), 'x'))
+	private := up2["id"].(string)
+	if code, out := f.do(admin, request{method: "POST", path: "/api/v1/templates", headers: ah,
+		body: `{"name":"Mine","shortcut":"mine","scope":"personal","parts":[{"kind":"image","attachment":{"media_id":"` + private + `"}}]}`}); code != http.StatusCreated {
+		t.Fatalf("personal template: %d %v", code, out)
+	}
+	if code, _ := f.do(op, request{method: "GET", path: "/api/v1/media/" + private}); code != http.StatusNotFound {
+		t.Fatalf("operator reads another's personal template image: %d, want 404", code)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -164,6 +165,17 @@ func (s *Server) mayFetchMedia(ctx context.Context, p principal, m store.Media) 
 	}
 	if m.UploaderID != "" && m.UploaderID == p.OperatorID {
 		return true, nil
+	}
+	// An image of a template the caller may use (shared, or their own):
+	// they see it in the template's preview and may send it.
+	tpls, err := s.store.ListTemplates(ctx, p.WorkspaceID, p.OperatorID)
+	if err != nil {
+		return false, err
+	}
+	for _, t := range tpls {
+		if slices.Contains(store.MediaIDs(t.Parts), m.ID) {
+			return true, nil
+		}
 	}
 	convs, err := s.store.MediaConversations(ctx, p.WorkspaceID, m.ID)
 	if err != nil {
