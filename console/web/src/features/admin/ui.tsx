@@ -116,3 +116,24 @@ export function Page({ title, intro, actions, children }: { title: string; intro
     </div>
   );
 }
+
+/** AdminTable: an admin list's table — its (screen-reader) caption, column
+ * headings and body rows; the roles stay explicit because narrow windows
+ * restyle the table as stacked cards. */
+export function AdminTable({ caption, columns, children }: { caption: string; columns: string[]; children: ReactNode }) {
+  return (
+    <table className="admin-table" role="table">
+      <caption className="sr-only">{caption}</caption>
+      <thead role="rowgroup">
+        <tr role="row">
+          {columns.map((c) => (
+            <th scope="col" role="columnheader" key={c}>
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody role="rowgroup">{children}</tbody>
+    </table>
+  );
+}

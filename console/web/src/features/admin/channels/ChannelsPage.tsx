@@ -3,7 +3,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
-import { ConfirmButton, CopyButton, ErrorBox, Page, QueryState, RoleGate } from "../ui";
+import { ConfirmButton, CopyButton, ErrorBox, Page, QueryState, RoleGate, AdminTable } from "../ui";
 import "../screens.css";
 import { useAdminChannels, useChannelTypes, useDeleteChannel, useSaveChannel, type AdminChannel, type ChannelType, type ConfigField } from "./api";
 
@@ -58,18 +58,7 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
   return (
     <>
       <ErrorBox error={save.error || remove.error} />
-      <table className="admin-table" role="table">
-        <caption className="sr-only">{t("channels.title")}</caption>
-        <thead role="rowgroup">
-          <tr role="row">
-            <th scope="col" role="columnheader">{t("channels.name")}</th>
-            <th scope="col" role="columnheader">{t("channels.type")}</th>
-            <th scope="col" role="columnheader">{t("channels.status")}</th>
-            <th scope="col" role="columnheader">{t("channels.webhook")}</th>
-            <th scope="col" role="columnheader">{t("actions")}</th>
-          </tr>
-        </thead>
-        <tbody role="rowgroup">
+      <AdminTable caption={t("channels.title")} columns={[t("channels.name"), t("channels.type"), t("channels.status"), t("channels.webhook"), t("actions")]}>
           {items.map((c) => (
             <tr role="row" key={c.id}>
               <td role="cell">
@@ -115,8 +104,7 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
+</AdminTable>
     </>
   );
 }

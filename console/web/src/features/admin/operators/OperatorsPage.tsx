@@ -4,7 +4,7 @@ import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Department, Role } from "../../../lib/types";
 import { useMe } from "../../auth/auth";
-import { ConfirmButton, ErrorBox, Page, QueryState, RoleGate } from "../ui";
+import { ConfirmButton, ErrorBox, Page, QueryState, RoleGate, AdminTable } from "../ui";
 import "../screens.css";
 import { useAdminOperators, useDepartmentList, useSaveOperator, type AdminOperator, type OperatorInput } from "./api";
 
@@ -55,19 +55,7 @@ function Operators() {
       <QueryState loading={ops.isPending} error={ops.error} empty={items.length === 0} emptyText={t("operators.empty")} />
       <ErrorBox error={save.error} />
       {items.length > 0 && (
-        <table className="admin-table" role="table">
-          <caption className="sr-only">{t("operators.title")}</caption>
-          <thead role="rowgroup">
-            <tr role="row">
-              <th scope="col" role="columnheader">{t("operators.name")}</th>
-              <th scope="col" role="columnheader">{t("role.label")}</th>
-              <th scope="col" role="columnheader">{t("operators.departments")}</th>
-              <th scope="col" role="columnheader">{t("operators.presence")}</th>
-              <th scope="col" role="columnheader">{t("operators.state")}</th>
-              <th scope="col" role="columnheader">{t("actions")}</th>
-            </tr>
-          </thead>
-          <tbody role="rowgroup">
+        <AdminTable caption={t("operators.title")} columns={[t("operators.name"), t("role.label"), t("operators.departments"), t("operators.presence"), t("operators.state"), t("actions")]}>
             {items.map((op) => (
               <tr role="row" key={op.id}>
                 <td role="cell">
@@ -103,8 +91,7 @@ function Operators() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+</AdminTable>
       )}
     </Page>
   );

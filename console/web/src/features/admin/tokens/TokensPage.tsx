@@ -2,7 +2,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Role } from "../../../lib/types";
-import { ConfirmButton, CopyButton, ErrorBox, Page, QueryState, RoleGate } from "../ui";
+import { ConfirmButton, CopyButton, ErrorBox, Page, QueryState, RoleGate, AdminTable } from "../ui";
 import "../screens.css";
 import { useCreateToken, useRevokeToken, useTokens, type ApiToken } from "./api";
 
@@ -55,18 +55,7 @@ function Tokens() {
       <QueryState loading={tokens.isPending} error={tokens.error} empty={items.length === 0} emptyText={t("tokens.empty")} />
       <ErrorBox error={revoke.error} />
       {items.length > 0 && (
-        <table className="admin-table" role="table">
-          <caption className="sr-only">{t("tokens.title")}</caption>
-          <thead role="rowgroup">
-            <tr role="row">
-              <th scope="col" role="columnheader">{t("tokens.name")}</th>
-              <th scope="col" role="columnheader">{t("role.label")}</th>
-              <th scope="col" role="columnheader">{t("tokens.created")}</th>
-              <th scope="col" role="columnheader">{t("tokens.state")}</th>
-              <th scope="col" role="columnheader">{t("actions")}</th>
-            </tr>
-          </thead>
-          <tbody role="rowgroup">
+        <AdminTable caption={t("tokens.title")} columns={[t("tokens.name"), t("role.label"), t("tokens.created"), t("tokens.state"), t("actions")]}>
             {items.map((tok) => (
               <tr role="row" key={tok.id}>
                 <td role="cell"><strong>{tok.name}</strong></td>
@@ -94,8 +83,7 @@ function Tokens() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
+</AdminTable>
       )}
     </Page>
   );
