@@ -34,8 +34,26 @@ type Contact struct {
 	WorkspaceID WorkspaceID `json:"workspace_id"`
 	Profile
 	Identities []Identity `json:"identities,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	// EmailVerified and PhoneVerified say the e-mail or phone is known to be
+	// the customer's (a signed identify, an SMS sender): contacts with the
+	// same verified e-mail or phone are one person and are merged.
+	EmailVerified bool `json:"email_verified"`
+	PhoneVerified bool `json:"phone_verified"`
+	// ExternalRef is the business's own id for the customer (identify's
+	// external_id).
+	ExternalRef string `json:"external_id,omitempty"`
+	// Attributes are the business's key/value facts about the customer
+	// (plan, company); operators edit them.
+	Attributes map[string]string `json:"attributes"`
+	// Labels tag the contact (sorted, unique).
+	Labels []string `json:"labels"`
+	// Context is the customer's latest context (page, browser, place).
+	Context *CustomerContext `json:"context,omitempty"`
+	// ErasedAt is set once the contact was erased on request: every field
+	// that named them is empty.
+	ErasedAt  *time.Time `json:"erased_at,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // ConversationStatus is where a conversation stands for operators.
@@ -83,7 +101,13 @@ type Conversation struct {
 	ContactOnline  bool      `json:"contact_online"`
 	LastMessage    string    `json:"last_message,omitempty"`
 	LastActivityAt time.Time `json:"last_activity_at"`
-	CreatedAt      time.Time `json:"created_at"`
+	// LastReadAt is when an operator last read the conversation (the
+	// visitor's widget shows its messages up to then as read).
+	LastReadAt *time.Time `json:"last_read_at,omitempty"`
+	// Context is the customer's context during this conversation (filled
+	// by GetConversation, not by lists).
+	Context   *CustomerContext `json:"context,omitempty"`
+	CreatedAt time.Time        `json:"created_at"`
 }
 
 // Department groups operators; conversations are routed to one.
@@ -139,6 +163,8 @@ const (
 	EventTypingPreview    EventType = "typing.preview"
 	EventOperatorPresence EventType = "operator.presence"
 	EventContactPresence  EventType = "contact.presence"
+	// EventOperatorTyping tells a visitor's widget an operator is writing.
+	EventOperatorTyping EventType = "operator.typing"
 )
 
 // Presence is whether an operator is available.
@@ -165,7 +191,9 @@ type Event struct {
 	DepartmentID   DepartmentID   `json:"department_id,omitempty"`
 	Message        *Message       `json:"message,omitempty"`
 	Conversation   *Conversation  `json:"conversation,omitempty"`
-	At             time.Time      `json:"at"`
+	// Contact is the changed contact of contact.updated.
+	Contact *Contact  `json:"contact,omitempty"`
+	At      time.Time `json:"at"`
 
 	// Fields of ephemeral events: the visitor's draft (typing.preview), the
 	// operator and their presence (operator.presence), the contact and
@@ -176,12 +204,14 @@ type Event struct {
 	Presence   Presence   `json:"presence,omitempty"`
 	ContactID  ContactID  `json:"contact_id,omitempty"`
 	Online     bool       `json:"online,omitempty"`
+	// Typing is whether the operator of operator.typing is writing.
+	Typing bool `json:"typing,omitempty"`
 }
 
 // Ephemeral reports whether the event is of a kind that is never stored.
 func (e Event) Ephemeral() bool {
 	switch e.Type {
-	case EventTypingPreview, EventOperatorPresence, EventContactPresence:
+	case EventTypingPreview, EventOperatorPresence, EventContactPresence, EventOperatorTyping:
 		return true
 	}
 	return false

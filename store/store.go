@@ -297,6 +297,101 @@ type Store interface {
 	// Concurrent callers get distinct slots. interval <= 0 reserves nothing
 	// and returns 0.
 	TakeSendSlot(ctx context.Context, key string, interval time.Duration, now time.Time) (time.Duration, error)
+
+	// --- customers (issue 13) ---
+
+	// UpdateVisitorContext records what a site-chat visitor's widget and
+	// requests tell about them. In ONE transaction it finds the contact
+	// known on channel as visitor, creating it (id newContact, its identity,
+	// no conversation) when there is none; calls update with the contact's
+	// stored context (zero value when none) and stores what update returns
+	// on the contact and, when the contact has a conversation on the
+	// channel, on its latest one; and writes the entries outboxFor returns
+	// for the contact and that conversation as changed (conversation nil
+	// when there is none; Contact filled in it). update and outboxFor must
+	// not block or touch the store.
+	UpdateVisitorContext(ctx context.Context, ws switchboard.WorkspaceID, channel switchboard.ChannelID, visitor switchboard.ExternalID, newContact switchboard.ContactID, update func(switchboard.CustomerContext) switchboard.CustomerContext, outboxFor func(switchboard.Contact, *switchboard.Conversation) []OutboxEntry) (switchboard.Contact, *switchboard.Conversation, error)
+	// FindIdentityContact returns the contact known on channel as sender
+	// (with identities), or ErrNotFound.
+	FindIdentityContact(ctx context.Context, channel switchboard.ChannelID, sender switchboard.ExternalID) (switchboard.Contact, error)
+	// UpdateContact applies the set fields of u to a contact and writes the
+	// entries outboxFor returns for it as changed, in ONE transaction, and
+	// returns it. ErrNotFound when it is not in the workspace (or erased).
+	UpdateContact(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ContactID, u ContactUpdate, outboxFor func(switchboard.Contact) []OutboxEntry) (switchboard.Contact, error)
+	// SearchContacts finds a workspace's contacts (not erased) whose name,
+	// e-mail, phone or external ref contains q (case-insensitive), most
+	// recently updated first, at most limit. Empty q lists the latest.
+	SearchContacts(ctx context.Context, ws switchboard.WorkspaceID, q string, limit int) ([]switchboard.Contact, error)
+	// VerifiedContacts lists the workspace's contacts, other than except,
+	// whose verified e-mail equals email or verified phone equals phone
+	// (an empty argument matches nothing; e-mail compared
+	// case-insensitively). The hub merges them into one.
+	VerifiedContacts(ctx context.Context, ws switchboard.WorkspaceID, email, phone string, except switchboard.ContactID) ([]switchboard.Contact, error)
+	// MergeContacts makes from part of into, in ONE transaction: from's
+	// identities and conversations move to into; into's empty profile
+	// fields, verified flags and external ref are filled from from;
+	// attributes are united (into's value wins) and labels united; the
+	// newer context is kept; from is deleted. It writes the entries
+	// outboxFor returns for into as merged and returns it. ErrNotFound when
+	// either is not in the workspace; ErrConflict when into == from.
+	MergeContacts(ctx context.Context, ws switchboard.WorkspaceID, into, from switchboard.ContactID, outboxFor func(switchboard.Contact) []OutboxEntry) (switchboard.Contact, error)
+	// ContactConversations lists a contact's conversations (every channel),
+	// newest activity first, at most limit, Contact not filled.
+	ContactConversations(ctx context.Context, ws switchboard.WorkspaceID, contact switchboard.ContactID, limit int) ([]switchboard.Conversation, error)
+	// EraseContact forgets a customer on request, in ONE transaction:
+	// the contact's profile, external ref, attributes, labels and context
+	// are emptied and ErasedAt set (the row stays, named by nothing); its
+	// identities are deleted; in its conversations every customer message
+	// loses its parts (as DeleteMessage: deleted_at set, search index and
+	// media gone) and its external id (replaced by "erased:<message id>"),
+	// every other message has each of scrub replaced by "[erased]" in its
+	// text (search index updated), conversation contexts and last messages
+	// are cleared (last message scrubbed), and outbox rows already done
+	// that name the conversations or the contact are deleted. scrub holds
+	// the strings that name the customer (name, e-mail, phone, external
+	// ids), made by the caller. It writes the entries outboxFor returns for
+	// each conversation as anonymised. ErrNotFound when the contact is not
+	// in the workspace.
+	EraseContact(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ContactID, scrub []string, at time.Time, outboxFor func(switchboard.Conversation) []OutboxEntry) (EraseResult, error)
+	// PurgeVisitorContext empties the context of the workspace's contacts
+	// and conversations whose context was last seen before before (the
+	// retention period) and returns how many contacts it emptied.
+	PurgeVisitorContext(ctx context.Context, ws switchboard.WorkspaceID, before time.Time) (int, error)
+	// GetWorkspaceSettings returns a workspace's privacy settings, or
+	// switchboard.DefaultWorkspaceSettings when none were saved;
+	// PutWorkspaceSettings replaces them. ListWorkspaces lists every
+	// workspace (the retention sweep walks them).
+	GetWorkspaceSettings(ctx context.Context, ws switchboard.WorkspaceID) (switchboard.WorkspaceSettings, error)
+	PutWorkspaceSettings(ctx context.Context, ws switchboard.WorkspaceID, set switchboard.WorkspaceSettings) error
+	ListWorkspaces(ctx context.Context) ([]switchboard.Workspace, error)
+	// MarkMessagesRead raises to read the status of the conversation's
+	// outgoing messages created at or before the message upTo (a visitor
+	// read them), writing outboxFor's entries for each message changed, and
+	// returns those messages. ErrNotFound when upTo is not an outgoing or
+	// incoming message of the conversation.
+	MarkMessagesRead(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID, upTo switchboard.MessageID, outboxFor func(switchboard.Message) []OutboxEntry) ([]switchboard.Message, error)
+}
+
+// ContactUpdate names the contact fields to change; nil fields stay.
+type ContactUpdate struct {
+	Name, Email, Phone, AvatarURL, Language *string
+	EmailVerified, PhoneVerified          *bool
+	ExternalRef                           *string
+	// Attributes and Labels replace the contact's (callers normalise
+	// labels: sorted, unique).
+	Attributes map[string]string
+	Labels     []string
+	// MergeAttributes, when set, are added to the contact's attributes
+	// (replacing the same keys) instead of replacing them all.
+	MergeAttributes map[string]string
+}
+
+// EraseResult tells what EraseContact changed.
+type EraseResult struct {
+	Conversations []switchboard.ConversationID
+	Messages      int
+	// MediaIDs are the media rows deleted (SQLite removes their files).
+	MediaIDs []string
 }
 
 // Channel is a configured channel as stored. Config holds the connector's own
