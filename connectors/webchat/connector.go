@@ -14,7 +14,7 @@ import (
 const Type = "webchat"
 
 func init() {
-	connectors.Register(connectors.Registration{Type: Type, New: New, Name: "Site chat", Config: Config{}})
+	connectors.Register(connectors.Registration{Type: Type, New: New, Name: "Site chat", Config: Config{}, Secrets: []string{"identity_secret"}})
 }
 
 // Connector is one site-chat channel.

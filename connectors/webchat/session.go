@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -68,4 +69,40 @@ func (c *Connector) mac(payload string) []byte {
 	m.Write([]byte("webchat-session\x00"))
 	m.Write([]byte(payload))
 	return m.Sum(nil)
+}
+
+// ErrBadSignature is returned by VerifyIdentity for a missing or wrong
+// identify signature on a channel that sets identity_secret.
+var ErrBadSignature = errors.New("signature does not match: compute it on your server as hex HMAC-SHA256(identity_secret, external_id or email)")
+
+// IdentitySigned reports whether the channel requires signed identify calls.
+func (c *Connector) IdentitySigned() bool { return c.cfg.IdentitySecret != "" }
+
+// VerifyIdentity checks an identify call's signature: the lowercase hex
+// HMAC-SHA256, keyed with the channel's identity_secret, of the visitor's
+// external id (or, when there is none, e-mail). It reports whether the
+// identity is verified: false with no error when the channel sets no
+// identity_secret (the claim is taken as unverified), ErrBadSignature when
+// it does and the signature is missing or wrong.
+func (c *Connector) VerifyIdentity(externalID, email, signature string) (bool, error) {
+	if c.cfg.IdentitySecret == "" {
+		return false, nil
+	}
+	subject := externalID
+	if subject == "" {
+		subject = email
+	}
+	if subject == "" {
+		return false, errors.New("external_id or email: one is needed to verify the signature")
+	}
+	got, err := hex.DecodeString(strings.ToLower(strings.TrimSpace(signature)))
+	if err != nil || len(got) != sha256.Size {
+		return false, ErrBadSignature
+	}
+	m := hmac.New(sha256.New, []byte(c.cfg.IdentitySecret))
+	m.Write([]byte(subject))
+	if !hmac.Equal(got, m.Sum(nil)) {
+		return false, ErrBadSignature
+	}
+	return true, nil
 }

@@ -3,6 +3,9 @@ package webchat_test
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -118,5 +121,58 @@ func TestOriginAllowed(t *testing.T) {
 	c := build(t, `{"allowed_origins": ["https://shop.example.com"]}`, connectors.Deps{ChannelID: "web"})
 	if !c.OriginAllowed("https://shop.example.com") || c.OriginAllowed("https://evil.example.net") {
 		t.Fatal("origin check wrong")
+	}
+}
+
+func TestLookConfig(t *testing.T) {
+	bad := map[string]string{
+		`{"color":"blue"}`:            "color",
+		`{"position":"top"}`:          "position",
+		`{"language":"fr"}`:           "language",
+		`{"identity_secret":"short"}`: "identity_secret",
+		`{"colour":"#ffffff"}`:        "colour",
+	}
+	for cfg, field := range bad {
+		_, err := webchat.New(json.RawMessage(cfg), connectors.Deps{HubSecret: secret})
+		if err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("%s: error %v does not name %s", cfg, err, field)
+		}
+	}
+	c := build(t, `{}`, connectors.Deps{})
+	if got := c.Config(); got.Color != webchat.DefaultColor || got.Position != "right" || got.Language != "" {
+		t.Errorf("defaults: %+v", got)
+	}
+}
+
+func TestVerifyIdentity(t *testing.T) {
+	open := build(t, `{}`, connectors.Deps{})
+	if ok, err := open.VerifyIdentity("u1", "", "whatever"); ok || err != nil {
+		t.Errorf("no identity_secret: verified %v, err %v; want an unverified claim", ok, err)
+	}
+	c := build(t, `{"identity_secret":"0123456789abcdef-site"}`, connectors.Deps{})
+	sign := func(s string) string {
+		m := hmac.New(sha256.New, []byte("0123456789abcdef-site"))
+		m.Write([]byte(s))
+		return hex.EncodeToString(m.Sum(nil))
+	}
+	cases := []struct {
+		ext, email, sig string
+		ok              bool
+	}{
+		{"u1", "", sign("u1"), true},
+		{"", "a@example.com", sign("a@example.com"), true},
+		{"u1", "a@example.com", sign("u1"), true},
+		{"u1", "", strings.ToUpper(sign("u1")), true},
+		{"u2", "", sign("u1"), false},
+		{"u1", "a@example.com", sign("a@example.com"), false},
+		{"u1", "", "", false},
+		{"u1", "", "zz", false},
+		{"", "", sign(""), false},
+	}
+	for _, tc := range cases {
+		ok, err := c.VerifyIdentity(tc.ext, tc.email, tc.sig)
+		if ok != tc.ok || (err == nil) != tc.ok {
+			t.Errorf("VerifyIdentity(%q, %q, %.8s…) = %v, %v; want verified %v", tc.ext, tc.email, tc.sig, ok, err, tc.ok)
+		}
 	}
 }
