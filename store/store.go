@@ -375,8 +375,8 @@ type Store interface {
 // ContactUpdate names the contact fields to change; nil fields stay.
 type ContactUpdate struct {
 	Name, Email, Phone, AvatarURL, Language *string
-	EmailVerified, PhoneVerified          *bool
-	ExternalRef                           *string
+	EmailVerified, PhoneVerified            *bool
+	ExternalRef                             *string
 	// Attributes and Labels replace the contact's (callers normalise
 	// labels: sorted, unique).
 	Attributes map[string]string
