@@ -6,6 +6,7 @@ import (
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/connectors/webchat"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -46,10 +47,37 @@ func queryLimit(w http.ResponseWriter, r *http.Request) (int, bool) {
 }
 
 // typing shows the customer that an operator is typing, where the channel
-// can (LINE's loading animation); elsewhere it does nothing.
+// can: the site chat's widget shows "<name> is typing" until {"typing":
+// false} or a reply (an empty body means typing); LINE shows its loading
+// animation; elsewhere it does nothing. The answer says whether it is shown.
 func (s *Server) typing(w http.ResponseWriter, r *http.Request) {
 	conv, ok := s.conversation(w, r)
 	if !ok {
+		return
+	}
+	req := struct {
+		Typing *bool `json:"typing"`
+	}{}
+	if r.ContentLength != 0 && !s.decodeJSON(w, r, &req) {
+		return
+	}
+	typing := req.Typing == nil || *req.Typing
+	if conv.ChannelType == webchat.Type {
+		p := principalFrom(r.Context())
+		name := p.Name
+		if p.OperatorID != "" {
+			name = s.operatorName(r.Context(), conv.WorkspaceID, p.OperatorID)
+		}
+		c := conv
+		c.Contact, c.Context = nil, nil
+		if err := s.router.PublishEphemeral(switchboard.Event{
+			Type: switchboard.EventOperatorTyping, WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID,
+			DepartmentID: conv.DepartmentID, Conversation: &c, OperatorID: p.OperatorID, Name: name, Typing: typing, At: s.now(),
+		}); err != nil {
+			writeError(w, http.StatusServiceUnavailable, "bus_down", "typing indicator not sent: "+err.Error())
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"shown": typing})
 		return
 	}
 	ch, ok := s.router.Channels.Get(conv.ChannelID)
@@ -57,7 +85,7 @@ func (s *Server) typing(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		ts, can = ch.Connector.(connectors.TypingSender)
 	}
-	if !can {
+	if !can || !typing {
 		writeJSON(w, http.StatusOK, map[string]any{"shown": false})
 		return
 	}

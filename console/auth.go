@@ -244,7 +244,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
-	out := map[string]any{"workspace_id": p.WorkspaceID, "role": p.Role, "name": p.Name}
+	tiles := s.cfg.MapTileURL
+	if tiles == "" {
+		tiles = defaultMapTileURL
+	}
+	out := map[string]any{"workspace_id": p.WorkspaceID, "role": p.Role, "name": p.Name, "map_tile_url": tiles}
 	if p.OperatorID != "" {
 		out["operator_id"] = p.OperatorID
 		out["department_ids"] = p.DepartmentIDs
@@ -254,6 +258,10 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+// defaultMapTileURL are OpenStreetMap's tiles, for the visitor map when
+// map.tile_url is not set.
+const defaultMapTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 // HashPassword is how operator passwords are stored.
 func HashPassword(password string) (string, error) {

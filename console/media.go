@@ -82,57 +82,9 @@ func (s *Server) mediaURL(id string) string {
 
 func (s *Server) uploadMedia(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+64<<10)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_body", "body must be multipart/form-data with a file field")
+	body, filename, ct, ok := s.readUpload(w, r)
+	if !ok {
 		return
-	}
-	var body []byte
-	var filename string
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			s.uploadReadError(w, err)
-			return
-		}
-		if part.FormName() != "file" {
-			part.Close()
-			continue
-		}
-		if body != nil {
-			writeError(w, http.StatusBadRequest, "invalid_file", "file: send one file per request")
-			return
-		}
-		filename = path.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
-		body, err = io.ReadAll(io.LimitReader(part, s.cfg.MaxUploadBytes+1))
-		if err != nil {
-			s.uploadReadError(w, err)
-			return
-		}
-		if int64(len(body)) > s.cfg.MaxUploadBytes {
-			writeError(w, http.StatusRequestEntityTooLarge, "file_too_large", fmt.Sprintf("file: over the limit of %d bytes", s.cfg.MaxUploadBytes))
-			return
-		}
-	}
-	if body == nil {
-		writeError(w, http.StatusBadRequest, "invalid_file", "file: missing (multipart field \"file\")")
-		return
-	}
-	if len(body) == 0 {
-		writeError(w, http.StatusBadRequest, "invalid_file", "file: empty")
-		return
-	}
-	ct := sniffType(body, filename)
-	if !typeAllowed(ct, s.cfg.UploadTypes) {
-		writeError(w, http.StatusUnsupportedMediaType, "file_type_not_allowed", fmt.Sprintf("file: %s is not an allowed type (allowed: %s)", ct, strings.Join(s.cfg.UploadTypes, ", ")))
-		return
-	}
-	if filename == "." || filename == "/" {
-		filename = ""
 	}
 	m := store.Media{ID: mediaID(p.WorkspaceID, body), WorkspaceID: p.WorkspaceID, ContentType: ct, Body: body,
 		UploaderID: p.OperatorID, Filename: filename, CreatedAt: s.now()}
@@ -141,6 +93,63 @@ func (s *Server) uploadMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, mediaView{ID: m.ID, URL: s.mediaURL(m.ID), ContentType: ct, Size: int64(len(body)), Filename: filename})
+}
+
+// readUpload reads the one file of a multipart upload (field "file") and
+// checks its size and sniffed type against the limits; on bad input it
+// writes the error answer itself and reports false.
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request) (body []byte, filename, contentType string, ok bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUploadBytes+64<<10)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_body", "body must be multipart/form-data with a file field")
+		return nil, "", "", false
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			s.uploadReadError(w, err)
+			return nil, "", "", false
+		}
+		if part.FormName() != "file" {
+			part.Close()
+			continue
+		}
+		if body != nil {
+			writeError(w, http.StatusBadRequest, "invalid_file", "file: send one file per request")
+			return nil, "", "", false
+		}
+		filename = path.Base(strings.ReplaceAll(part.FileName(), `\`, "/"))
+		body, err = io.ReadAll(io.LimitReader(part, s.cfg.MaxUploadBytes+1))
+		if err != nil {
+			s.uploadReadError(w, err)
+			return nil, "", "", false
+		}
+		if int64(len(body)) > s.cfg.MaxUploadBytes {
+			writeError(w, http.StatusRequestEntityTooLarge, "file_too_large", fmt.Sprintf("file: over the limit of %d bytes", s.cfg.MaxUploadBytes))
+			return nil, "", "", false
+		}
+	}
+	if body == nil {
+		writeError(w, http.StatusBadRequest, "invalid_file", "file: missing (multipart field \"file\")")
+		return nil, "", "", false
+	}
+	if len(body) == 0 {
+		writeError(w, http.StatusBadRequest, "invalid_file", "file: empty")
+		return nil, "", "", false
+	}
+	ct := sniffType(body, filename)
+	if !typeAllowed(ct, s.cfg.UploadTypes) {
+		writeError(w, http.StatusUnsupportedMediaType, "file_type_not_allowed", fmt.Sprintf("file: %s is not an allowed type (allowed: %s)", ct, strings.Join(s.cfg.UploadTypes, ", ")))
+		return nil, "", "", false
+	}
+	if filename == "." || filename == "/" {
+		filename = ""
+	}
+	return body, filename, ct, true
 }
 
 func (s *Server) uploadReadError(w http.ResponseWriter, err error) {

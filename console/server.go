@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/console/visitorinfo"
 	"github.com/switchboardhq/switchboard/router"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -69,6 +70,13 @@ type Config struct {
 	// empty: DefaultUploadTypes).
 	MaxUploadBytes int64
 	UploadTypes    []string
+	// Visitors resolves a site-chat visitor's user agent and IP address
+	// (nil: user agents only, no location database).
+	Visitors *visitorinfo.Resolver
+	// MapTileURL is the tile template ("https://{s}.tile…/{z}/{x}/{y}.png")
+	// the console's map of a visitor's place loads; empty: the default
+	// OpenStreetMap tiles.
+	MapTileURL string
 }
 
 // Server serves everything the hub shows over HTTP.
@@ -88,6 +96,8 @@ type Server struct {
 	drafts   typingThrottle
 	// instance names this process's presence leases.
 	instance string
+	// visitors parses user agents and locates IP addresses.
+	visitors *visitorinfo.Resolver
 }
 
 // New returns the console over a built router.
@@ -116,7 +126,10 @@ func New(r *router.Router, cfg Config) *Server {
 	if cfg.TypingEvery <= 0 {
 		cfg.TypingEvery = 300 * time.Millisecond
 	}
-	return &Server{instance: switchboard.NewID("inst"),
+	if cfg.Visitors == nil {
+		cfg.Visitors, _ = visitorinfo.New("") // without a database it cannot fail
+	}
+	return &Server{instance: switchboard.NewID("inst"), visitors: cfg.Visitors,
 		cfg: cfg, router: r, hub: r.Hub, store: r.Hub.Store(), log: cfg.Logger, now: func() time.Time { return time.Now().UTC() },
 		widgetIP: newLimiter(cfg.WidgetPerIP), widgetVisitor: newLimiter(cfg.WidgetPerVisitor), loginIP: newLimiter(cfg.LoginPerIP),
 		loginAccount: newLimiter(cfg.LoginPerAccount),
@@ -230,6 +243,14 @@ func (s *Server) routesOn(mux *routeMux) {
 	mux.HandleFunc("GET /api/v1/departments", s.authed(s.listDepartments))
 	mux.HandleFunc("GET /api/v1/stream", s.authed(s.operatorStream))
 	mux.HandleFunc("GET /api/v1/media/{id}", s.authed(s.media))
+	mux.HandleFunc("GET /api/v1/contacts", s.authed(s.listContacts))
+	mux.HandleFunc("GET /api/v1/contacts/{id}", s.authed(s.getContact))
+	mux.HandleFunc("PATCH /api/v1/contacts/{id}", s.authed(s.patchContact))
+	mux.HandleFunc("DELETE /api/v1/contacts/{id}", s.authed(s.eraseContact))
+	mux.HandleFunc("POST /api/v1/contacts/{id}/merge", s.authed(s.mergeContact))
+	mux.HandleFunc("GET /api/v1/contacts/{id}/export", s.authed(s.exportContact))
+	mux.HandleFunc("GET /api/v1/workspace/privacy", s.authed(s.getPrivacy))
+	mux.HandleFunc("PUT /api/v1/workspace/privacy", s.authed(s.putPrivacy))
 	s.adminRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
@@ -239,6 +260,11 @@ func (s *Server) routesOn(mux *routeMux) {
 	mux.HandleFunc("POST /widget/v1/messages", s.widgetCORS(s.widgetPost))
 	mux.HandleFunc("GET /widget/v1/messages", s.widgetCORS(s.widgetHistory))
 	mux.HandleFunc("POST /widget/v1/typing", s.widgetCORS(s.widgetTyping))
+	mux.HandleFunc("GET /widget/v1/config", s.widgetCORS(s.widgetConfigGet))
+	mux.HandleFunc("POST /widget/v1/uploads", s.widgetCORS(s.widgetUpload))
+	mux.HandleFunc("POST /widget/v1/context", s.widgetCORS(s.widgetContext))
+	mux.HandleFunc("POST /widget/v1/identify", s.widgetCORS(s.widgetIdentify))
+	mux.HandleFunc("POST /widget/v1/read", s.widgetCORS(s.widgetRead))
 	mux.HandleFunc("OPTIONS /widget/v1/", s.widgetCORS(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	mux.HandleFunc("GET /widget/v1/stream", s.widgetStream)
 	mux.HandleFunc("GET /widget.js", s.widgetScript)

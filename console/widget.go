@@ -27,6 +27,8 @@ type widgetMessage struct {
 	// RetractedAt is set (and text and parts empty) in the frame that
 	// tells the widget to drop a message taken back or deleted.
 	RetractedAt *time.Time `json:"retracted_at,omitempty"`
+	// Author names the operator who wrote an outgoing message.
+	Author *widgetAuthor `json:"author,omitempty"`
 }
 
 // viewWidgetMessage is what a visitor may see of m: never notes, and of a
@@ -129,11 +131,9 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token, visitor := wc.IssueSession()
-	cfg := wc.Config()
-	writeJSON(w, http.StatusCreated, map[string]any{
-		"token": token, "visitor_id": visitor, "channel": req.Channel,
-		"title": cfg.Title, "greeting": cfg.Greeting, "max_text_length": cfg.MaxTextLength,
-	})
+	out := s.widgetConfig(req.Channel, wc)
+	out["token"], out["visitor_id"] = token, visitor
+	writeJSON(w, http.StatusCreated, out)
 }
 
 // visitor authenticates a widget call by its Bearer token (or, for the
@@ -198,7 +198,8 @@ type widgetPostRequest struct {
 	Name     string `json:"name"`
 	Email    string `json:"email"`
 	// Parts carries a form_response part (a visitor's answer to a form)
-	// instead of text.
+	// instead of text, or image and file parts naming media the visitor
+	// uploaded (POST /widget/v1/uploads), with Text as their caption.
 	Parts []switchboard.Part `json:"parts"`
 }
 
@@ -211,7 +212,7 @@ func (s *Server) widgetPost(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeJSON(w, r, &req) {
 		return
 	}
-	if len(req.Parts) > 0 {
+	if len(req.Parts) > 0 && req.Parts[0].Kind == switchboard.PartFormResponse {
 		s.widgetFormResponse(w, r, wc, visitor, req)
 		return
 	}
@@ -231,9 +232,28 @@ func (s *Server) acceptVisitorText(ctx context.Context, wc *webchat.Connector, v
 		e.Error.Code, e.Error.Message = code, msg
 		return nil, status, &e
 	}
-	in, err := wc.VisitorMessage(visitor, req.Text, req.ClientID, switchboard.Profile{Name: req.Name, Email: req.Email})
-	if err != nil {
-		return fail(http.StatusBadRequest, "invalid_text", err.Error())
+	profile := switchboard.Profile{Name: req.Name, Email: req.Email}
+	var in switchboard.Inbound
+	var err error
+	if len(req.Parts) == 0 {
+		if in, err = wc.VisitorMessage(visitor, req.Text, req.ClientID, profile); err != nil {
+			return fail(http.StatusBadRequest, "invalid_text", err.Error())
+		}
+	} else {
+		ch, found := s.router.Channels.Get(wc.ChannelID())
+		if !found {
+			return fail(http.StatusNotFound, "unknown_channel", "no channel with id "+string(wc.ChannelID()))
+		}
+		parts, err := s.visitorAttachments(ctx, ch.WorkspaceID, wc.ChannelID(), visitor, req.Parts)
+		if err != nil {
+			return fail(http.StatusBadRequest, "invalid_parts", err.Error())
+		}
+		if strings.TrimSpace(req.Text) != "" {
+			parts = append(switchboard.TextParts(req.Text), parts...)
+		}
+		if in, err = wc.VisitorParts(visitor, parts, req.ClientID, profile); err != nil {
+			return fail(http.StatusBadRequest, "invalid_parts", err.Error())
+		}
 	}
 	results, err := s.hub.AcceptResults(ctx, []switchboard.Inbound{in})
 	if err != nil {
@@ -246,7 +266,7 @@ func (s *Server) acceptVisitorText(ctx context.Context, wc *webchat.Connector, v
 		s.publishTyping(ctx, *res.Conversation, "")
 	}
 	return map[string]any{"id": res.MessageID, "conversation_id": res.ConversationID, "direction": switchboard.DirectionIn,
-		"text": req.Text, "duplicate": res.Duplicate}, http.StatusCreated, nil
+		"text": req.Text, "parts": s.visitorParts(in.Parts), "duplicate": res.Duplicate}, http.StatusCreated, nil
 }
 
 func (s *Server) widgetHistory(w http.ResponseWriter, r *http.Request) {
@@ -274,11 +294,11 @@ func (s *Server) widgetHistory(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]widgetMessage, 0, len(page.Items))
 	for _, m := range page.Items {
-		if v, ok := viewWidgetMessage(m); ok {
+		if v, ok := s.widgetView(r.Context(), m); ok {
 			items = append(items, v)
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next": page.Next, "conversation_id": conv.ID})
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "next": page.Next, "conversation_id": conv.ID, "read_at": conv.LastReadAt})
 }
 
 // widgetStream is the visitor's WebSocket: it pushes the visitor's and the
@@ -336,11 +356,23 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.stream(w, r, streamSpec{crossOrigin: true, keep: func(ev switchboard.Event) (any, bool) {
-		if ev.Message == nil || ev.Ephemeral() || !mine(ev) {
+		if !mine(ev) {
+			return nil, false
+		}
+		switch {
+		case ev.Type == switchboard.EventOperatorTyping:
+			return map[string]any{"type": "typing", "typing": ev.Typing, "name": ev.Name}, true
+		case ev.Type == switchboard.EventConversationUpdated && ev.Message == nil:
+			// The team read the visitor's messages up to LastReadAt.
+			if ev.Conversation.LastReadAt == nil {
+				return nil, false
+			}
+			return map[string]any{"type": "read", "at": *ev.Conversation.LastReadAt}, true
+		case ev.Message == nil || ev.Ephemeral():
 			return nil, false
 		}
 		learn(ev)
-		m, visible := viewWidgetMessage(*ev.Message)
+		m, visible := s.widgetView(r.Context(), *ev.Message)
 		if !visible && (m.RetractedAt == nil || ev.Type != switchboard.EventMessageUpdated) {
 			return nil, false
 		}

@@ -386,5 +386,12 @@ func (r *Relay) pruner(ctx context.Context) {
 		case n > 0:
 			r.log.Debug("redelivery records pruned", "rows", n)
 		}
+		n, err = purgeVisitorData(ctx, r.store, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			r.log.Warn("visitor data retention sweep failed", "err", err)
+		case n > 0:
+			r.log.Info("visitor data past its retention period emptied", "contacts", n)
+		}
 	}
 }

@@ -41,6 +41,8 @@ type Config struct {
 	Media         MediaConfig    `yaml:"media"`
 	Metrics       MetricsConfig  `yaml:"metrics"`
 	Outbound      OutboundConfig `yaml:"outbound"`
+	GeoIP         GeoIPConfig    `yaml:"geoip"`
+	Map           MapConfig      `yaml:"map"`
 	// ShutdownTimeout bounds the drain after SIGTERM: stop accepting, finish
 	// work in flight, publish the outbox; then the process exits 0.
 	ShutdownTimeout time.Duration  `yaml:"shutdown_timeout"`
@@ -119,6 +121,20 @@ type MediaConfig struct {
 	// AllowedTypes are the content types (as sniffed; "image/*" matches a
 	// family) accepted; empty means the console's default list.
 	AllowedTypes []string `yaml:"allowed_types"`
+}
+
+// GeoIPConfig names the MaxMind-format database (GeoLite2-City or a
+// compatible one) that places site-chat visitors by IP address; without
+// one the hub runs and shows no location.
+type GeoIPConfig struct {
+	Database string `yaml:"database"`
+}
+
+// MapConfig chooses the map tiles of the console's visitor map.
+type MapConfig struct {
+	// TileURL is a Leaflet tile template with {z}, {x} and {y} (and
+	// optionally {s}); empty means OpenStreetMap's tiles.
+	TileURL string `yaml:"tile_url"`
 }
 
 // OutboundConfig tunes sending.

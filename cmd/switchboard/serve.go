@@ -15,6 +15,7 @@ import (
 
 	"github.com/switchboardhq/switchboard/connectors"
 	"github.com/switchboardhq/switchboard/console"
+	"github.com/switchboardhq/switchboard/console/visitorinfo"
 	"github.com/switchboardhq/switchboard/router"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -80,7 +81,13 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	if err != nil {
 		return err
 	}
+	visitors, err := visitorinfo.New(cfg.GeoIP.Database)
+	if err != nil {
+		return fmt.Errorf("geoip.database: %w", err)
+	}
+	defer visitors.Close()
 	cons := console.New(rt, console.Config{
+		Visitors: visitors, MapTileURL: cfg.Map.TileURL,
 		PublicURL: cfg.PublicURL, MaxBodyBytes: cfg.Limits.MaxBodyBytes, Logger: log,
 		WidgetPerIP:       console.RateLimit{PerMinute: cfg.Limits.WidgetPerIPPerMinute},
 		WidgetPerVisitor:  console.RateLimit{PerMinute: cfg.Limits.WidgetPerVisitorPerMinute},

@@ -110,6 +110,15 @@ func (c *Connector) VisitorMessage(visitor switchboard.ExternalID, text, clientI
 	if strings.TrimSpace(text) == "" {
 		return switchboard.Inbound{}, errors.New("text: empty")
 	}
+	return c.VisitorParts(visitor, switchboard.TextParts(text), clientID, profile)
+}
+
+// VisitorParts is VisitorMessage for a message of parts the caller has
+// checked (a visitor's attachments, with a caption, or a form answer).
+func (c *Connector) VisitorParts(visitor switchboard.ExternalID, parts []switchboard.Part, clientID string, profile switchboard.Profile) (switchboard.Inbound, error) {
+	if len(parts) == 0 {
+		return switchboard.Inbound{}, errors.New("parts: empty")
+	}
 	ext := switchboard.ExternalID(switchboard.NewID("wc"))
 	if clientID != "" {
 		if len(clientID) > 64 {
@@ -123,7 +132,7 @@ func (c *Connector) VisitorMessage(visitor switchboard.ExternalID, text, clientI
 		ExternalID: ext,
 		Sender:     visitor,
 		Profile:    profile,
-		Parts:      switchboard.TextParts(text),
+		Parts:      parts,
 		At:         c.deps.Now().UTC(),
 	}, nil
 }
