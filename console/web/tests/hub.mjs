@@ -38,12 +38,40 @@ function cli(config, args, input) {
   return r.stdout.trim();
 }
 
-/** startHub runs a hub until stop() and returns its URL and helpers. */
-export async function startHub() {
+/** yamlLines writes a plain object (nested objects, scalars, arrays of
+ * scalars) as YAML lines indented by depth. */
+function yamlLines(obj, depth = 0) {
+  const pad = "  ".repeat(depth);
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v && typeof v === "object" && !Array.isArray(v) ? [`${pad}${k}:`, ...yamlLines(v, depth + 1)] : [`${pad}${k}: ${JSON.stringify(v)}`],
+  );
+}
+
+/** geoDatabase writes the small MaxMind-format test database of
+ * console/visitorinfo/geotest (London and Tokyo) to dir and returns its
+ * path; mkgeotest is built once into bin/. */
+export function geoDatabase(dir) {
+  const tool = join(repo, "bin/mkgeotest");
+  if (!existsSync(tool)) {
+    const r = spawnSync("go", ["build", "-o", tool, "./console/visitorinfo/geotest/mkgeotest"], { cwd: repo, encoding: "utf8" });
+    if (r.status !== 0) throw new Error("go build mkgeotest: " + (r.stderr || r.stdout || r.error));
+  }
+  const file = join(dir, "geo.mmdb");
+  const r = spawnSync(tool, [file], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error("mkgeotest: " + r.stderr);
+  return file;
+}
+
+/** startHub runs a hub until stop() and returns its URL and helpers.
+ * opts.limits adds keys to the config's limits (e.g. trust_forwarded_for),
+ * opts.config adds top-level sections (e.g. {map: {tile_url: ...}}), and
+ * opts.geoip: true places visitors with the test location database. */
+export async function startHub(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sb-web-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = join(dir, "config.yaml");
+  const extra = { ...opts.config, ...(opts.geoip ? { geoip: { database: geoDatabase(dir) } } : {}) };
   writeFileSync(
     config,
     [
@@ -59,6 +87,8 @@ export async function startHub() {
       `  login_per_ip_per_minute: 1000`,
       `  widget_per_ip_per_minute: 100000`,
       `  widget_per_visitor_per_minute: 100000`,
+      ...yamlLines(opts.limits ?? {}, 1),
+      ...yamlLines(extra),
       `channels:`,
       `  - id: web`,
       `    type: webchat`,
@@ -134,9 +164,11 @@ export async function login(page, hub, op) {
 
 /** Visitor drives the site-chat widget HTTP API as a website visitor would. */
 export class Visitor {
-  constructor(hub, channel = "web") {
+  /** headers go with every request (e.g. X-Forwarded-For, User-Agent). */
+  constructor(hub, channel = "web", headers = {}) {
     this.hub = hub;
     this.channel = channel;
+    this.headers = headers;
     this.token = "";
   }
   async req(method, path, body) {
@@ -145,6 +177,7 @@ export class Visitor {
       headers: {
         "Content-Type": "application/json",
         Origin: "http://shop.example",
+        ...this.headers,
         ...(this.token ? { Authorization: "Bearer " + this.token } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -161,6 +194,11 @@ export class Visitor {
   }
   send(text) {
     return this.req("POST", "/widget/v1/messages", { text });
+  }
+  /** visit reports the page the visitor is on (the widget does on load and
+   * on each navigation). */
+  visit(page) {
+    return this.req("POST", "/widget/v1/context", page);
   }
   typing(text) {
     return this.req("POST", "/widget/v1/typing", { text });
