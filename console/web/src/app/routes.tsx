@@ -23,6 +23,7 @@ export const routes: AppRoute[] = [
   { path: "conversations/:id", component: InboxPage },
   { path: "admin/channels", component: lazy(() => import("../features/admin/channels/ChannelsPage")), navKey: "admin:nav.channels", roles: ["admin"], icon: "⇄" },
   { path: "admin/operators", component: lazy(() => import("../features/admin/operators/OperatorsPage")), navKey: "admin:nav.operators", roles: ["admin"], icon: "☺" },
+  { path: "admin/privacy", component: lazy(() => import("../features/admin/privacy/PrivacyPage")), navKey: "admin:nav.privacy", roles: ["admin"], icon: "🔒" },
   { path: "admin/tokens", component: lazy(() => import("../features/admin/tokens/TokensPage")), navKey: "admin:nav.tokens", roles: ["admin"], icon: "✦" },
   // WEB-ADMIN: add "Templates", "Channels", "Operators", "API tokens", "Settings" here, e.g.
   // { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },

@@ -4,11 +4,12 @@
 import { useQueryClient, type InfiniteData, type QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { stream, type Frame } from "../lib/stream";
-import type { Conversation, Message, Page, Presence } from "../lib/types";
+import type { Contact, ContactDetail, Conversation, Message, Page, Presence } from "../lib/types";
 
 export const keys = {
   conversations: ["conversations"] as const,
   conversation: (id: string) => ["conversation", id] as const,
+  contact: (id: string) => ["contact", id] as const,
   messages: (id: string) => ["messages", id] as const,
   typing: (id: string) => ["typing", id] as const,
   presence: ["presence"] as const,
@@ -74,6 +75,15 @@ export function patchConversation(qc: QueryClient, id: string, change: Partial<C
   });
 }
 
+/** patchContact applies a changed contact to its cached detail and to the
+ * open conversations that show it. */
+export function patchContact(qc: QueryClient, c: Contact) {
+  qc.setQueryData<ContactDetail>(keys.contact(c.id), (old) => (old ? { ...old, ...c } : old));
+  qc.setQueriesData<Conversation>({ queryKey: ["conversation"] }, (old) =>
+    old && old.contact_id === c.id ? { ...old, contact: { ...old.contact, ...c } } : old,
+  );
+}
+
 let listTimer: ReturnType<typeof setTimeout> | null = null;
 function refetchListsSoon(qc: QueryClient) {
   if (listTimer) return;
@@ -105,9 +115,12 @@ export function applyFrame(qc: QueryClient, f: Frame) {
       refetchListsSoon(qc);
       return;
     }
-    case "contact.updated":
+    case "contact.updated": {
+      const c = f.contact as Contact | undefined;
+      if (c) patchContact(qc, c);
       refetchListsSoon(qc);
       return;
+    }
     case "typing.preview":
       qc.setQueryData<TypingPreview>(keys.typing(String(f.conversation_id)), { text: String(f.text ?? ""), at: String(f.at ?? "") });
       return;

@@ -14,6 +14,50 @@ export interface Me {
   department_ids: string[];
   presence?: Presence;
   csrf_token?: string;
+  /** Leaflet tile URL template of the visitor map. */
+  map_tile_url?: string;
+}
+
+export interface Identity {
+  channel: string;
+  external_id: string;
+  opted_out?: boolean;
+}
+
+export interface PageView {
+  url: string;
+  title?: string;
+  at: string;
+}
+
+export interface GeoLocation {
+  country?: string;
+  country_code?: string;
+  region?: string;
+  city?: string;
+  latitude: number;
+  longitude: number;
+}
+
+/** CustomerContext: where a customer is and with what (empty: unknown or not collected). */
+export interface CustomerContext {
+  page_url?: string;
+  page_title?: string;
+  pages?: PageView[] | null;
+  referrer?: string;
+  browser?: string;
+  os?: string;
+  device?: string;
+  user_agent?: string;
+  language?: string;
+  ip?: string;
+  location?: GeoLocation;
+  time_zone?: string;
+  currency?: string;
+  channel?: string;
+  channel_type?: string;
+  first_seen_at?: string;
+  last_seen_at?: string;
 }
 
 export interface Contact {
@@ -23,6 +67,40 @@ export interface Contact {
   phone?: string;
   avatar_url?: string;
   language?: string;
+  identities?: Identity[];
+  email_verified?: boolean;
+  phone_verified?: boolean;
+  external_id?: string;
+  attributes?: Record<string, string> | null;
+  labels?: string[] | null;
+  context?: CustomerContext;
+  erased_at?: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+/** ContactConversation is one of a contact's conversations (GET /api/v1/contacts/{id}). */
+export interface ContactConversation {
+  id: string;
+  channel: string;
+  channel_type: string;
+  status: ConversationStatus;
+  department_id?: string;
+  last_message?: string;
+  last_activity_at: string;
+  created_at: string;
+}
+
+export interface ContactDetail extends Contact {
+  conversations: ContactConversation[];
+  first_contact_at?: string;
+  last_contact_at?: string;
+}
+
+export interface PrivacySettings {
+  collect_ip: boolean;
+  collect_location: boolean;
+  visitor_retention_days: number;
 }
 
 export interface Conversation {
@@ -40,6 +118,8 @@ export interface Conversation {
   contact_online: boolean;
   last_message?: string;
   last_activity_at: string;
+  /** the customer's context during this conversation (GET one only) */
+  context?: CustomerContext;
   created_at: string;
 }
 

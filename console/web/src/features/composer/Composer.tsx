@@ -8,6 +8,7 @@ import { useChannels } from "../inbox/api";
 import { looksLikeMarkdown, renderMarkdown } from "./markdown";
 import { mountPicker, shortcodeMatches } from "./emoji";
 import { filterTemplates, useTemplates } from "./templates";
+import { useTypingSignal } from "./typing";
 
 export type Mode = "reply" | "note" | "html";
 export interface ComposerHandle {
@@ -50,6 +51,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const send = useSend(conv.id);
+  const typing = useTypingSignal(conv.id);
   const caps = useChannels().data?.find((c) => c.id === conv.channel)?.capabilities;
   const limit = caps?.max_text_length || 0;
   const htmlOK = !!caps?.html;
@@ -70,6 +72,12 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
     setPreview(null);
     setMode("reply");
   }, [conv.id]);
+
+  // Private notes are not shown to the customer as typing.
+  useEffect(() => {
+    if (mode === "note") typing.stop();
+    else typing.onText(text);
+  }, [text, mode]);
 
   // "/" at the start opens the template list, filtered by what follows.
   const slash = mode !== "html" && text.startsWith("/") && !text.includes("\n") ? text.slice(1) : null;
@@ -297,6 +305,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
         onSelect={(e) => setCaret((e.target as HTMLTextAreaElement).selectionStart)}
         onKeyDown={onKeyDown}
         onPaste={onPaste}
+        onBlur={typing.stop}
         rows={3}
       />
       {preview !== null && (

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import type { Conversation, Me } from "../../lib/types";
 import { Composer, type ComposerHandle } from "../composer/Composer";
+import { CONTACT_PANEL_ID, ContactPanel, useContactPanel } from "../contact/ContactPanel";
 import { channelIcon, contactName, useChannels, useConversation, useMarkRead, useMarkUnread, useOperators, usePatchConversation } from "../inbox/api";
 import { useMessages, useTyping } from "./api";
 import { MessageItem } from "./MessageItem";
@@ -16,6 +17,7 @@ export function ConversationView({ id, me, composerRef }: { id: string; me: Me; 
   // is visible, until the operator marks it unread.
   const [held, setHeld] = useState(false);
   const reading = markRead.isPending;
+  const [panel, setPanel] = useContactPanel();
   useEffect(() => {
     if (conv.data && unread && !held && !reading && document.visibilityState === "visible") markRead.mutate(id);
   }, [conv.data, id, unread, held, reading, markRead]);
@@ -28,15 +30,18 @@ export function ConversationView({ id, me, composerRef }: { id: string; me: Me; 
       </div>
     );
   return (
-    <section className="conv-pane" aria-label={t("conversation.label", { name: contactName(conv.data, t("contact.anonymous")) })}>
-      <ConversationHeader c={conv.data} me={me} onMarkUnread={() => setHeld(true)} />
-      <History c={conv.data} me={me} />
-      <Composer ref={composerRef} conv={conv.data} />
-    </section>
+    <div className="conv-body">
+      <section className="conv-pane" aria-label={t("conversation.label", { name: contactName(conv.data, t("contact.anonymous")) })}>
+        <ConversationHeader c={conv.data} me={me} onMarkUnread={() => setHeld(true)} panelOpen={panel} onPanel={() => setPanel(!panel)} />
+        <History c={conv.data} me={me} />
+        <Composer ref={composerRef} conv={conv.data} />
+      </section>
+      {panel && <ContactPanel conv={conv.data} me={me} onClose={() => setPanel(false)} />}
+    </div>
   );
 }
 
-function ConversationHeader({ c, me, onMarkUnread }: { c: Conversation; me: Me; onMarkUnread: () => void }) {
+function ConversationHeader({ c, me, onMarkUnread, panelOpen, onPanel }: { c: Conversation; me: Me; onMarkUnread: () => void; panelOpen: boolean; onPanel: () => void }) {
   const { t } = useTranslation("inbox");
   const p = usePatchConversation(c.id);
   const unread = useMarkUnread();
@@ -97,6 +102,9 @@ function ConversationHeader({ c, me, onMarkUnread }: { c: Conversation; me: Me; 
             ))}
           </div>
         </details>
+        <button type="button" className="panel-toggle" aria-expanded={panelOpen} aria-controls={CONTACT_PANEL_ID} onClick={onPanel}>
+          <span aria-hidden="true">👤</span> {t("contact:panel.toggle")}
+        </button>
       </div>
       {p.error && (
         <p role="alert" className="error small">

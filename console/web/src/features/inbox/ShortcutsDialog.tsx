@@ -1,5 +1,5 @@
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { Dialog } from "../../components/Dialog";
 
 const KEYS: Array<[string, string]> = [
   ["j", "next"],
@@ -15,14 +15,8 @@ const KEYS: Array<[string, string]> = [
 
 export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation("inbox");
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = ref.current!;
-    d.showModal();
-    return () => d.close();
-  }, []);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="shortcuts-title" onClose={onClose} onCancel={onClose}>
+    <Dialog labelledBy="shortcuts-title" onClose={onClose}>
       <h2 id="shortcuts-title">{t("shortcuts.title")}</h2>
       <dl className="shortcuts">
         {KEYS.map(([k, what]) => (
@@ -37,6 +31,6 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
       <button type="button" onClick={onClose} autoFocus>
         {t("common:close")}
       </button>
-    </dialog>
+    </Dialog>
   );
 }

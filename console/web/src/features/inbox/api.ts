@@ -2,7 +2,7 @@
 // departments, operators — TanStack Query hooks over lib/api.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, get, patch, post, qs } from "../../lib/api";
-import type { Channel, Conversation, Department, Operator, Page } from "../../lib/types";
+import type { Channel, Contact, Conversation, Department, Operator, Page } from "../../lib/types";
 import { keys, patchConversation } from "../../app/streamCache";
 
 export interface Filters {
@@ -114,6 +114,11 @@ export function channelIcon(type: string | undefined): string {
   }
 }
 
+/** personName is what to call a contact: name, else e-mail, else phone. */
+export function personName(p: Contact | undefined, fallback: string): string {
+  return p?.name || p?.email || p?.phone || fallback;
+}
+
 export function contactName(c: Conversation, fallback: string): string {
-  return c.contact?.name || c.contact?.email || c.contact?.phone || fallback;
+  return personName(c.contact, fallback);
 }

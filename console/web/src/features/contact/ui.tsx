@@ -1,0 +1,28 @@
+// Small pieces shared by the side panel's sections.
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+
+/** Fact is one labelled row of the side panel's definition lists. */
+export function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/** FormActions: Save (busy while pending) and Cancel of a panel form. */
+export function FormActions({ pending, onCancel }: { pending: boolean; onCancel: () => void }) {
+  const { t } = useTranslation("admin");
+  return (
+    <div className="form-actions">
+      <button type="submit" className="primary" disabled={pending}>
+        {pending ? t("saving") : t("save")}
+      </button>
+      <button type="button" onClick={onCancel}>
+        {t("cancel")}
+      </button>
+    </div>
+  );
+}
