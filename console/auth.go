@@ -244,11 +244,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
-	tiles := s.cfg.MapTileURL
-	if tiles == "" {
-		tiles = defaultMapTileURL
-	}
-	out := map[string]any{"workspace_id": p.WorkspaceID, "role": p.Role, "name": p.Name, "map_tile_url": tiles}
+	out := map[string]any{"workspace_id": p.WorkspaceID, "role": p.Role, "name": p.Name, "map_tile_url": s.mapTileURL()}
 	if p.OperatorID != "" {
 		out["operator_id"] = p.OperatorID
 		out["department_ids"] = p.DepartmentIDs
@@ -262,6 +258,15 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 // defaultMapTileURL are OpenStreetMap's tiles, for the visitor map when
 // map.tile_url is not set.
 const defaultMapTileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+// mapTileURL is the visitor map's tile template (the console's CSP lets
+// its images in).
+func (s *Server) mapTileURL() string {
+	if s.cfg.MapTileURL == "" {
+		return defaultMapTileURL
+	}
+	return s.cfg.MapTileURL
+}
 
 // HashPassword is how operator passwords are stored.
 func HashPassword(password string) (string, error) {

@@ -278,5 +278,6 @@ func (s *Server) routesOn(mux *routeMux) {
 	if s.cfg.WebFiles != nil {
 		app = newWebApp(s.cfg.WebFiles)
 	}
+	app.csp = consoleCSP(s.mapTileURL())
 	mux.Handle("/", app)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -14,12 +15,34 @@ import (
 
 // consoleCSP is the Content-Security-Policy of the operators' web app: its
 // own scripts only (no inline script, no eval), its own API and stream, and
-// images from itself or inline data/blob URLs (previews of uploads).
+// images from itself, inline data/blob URLs (previews of uploads) and the
+// map tile server of the visitor map (tileURL, a Leaflet template).
 // Inline styles stay allowed for the style attributes React and the emoji
 // picker set; they cannot run code.
-const consoleCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src 'self'; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; frame-src 'none'"
+func consoleCSP(tileURL string) string {
+	img := "'self' data: blob:"
+	if src := tileSource(tileURL); src != "" {
+		img += " " + src
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+		"img-src " + img + "; media-src 'self' blob:; font-src 'self' data:; connect-src 'self'; " +
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; frame-src 'none'"
+}
+
+// tileSource is the CSP source of a tile URL template's server
+// ("https://{s}.tile.example/{z}/{x}/{y}.png" → "https://*.tile.example"),
+// or "" when the template is no http(s) URL.
+func tileSource(tmpl string) string {
+	u, err := url.Parse(strings.ReplaceAll(tmpl, "{s}", "s"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || strings.ContainsAny(u.Host, "{}; '") {
+		return ""
+	}
+	host := u.Host
+	if strings.HasPrefix(tmpl, u.Scheme+"://{s}.") {
+		host = "*" + strings.TrimPrefix(host, "s")
+	}
+	return u.Scheme + "://" + host
+}
 
 // notBuiltPage is served at / when the binary was built without the web app
 // (a plain `go build` before `make build` ran `npm run build`).
@@ -34,6 +57,8 @@ The JSON API lives under <code>/api/v1</code> (see <a href="/api/v1/openapi.json
 // the app's router takes it. Paths under /api/, /widget/ and /webhooks/
 // never reach it (the mux routes them first).
 type webApp struct {
+	// csp is the Content-Security-Policy of the app's pages.
+	csp     string
 	files   fs.FS
 	index   []byte
 	modTime time.Time
@@ -42,7 +67,7 @@ type webApp struct {
 // newWebApp reads index.html of files once; nil files (or no index.html)
 // gives the "not built" page.
 func newWebApp(files fs.FS) *webApp {
-	a := &webApp{files: files, modTime: time.Now()}
+	a := &webApp{files: files, modTime: time.Now(), csp: consoleCSP(defaultMapTileURL)}
 	if files != nil {
 		if b, err := fs.ReadFile(files, "index.html"); err == nil {
 			a.index = b
@@ -110,7 +135,7 @@ func (a *webApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	h.Set("Content-Security-Policy", consoleCSP)
+	h.Set("Content-Security-Policy", a.csp)
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Type", "text/html; charset=utf-8")
