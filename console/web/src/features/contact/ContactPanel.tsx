@@ -19,7 +19,7 @@ import { hasVisit, Visit } from "./Visit";
 import { VisitorPlace } from "./VisitorPlace";
 import "./contact.css";
 
-const WIDE = "(min-width: 1101px)";
+const WIDE = "(min-width: 1400px)";
 const OPEN_KEY = "sb.contactPanel";
 
 /** useContactPanel is whether the panel is open: on wide windows as the
