@@ -87,7 +87,7 @@ export function ContactPanel({ conv, me, onClose }: { conv: Conversation; me: Me
         <div className="panel-who">
           <h2 className="ellipsis" title={name}>{name}</h2>
           <span className="muted small ellipsis">
-            <span aria-hidden="true">{channelIcon(conv.channel_type)}</span> {web ? channel?.name ?? conv.channel : t("panel.profileFrom", { channel: channel?.name ?? conv.channel_type })}
+            <span aria-hidden="true">{channelIcon(conv.channel_type)}</span> {web ? channel?.name ?? conv.channel : t("panel.profileFrom", { channel: t(`channelTypes.${conv.channel_type}`, { defaultValue: conv.channel_type }) })}
           </span>
         </div>
         <button type="button" className="panel-close" onClick={onClose} aria-label={t("panel.close")} title={t("panel.close")}>

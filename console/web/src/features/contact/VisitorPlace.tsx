@@ -25,7 +25,9 @@ function useNow(every: number): Date {
 
 export function placeName(loc: GeoLocation | undefined, lang: string): string {
   if (!loc) return "";
-  const country = countryName(loc.country_code, lang) || loc.country;
+  // The database's names are in one language (the visitor's): keep its
+  // country name with its city, Intl's only when it has none.
+  const country = loc.country || countryName(loc.country_code, lang);
   return [loc.city, loc.region, country].filter((s, i, all) => s && all.indexOf(s) === i).join(", ");
 }
 
