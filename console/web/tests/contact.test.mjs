@@ -141,6 +141,40 @@ test("the profile form shows the hub's error for a bad e-mail", opts, async () =
   await p.getByRole("heading", { name: "Hanako Visitor" }).waitFor();
 });
 
+test("typing a reply tells the customer, and stops when cleared or left", opts, async () => {
+  const typing = (on) => page.waitForResponse((r) => r.url().endsWith("/typing") && r.request().postDataJSON()?.typing === on && r.status() === 200);
+  const box = page.getByRole("textbox", { name: "Reply" });
+  let started = typing(true);
+  await box.fill("Yes, it has a UK plug");
+  await started;
+  let stopped = typing(false);
+  await box.fill("");
+  await stopped;
+  started = typing(true);
+  await box.fill("Let me check");
+  await started;
+  stopped = typing(false);
+  await box.blur();
+  await stopped;
+  await box.fill("");
+});
+
+test("a duplicate contact is merged into this one", opts, async () => {
+  const dup = new Visitor(hub, "web", { "X-Forwarded-For": LONDON_IP, "User-Agent": CHROME });
+  await dup.start();
+  await dup.req("POST", "/widget/v1/identify", { name: "Hanako Duplicate", email: "hanako.dup@example.com" });
+  await dup.send("Writing again from my phone");
+  const p = panel();
+  await p.getByRole("button", { name: "Merge a duplicate…" }).click();
+  await p.getByLabel("Find the duplicate contact").fill("Duplicate");
+  const hit = p.getByRole("list", { name: "Matching contacts" }).getByRole("listitem").filter({ hasText: "Hanako Duplicate" });
+  await hit.getByRole("button", { name: "Merge" }).click();
+  await hit.getByRole("group", { name: /Merge Hanako Duplicate into Hanako Visitor/ }).getByRole("button", { name: "Merge" }).click();
+  await p.getByRole("link", { name: /Writing again from my phone/ }).waitFor();
+  const c = (await apiAs("GET", `/api/v1/contacts/${contactId}`)).body;
+  assert.equal(c.conversations.length, 2);
+});
+
 test("erasing as admin leaves the panel anonymised", opts, async () => {
   const p = panel();
   await p.getByRole("button", { name: "Erase contact…" }).click();

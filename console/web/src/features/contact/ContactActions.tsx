@@ -47,8 +47,8 @@ function MergePicker({ contact, onDone }: { contact: ContactDetail; onDone: () =
   const hits = (found.data ?? []).filter((c) => c.id !== contact.id && !c.erased_at);
   const here = personName(contact, t("anonymous"));
   return (
-    <div className="merge" role="group" aria-labelledby={uid + "-l"} onKeyDown={(e) => e.key === "Escape" && onDone()}>
-      <label id={uid + "-l"} htmlFor={uid}>{t("merge.search")}</label>
+    <div className="merge" role="group" aria-label={t("actions.merge")} onKeyDown={(e) => e.key === "Escape" && onDone()}>
+      <label htmlFor={uid}>{t("merge.search")}</label>
       <input id={uid} type="search" value={q} autoFocus placeholder={t("merge.placeholder")} onChange={(e) => setQ(e.target.value)} />
       <p className="muted small">{t("merge.help", { name: here })}</p>
       {found.isFetching && <p className="muted small" role="status">{t("common:loading")}</p>}
