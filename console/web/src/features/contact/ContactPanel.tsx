@@ -17,24 +17,7 @@ import { ContactProfile } from "./ContactProfile";
 import { dateTime } from "./intl";
 import { hasVisit, Visit } from "./Visit";
 import { VisitorPlace } from "./VisitorPlace";
-import "./contact.css";
-
-const WIDE = "(min-width: 1400px)";
-const OPEN_KEY = "sb.contactPanel";
-
-/** useContactPanel is whether the panel is open: on wide windows as the
- * operator last left it (open at first), on narrow ones closed until asked. */
-export function useContactPanel() {
-  const wide = () => window.matchMedia(WIDE).matches;
-  const [open, setOpen] = useState(() => wide() && localStorage.getItem(OPEN_KEY) !== "closed");
-  const set = (v: boolean) => {
-    setOpen(v);
-    if (wide()) localStorage.setItem(OPEN_KEY, v ? "open" : "closed");
-  };
-  return [open, set] as const;
-}
-
-export const CONTACT_PANEL_ID = "contact-panel";
+import { CONTACT_PANEL_ID, WIDE } from "./PanelFrame";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   const id = useId();
@@ -66,7 +49,7 @@ function Avatar({ url, name }: { url?: string; name: string }) {
   return <span className="avatar" aria-hidden="true">{initials || "?"}</span>;
 }
 
-export function ContactPanel({ conv, me, onClose }: { conv: Conversation; me: Me; onClose: () => void }) {
+export default function ContactPanel({ conv, me, onClose }: { conv: Conversation; me: Me; onClose: () => void }) {
   const { t, i18n } = useTranslation("contact");
   const detail = useContact(conv.contact_id);
   const privacy = usePrivacy().data;

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import type { Conversation, Me } from "../../lib/types";
 import { Composer, type ComposerHandle } from "../composer/Composer";
-import { CONTACT_PANEL_ID, ContactPanel, useContactPanel } from "../contact/ContactPanel";
+import { CONTACT_PANEL_ID, ContactPanel, useContactPanel } from "../contact/PanelFrame";
 import { channelIcon, contactName, useChannels, useConversation, useMarkRead, useMarkUnread, useOperators, usePatchConversation } from "../inbox/api";
 import { useMessages, useTyping } from "./api";
 import { MessageItem } from "./MessageItem";
