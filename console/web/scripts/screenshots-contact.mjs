@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { launch, login, startHub, until, Visitor } from "../tests/hub.mjs";
+import { signedIn, startHub, until, Visitor } from "../tests/hub.mjs";
 
 const out = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), "../../../docs/screenshots"));
 mkdirSync(out, { recursive: true });
@@ -62,11 +62,8 @@ try {
   if (!hook.ok) throw new Error("LINE webhook: " + hook.status + " " + (await hook.text()));
   const lineConv = await conversationOf("注文した商品の配送状況を教えてください。");
 
-  const browser = await launch();
-  const ctx = await browser.newContext({ locale: "en-US", timezoneId: "Asia/Tokyo", viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
-  const page = await ctx.newPage();
-  page.on("pageerror", (e) => console.log("pageerror:", e.message));
-  await login(page, hub, op);
+  const session = await signedIn(hub, op, { locale: "en-US", timezoneId: "Asia/Tokyo", viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+  const { page } = session;
   const panel = page.getByRole("complementary");
   const shot = async (file) => {
     await page.waitForTimeout(300);
@@ -103,8 +100,7 @@ try {
   await page.goto(hub.url + "/admin/privacy");
   await page.getByRole("checkbox").first().waitFor();
   await shot("privacy-narrow-ja.png");
-  await ctx.close();
-  await browser.close();
+  await session.close();
 } finally {
   await hub.stop();
   line.close();

@@ -6,7 +6,7 @@
 // off IP collection in the privacy screen stops storing addresses.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launch, login, skipReason, startHub, until, Visitor } from "./hub.mjs";
+import { signedIn, skipReason, startHub, until, Visitor } from "./hub.mjs";
 
 const skip = skipReason();
 if (skip) console.log(skip);
@@ -15,17 +15,7 @@ const opts = { skip: skip || false };
 const LONDON_IP = "81.2.69.142";
 const CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
-let hub, browser, ctx, page, token, visitor, convId, contactId;
-
-async function apiAs(method, path, body) {
-  const res = await fetch(hub.url + path, {
-    method,
-    headers: { Authorization: "Bearer " + token, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+let hub, session, page, apiAs, visitor, convId, contactId;
 
 const panel = () => page.getByRole("complementary", { name: "Customer" });
 
@@ -34,16 +24,13 @@ before(async () => {
   // Tiles from a port nobody listens on: the map must fall back gracefully.
   hub = await startHub({ geoip: true, limits: { trust_forwarded_for: true }, config: { map: { tile_url: "http://127.0.0.1:9/{z}/{x}/{y}.png" } } });
   const op = hub.addOperator("ada@example.com", "Ada Admin");
-  token = hub.token("contact-test");
-  browser = await launch();
-  ctx = await browser.newContext({ locale: "en-US", timezoneId: "Asia/Tokyo", viewport: { width: 1440, height: 900 } });
-  page = await ctx.newPage();
-  page.on("pageerror", (e) => console.log("pageerror:", e.message));
-  await login(page, hub, op);
+  apiAs = hub.api(hub.token("contact-test"));
+  // The operator is in Tokyo, the visitor in London.
+  session = await signedIn(hub, op, { locale: "en-US", timezoneId: "Asia/Tokyo", viewport: { width: 1440, height: 900 } });
+  page = session.page;
 });
 after(async () => {
-  await ctx?.close();
-  await browser?.close();
+  await session?.close();
   await hub?.stop();
 });
 

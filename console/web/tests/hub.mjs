@@ -126,6 +126,19 @@ export async function startHub(opts = {}) {
     token(name, role = "admin") {
       return cli(config, ["tokens", "create", "--name", name, "--role", role]).split(/\s+/).pop();
     },
+    /** api calls the hub's API with an API token: (method, path, body) →
+     * {status, body} with the answer's JSON. */
+    api(token) {
+      return async (method, path, body) => {
+        const res = await fetch(url + path, {
+          method,
+          headers: { Authorization: "Bearer " + token, "Content-Type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      };
+    },
     async stop() {
       proc.kill("SIGTERM");
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once("exit", r)));
@@ -151,6 +164,17 @@ export async function launch() {
       "--disable-sync",
     ],
   });
+}
+
+/** signedIn launches chromium, opens a page in a new context (options:
+ * locale, viewport...), logs its errors and signs op in; close() ends all. */
+export async function signedIn(hub, op, contextOptions) {
+  const browser = await launch();
+  const ctx = await browser.newContext(contextOptions);
+  const page = await ctx.newPage();
+  page.on("pageerror", (e) => console.log("pageerror:", e.message));
+  await login(page, hub, op);
+  return { browser, ctx, page, close: () => ctx.close().then(() => browser.close()) };
 }
 
 /** login signs op in on page and waits for the inbox. */

@@ -11,23 +11,13 @@ import { launch, login, skipReason, startHub, until, Visitor } from "./hub.mjs";
 const skip = skipReason();
 if (skip) console.log(skip);
 
-let hub, browser, ctx, page, op, token, visitor, convId;
-
-async function apiAs(method, path, body) {
-  const res = await fetch(hub.url + path, {
-    method,
-    headers: { Authorization: "Bearer " + token, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+let hub, browser, ctx, page, op, apiAs, visitor, convId;
 
 before(async () => {
   if (skip) return;
   hub = await startHub();
   op = hub.addOperator("ada@example.com", "Ada Admin");
-  token = hub.token("inbox-test");
+  apiAs = hub.api(hub.token("inbox-test"));
   browser = await launch();
   ctx = await browser.newContext({ locale: "en-US", acceptDownloads: true, viewport: { width: 1280, height: 800 } });
   page = await ctx.newPage();

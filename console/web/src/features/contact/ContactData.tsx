@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import type { ContactDetail } from "../../lib/types";
 import { ErrorBox } from "../admin/ui";
 import { usePatchContact } from "./api";
-import { Fact, FormActions } from "./ui";
+import { EditButton, Fact, FormActions } from "./ui";
 
 interface Row {
   key: string;
@@ -34,11 +34,7 @@ export function Attributes({ contact }: { contact: ContactDetail }) {
           ))}
         </dl>
       )}
-      {!contact.erased_at && (
-        <button type="button" className="link-button" onClick={() => setEditing(true)}>
-          {attrs.length ? t("attributes.edit") : t("attributes.add")}
-        </button>
-      )}
+      <EditButton contact={contact} label={attrs.length ? t("attributes.edit") : t("attributes.add")} onClick={() => setEditing(true)} />
     </>
   );
 }

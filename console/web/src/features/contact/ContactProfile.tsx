@@ -7,7 +7,7 @@ import type { ContactDetail } from "../../lib/types";
 import { ErrorBox } from "../admin/ui";
 import { channelIcon, useChannels } from "../inbox/api";
 import { usePatchContact } from "./api";
-import { Fact, FormActions } from "./ui";
+import { EditButton, Fact, FormActions } from "./ui";
 import { dateTime, languageName } from "./intl";
 
 function Verified({ yes }: { yes?: boolean }) {
@@ -21,7 +21,6 @@ export function ContactProfile({ contact }: { contact: ContactDetail }) {
   const [editing, setEditing] = useState(false);
   const lang = i18n.language;
   if (editing) return <ProfileForm contact={contact} onDone={() => setEditing(false)} />;
-  const erased = !!contact.erased_at;
   return (
     <>
       <dl className="facts">
@@ -75,11 +74,7 @@ export function ContactProfile({ contact }: { contact: ContactDetail }) {
           </Fact>
         )}
       </dl>
-      {!erased && (
-        <button type="button" className="link-button" onClick={() => setEditing(true)}>
-          {t("profile.edit")}
-        </button>
-      )}
+      <EditButton contact={contact} label={t("profile.edit")} onClick={() => setEditing(true)} />
     </>
   );
 }

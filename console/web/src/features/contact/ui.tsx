@@ -1,5 +1,6 @@
 // Small pieces shared by the side panel's sections.
 import type { ReactNode } from "react";
+import type { Contact } from "../../lib/types";
 import { useTranslation } from "react-i18next";
 
 /** Fact is one labelled row of the side panel's definition lists. */
@@ -24,5 +25,15 @@ export function FormActions({ pending, onCancel }: { pending: boolean; onCancel:
         {t("cancel")}
       </button>
     </div>
+  );
+}
+
+/** EditButton opens a section's form; an erased contact has none. */
+export function EditButton({ contact, label, onClick }: { contact: Contact; label: string; onClick: () => void }) {
+  if (contact.erased_at) return null;
+  return (
+    <button type="button" className="link-button" onClick={onClick}>
+      {label}
+    </button>
   );
 }
