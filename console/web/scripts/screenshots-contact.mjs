@@ -100,6 +100,21 @@ try {
   await page.goto(hub.url + "/admin/privacy");
   await page.getByRole("checkbox").first().waitFor();
   await shot("privacy-narrow-ja.png");
+  // A visitor the location database does not know, and an erased contact.
+  const stranger = new Visitor(hub, "web", { "X-Forwarded-For": "192.0.2.44" });
+  await stranger.start();
+  await stranger.visit({ url: "https://shop.example/help", title: "Help", language: "ja-JP" });
+  await stranger.send("住所がわからない訪問者です");
+  const unknown = await conversationOf("住所がわからない訪問者です");
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.evaluate(() => localStorage.setItem("sb.language", "en"));
+  await page.goto(hub.url + "/conversations/" + encodeURIComponent(unknown.id));
+  await panel.getByText("No location").waitFor();
+  await shot("panel-no-location-en.png");
+  await api("DELETE", `/api/v1/contacts/${web.contact_id}`);
+  await page.goto(hub.url + "/conversations/" + encodeURIComponent(web.id));
+  await panel.getByText("Erased on request").waitFor();
+  await shot("panel-erased-en.png");
   await session.close();
 } finally {
   await hub.stop();

@@ -57,7 +57,7 @@ test("the panel shows where a London visitor is", opts, async () => {
   await p.getByText("British Pound").waitFor();
   await p.getByText(LONDON_IP).waitFor();
   await p.getByText("Chrome 131 · Windows 10").waitFor();
-  const now = p.getByRole("group", { name: "Now on" });
+  const now = p.getByRole("group", { name: "Last page" });
   await now.getByRole("link", { name: "Kettle" }).waitFor();
   contactId = (await apiAs("GET", `/api/v1/conversations/${encodeURIComponent(convId)}`)).body.contact_id;
 });
@@ -65,7 +65,7 @@ test("the panel shows where a London visitor is", opts, async () => {
 test("the current page follows the visitor within a second", opts, async () => {
   const next = "https://shop.example/checkout?step=2";
   await visitor.visit({ url: next, title: "Checkout", language: "en-GB", time_zone: "Europe/London" });
-  const now = panel().getByRole("group", { name: "Now on" });
+  const now = panel().getByRole("group", { name: "Last page" });
   await now.getByText(next).waitFor({ timeout: 1000 });
   await now.getByRole("link", { name: "Checkout" }).waitFor({ timeout: 1000 });
   await panel().getByText("2 pages this visit").waitFor({ timeout: 1000 });

@@ -7,6 +7,7 @@ import { Dialog } from "../../components/Dialog";
 import type { ContactDetail, Role } from "../../lib/types";
 import { personName } from "../inbox/api";
 import { ConfirmButton, ErrorBox } from "../admin/ui";
+import { onEscape } from "./ui";
 import { exportURL, useContactSearch, useEraseContact, useMergeContact } from "./api";
 
 export function ContactActions({ contact, role }: { contact: ContactDetail; role: Role }) {
@@ -47,7 +48,7 @@ function MergePicker({ contact, onDone }: { contact: ContactDetail; onDone: () =
   const hits = (found.data ?? []).filter((c) => c.id !== contact.id && !c.erased_at);
   const here = personName(contact, t("anonymous"));
   return (
-    <div className="merge" role="group" aria-label={t("actions.merge")} onKeyDown={(e) => e.key === "Escape" && onDone()}>
+    <div className="merge" role="group" aria-label={t("actions.merge")} onKeyDown={onEscape(onDone)}>
       <label htmlFor={uid}>{t("merge.search")}</label>
       <input id={uid} type="search" value={q} autoFocus placeholder={t("merge.placeholder")} onChange={(e) => setQ(e.target.value)} />
       <p className="muted small">{t("merge.help", { name: here })}</p>

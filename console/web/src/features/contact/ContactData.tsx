@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import type { ContactDetail } from "../../lib/types";
 import { ErrorBox } from "../admin/ui";
 import { usePatchContact } from "./api";
-import { EditButton, Fact, FormActions } from "./ui";
+import { EditButton, Fact, FormActions, onEscape } from "./ui";
 
 interface Row {
   key: string;
@@ -55,7 +55,7 @@ function AttributesForm({ contact, onDone }: { contact: ContactDetail; onDone: (
     save.mutate({ attributes }, { onSuccess: onDone });
   };
   return (
-    <form className="panel-form" onSubmit={submit} aria-label={t("attributes.editTitle")} onKeyDown={(e) => e.key === "Escape" && onDone()}>
+    <form className="panel-form" onSubmit={submit} aria-label={t("attributes.editTitle")} onKeyDown={onEscape(onDone)}>
       <div className="attr-rows" role="group" aria-label={t("attributes.title")}>
         {rows.map((r, i) => (
           <div className="attr-row" key={r.id}>
@@ -84,7 +84,6 @@ export function Labels({ contact }: { contact: ContactDetail }) {
   const save = usePatchContact(contact.id);
   const [draft, setDraft] = useState("");
   const labels = contact.labels ?? [];
-  const erased = !!contact.erased_at;
   const add = (e: FormEvent) => {
     e.preventDefault();
     const l = draft.trim();
@@ -100,24 +99,20 @@ export function Labels({ contact }: { contact: ContactDetail }) {
           {labels.map((l) => (
             <li key={l} className="tag label-tag">
               {l}
-              {!erased && (
-                <button type="button" aria-label={t("labels.remove", { label: l })} disabled={save.isPending} onClick={() => save.mutate({ labels: labels.filter((x) => x !== l) })}>
-                  ×
-                </button>
-              )}
+              <button type="button" aria-label={t("labels.remove", { label: l })} disabled={save.isPending} onClick={() => save.mutate({ labels: labels.filter((x) => x !== l) })}>
+                ×
+              </button>
             </li>
           ))}
         </ul>
       )}
-      {!erased && (
-        <form className="label-add" onSubmit={add}>
-          <label className="sr-only" htmlFor={uid}>{t("labels.add")}</label>
-          <input id={uid} value={draft} placeholder={t("labels.add")} onChange={(e) => setDraft(e.target.value)} />
-          <button type="submit" disabled={!draft.trim() || save.isPending}>
-            {t("labels.addButton")}
-          </button>
-        </form>
-      )}
+      <form className="label-add" onSubmit={add}>
+        <label className="sr-only" htmlFor={uid}>{t("labels.add")}</label>
+        <input id={uid} value={draft} placeholder={t("labels.add")} onChange={(e) => setDraft(e.target.value)} />
+        <button type="submit" disabled={!draft.trim() || save.isPending}>
+          {t("labels.addButton")}
+        </button>
+      </form>
       <ErrorBox error={save.error} />
     </>
   );

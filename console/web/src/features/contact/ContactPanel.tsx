@@ -18,6 +18,7 @@ import { dateTime } from "./intl";
 import { hasVisit, Visit } from "./Visit";
 import { VisitorPlace } from "./VisitorPlace";
 import { CONTACT_PANEL_ID, WIDE } from "./PanelFrame";
+import { onEscape } from "./ui";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   const id = useId();
@@ -58,13 +59,15 @@ export default function ContactPanel({ conv, me, onClose }: { conv: Conversation
   const context: CustomerContext | undefined = conv.context ?? conv.contact?.context ?? contact?.context;
   const name = personName(contact ?? conv.contact, t("anonymous"));
   const web = conv.channel_type === "webchat";
+  // Erasure leaves nothing to show of where they were or what was noted.
+  const erased = !!contact?.erased_at;
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     // Opened as a drawer: take the focus into it.
     if (!window.matchMedia(WIDE).matches) ref.current?.focus();
   }, []);
   return (
-    <aside id={CONTACT_PANEL_ID} ref={ref} tabIndex={-1} className="contact-panel" aria-label={t("panel.label")} onKeyDown={(e) => e.key === "Escape" && !e.defaultPrevented && onClose()}>
+    <aside id={CONTACT_PANEL_ID} ref={ref} tabIndex={-1} className="contact-panel" aria-label={t("panel.label")} onKeyDown={onEscape(onClose)}>
       <header className="panel-head">
         <Avatar url={contact?.avatar_url ?? conv.contact?.avatar_url} name={name} />
         <div className="panel-who">
@@ -77,26 +80,30 @@ export default function ContactPanel({ conv, me, onClose }: { conv: Conversation
           ×
         </button>
       </header>
-      {contact?.erased_at && (
+      {erased && (
         <p className="erased" role="status">
-          {t("panel.erased", { when: dateTime(contact.erased_at, i18n.language) })}
+          {t("panel.erased", { when: dateTime(contact?.erased_at, i18n.language) })}
         </p>
       )}
       <Section title={t("panel.contact")}>
         {contact ? <ContactProfile contact={contact} /> : detail.isError ? <ErrorBox error={detail.error} /> : <Skeleton lines={4} />}
       </Section>
-      {hasVisit(context) && (
+      {!erased && hasVisit(context) && (
         <Section title={t("panel.visit")}>
-          <Visit context={context} />
+          <Visit context={context} online={conv.contact_online} />
         </Section>
       )}
-      {(web || context?.location || context?.time_zone) && (
+      {!erased && (web || context?.location || context?.time_zone) && (
         <Section title={t("panel.place")}>
           <VisitorPlace context={context ?? {}} privacy={privacy} />
         </Section>
       )}
-      <Section title={t("attributes.title")}>{contact ? <Attributes contact={contact} /> : <Skeleton lines={2} />}</Section>
-      <Section title={t("labels.title")}>{contact ? <Labels contact={contact} /> : <Skeleton lines={1} />}</Section>
+      {!erased && (
+        <>
+          <Section title={t("attributes.title")}>{contact ? <Attributes contact={contact} /> : <Skeleton lines={2} />}</Section>
+          <Section title={t("labels.title")}>{contact ? <Labels contact={contact} /> : <Skeleton lines={1} />}</Section>
+        </>
+      )}
       <Section title={t("conversations.title")}>{contact ? <Conversations contact={contact} current={conv.id} /> : <Skeleton lines={2} />}</Section>
       {contact && (
         <Section title={t("actions.title")}>

@@ -7,7 +7,7 @@ import type { ContactDetail } from "../../lib/types";
 import { ErrorBox } from "../admin/ui";
 import { channelIcon, useChannels } from "../inbox/api";
 import { usePatchContact } from "./api";
-import { EditButton, Fact, FormActions } from "./ui";
+import { EditButton, Fact, FormActions, onEscape } from "./ui";
 import { dateTime, languageName } from "./intl";
 
 function Verified({ yes }: { yes?: boolean }) {
@@ -95,7 +95,7 @@ function ProfileForm({ contact, onDone }: { contact: ContactDetail; onDone: () =
     ["phone", "tel"],
   ] as const;
   return (
-    <form className="panel-form" onSubmit={submit} aria-label={t("profile.editTitle")} onKeyDown={(e) => e.key === "Escape" && onDone()} noValidate>
+    <form className="panel-form" onSubmit={submit} aria-label={t("profile.editTitle")} onKeyDown={onEscape(onDone)} noValidate>
       {fields.map(([key, type], i) => (
         <div className="field" key={key}>
           <label htmlFor={`${uid}-${key}`}>{t(`profile.${key}`)}</label>

@@ -3,7 +3,7 @@
 import { useTranslation } from "react-i18next";
 import type { CustomerContext } from "../../lib/types";
 import { Fact } from "./ui";
-import { languageName, shortTime } from "./intl";
+import { dateTime, languageName, shortTime } from "./intl";
 
 /** PageLink is an external page: one line, cut with an ellipsis, the
  * whole address in its title. */
@@ -21,15 +21,25 @@ export function hasVisit(c: CustomerContext | undefined): c is CustomerContext {
   return !!c && !!(c.page_url || c.pages?.length || c.browser || c.referrer);
 }
 
-export function Visit({ context }: { context: CustomerContext }) {
+/** Visit: online says the visitor's widget is connected now (the page is
+ * where they are), else the page is the last one they were seen on. */
+export function Visit({ context, online }: { context: CustomerContext; online: boolean }) {
   const { t, i18n } = useTranslation("contact");
   const pages = [...(context.pages ?? [])].reverse();
   const device = [context.browser, context.os].filter(Boolean).join(" · ");
   return (
     <>
       {context.page_url && (
-        <div className="now-on" role="group" aria-label={t("visit.nowOn")} aria-live="polite">
-          <span className="muted small">{t("visit.nowOn")}</span>
+        <div className={`now-on${online ? " online" : ""}`} role="group" aria-label={online ? t("visit.nowOn") : t("visit.lastPage")} aria-live="polite">
+          <span className="muted small">
+            {online ? t("visit.nowOn") : t("visit.lastPage")}
+            {!online && context.last_seen_at && (
+              <>
+                {" · "}
+                <time dateTime={context.last_seen_at}>{dateTime(context.last_seen_at, i18n.language)}</time>
+              </>
+            )}
+          </span>
           <PageLink url={context.page_url} title={context.page_title} />
           {context.page_title && <span className="page-url muted small" title={context.page_url}>{context.page_url}</span>}
         </div>

@@ -1,5 +1,5 @@
 // Small pieces shared by the side panel's sections.
-import type { ReactNode } from "react";
+import type { KeyboardEvent, ReactNode } from "react";
 import type { Contact } from "../../lib/types";
 import { useTranslation } from "react-i18next";
 
@@ -37,3 +37,11 @@ export function EditButton({ contact, label, onClick }: { contact: Contact; labe
     </button>
   );
 }
+
+/** onEscape handles Escape inside a section (closing its form) so that it
+ * does not also close the panel. */
+export const onEscape = (fn: () => void) => (e: KeyboardEvent) => {
+  if (e.key !== "Escape") return;
+  e.stopPropagation();
+  fn();
+};

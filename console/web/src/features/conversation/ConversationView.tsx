@@ -18,6 +18,11 @@ export function ConversationView({ id, me, composerRef }: { id: string; me: Me; 
   const [held, setHeld] = useState(false);
   const reading = markRead.isPending;
   const [panel, setPanel] = useContactPanel();
+  const panelToggle = useRef<HTMLButtonElement>(null);
+  const closePanel = () => {
+    setPanel(false);
+    panelToggle.current?.focus();
+  };
   useEffect(() => {
     if (conv.data && unread && !held && !reading && document.visibilityState === "visible") markRead.mutate(id);
   }, [conv.data, id, unread, held, reading, markRead]);
@@ -32,16 +37,26 @@ export function ConversationView({ id, me, composerRef }: { id: string; me: Me; 
   return (
     <div className="conv-body">
       <section className="conv-pane" aria-label={t("conversation.label", { name: contactName(conv.data, t("contact.anonymous")) })}>
-        <ConversationHeader c={conv.data} me={me} onMarkUnread={() => setHeld(true)} panelOpen={panel} onPanel={() => setPanel(!panel)} />
+        <ConversationHeader c={conv.data} me={me} onMarkUnread={() => setHeld(true)} panelOpen={panel} panelToggle={panelToggle} onPanel={() => setPanel(!panel)} />
         <History c={conv.data} me={me} />
         <Composer ref={composerRef} conv={conv.data} />
       </section>
-      {panel && <ContactPanel conv={conv.data} me={me} onClose={() => setPanel(false)} />}
+      {panel && <ContactPanel conv={conv.data} me={me} onClose={closePanel} />}
     </div>
   );
 }
 
-function ConversationHeader({ c, me, onMarkUnread, panelOpen, onPanel }: { c: Conversation; me: Me; onMarkUnread: () => void; panelOpen: boolean; onPanel: () => void }) {
+interface HeaderProps {
+  c: Conversation;
+  me: Me;
+  onMarkUnread: () => void;
+  /** whether the customer panel is open, its toggle, and what the toggle does */
+  panelOpen: boolean;
+  panelToggle: RefObject<HTMLButtonElement | null>;
+  onPanel: () => void;
+}
+
+function ConversationHeader({ c, me, onMarkUnread, panelOpen, panelToggle, onPanel }: HeaderProps) {
   const { t } = useTranslation("inbox");
   const p = usePatchConversation(c.id);
   const unread = useMarkUnread();
@@ -102,7 +117,7 @@ function ConversationHeader({ c, me, onMarkUnread, panelOpen, onPanel }: { c: Co
             ))}
           </div>
         </details>
-        <button type="button" className="panel-toggle" aria-expanded={panelOpen} aria-controls={CONTACT_PANEL_ID} onClick={onPanel}>
+        <button type="button" ref={panelToggle} className="panel-toggle" aria-expanded={panelOpen} aria-controls={CONTACT_PANEL_ID} onClick={onPanel}>
           <span aria-hidden="true">👤</span> {t("contact:panel.toggle")}
         </button>
       </div>

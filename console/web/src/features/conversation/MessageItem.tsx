@@ -41,7 +41,7 @@ export function MessageItem({
         </time>
       </header>
       {deleted ? (
-        <p className="msg-body muted">{t("message.deletedBy", { name: m.deleted_by_name || m.deleted_by || "?" })}</p>
+        <p className="msg-body muted">{m.deleted_by_name || m.deleted_by ? t("message.deletedBy", { name: m.deleted_by_name || m.deleted_by }) : t("message.erased")}</p>
       ) : (
         <div className={`msg-body${retracted ? " retracted" : ""}`}>
           {(m.parts ?? []).map((p, i) => (
