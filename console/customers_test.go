@@ -221,12 +221,12 @@ func TestContactsAPI(t *testing.T) {
 	path := "/api/v1/contacts/" + string(conv.ContactID)
 
 	code, out := f.do(nil, request{method: "PATCH", path: path, bearer: admin,
-		body: `{"name":"山田 花子","email":"hanako@example.jp","attributes":{"plan":"gold","会員番号":"A-1"},"labels":["vip","VIP ","b2b"]}`})
+		body: `{"name":"山田 花子","email":"hanako@example.jp","attributes":{"plan":"gold","会員番号":"A-1"},"labels":["vip","VIP ","b2b","vip"]}`})
 	if code != http.StatusOK || out["name"] != "山田 花子" {
 		t.Fatalf("patch: %d %v", code, out)
 	}
-	if labels := mustJSON(t, out["labels"]); labels != `["b2b","vip"]` {
-		t.Errorf("labels = %s, want normalised [b2b vip]", labels)
+	if labels := mustJSON(t, out["labels"]); labels != `["VIP","b2b","vip"]` {
+		t.Errorf("labels = %s, want trimmed, sorted, unique", labels)
 	}
 	for _, tc := range []struct{ body, inMsg string }{
 		{`{"email":"not-an-address"}`, "email"},
