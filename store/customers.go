@@ -200,6 +200,52 @@ func ScrubMessage(m switchboard.Message, terms []string) (switchboard.Message, b
 	return m, true, nil
 }
 
+// ErasedMessage is a message of an erased customer's conversation as
+// EraseContact leaves it: the columns an engine writes back.
+type ErasedMessage struct {
+	ID            switchboard.MessageID
+	Parts, Text   string // parts as stored JSON
+	ExternalID    switchboard.ExternalID
+	FailureReason string
+	DeletedAt     *time.Time
+}
+
+// EraseMessages returns how the messages of an erased customer's
+// conversation change (only those that do) and the media ids the
+// customer's messages named: theirs lose parts and external id
+// ("erased:<id>") and are marked deleted at at; every other message has
+// each of terms replaced by ErasedText.
+func EraseMessages(msgs []switchboard.Message, terms []string, at time.Time) ([]ErasedMessage, []string, error) {
+	var out []ErasedMessage
+	var mediaIDs []string
+	for _, m := range msgs {
+		if m.Direction == switchboard.DirectionIn {
+			mediaIDs = append(mediaIDs, MediaIDs(m.Parts)...)
+			deleted := m.DeletedAt
+			if deleted == nil {
+				deleted = &at
+			}
+			out = append(out, ErasedMessage{ID: m.ID, Parts: "[]", ExternalID: switchboard.ExternalID("erased:" + string(m.ID)),
+				FailureReason: m.FailureReason, DeletedAt: deleted})
+			continue
+		}
+		sm, ok, err := ScrubMessage(m, terms)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			continue
+		}
+		parts, err := json.Marshal(sm.Parts)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, ErasedMessage{ID: m.ID, Parts: string(parts), Text: sm.Text(), ExternalID: m.ExternalID,
+			FailureReason: sm.FailureReason, DeletedAt: m.DeletedAt})
+	}
+	return out, mediaIDs, nil
+}
+
 // ErasedContact is k as EraseContact leaves it: every field that named the
 // customer empty, ErasedAt at.
 func ErasedContact(k switchboard.Contact, at time.Time) switchboard.Contact {

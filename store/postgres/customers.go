@@ -3,7 +3,6 @@ package postgres
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -390,36 +389,17 @@ func eraseConversation(ctx context.Context, tx pgx.Tx, ws switchboard.WorkspaceI
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	changed := 0
-	var mediaIDs []string
-	for _, m := range msgs {
-		if m.Direction == switchboard.DirectionIn {
-			mediaIDs = append(mediaIDs, store.MediaIDs(m.Parts)...)
-			if _, err := tx.Exec(ctx, `UPDATE messages SET parts = '[]', text = '', external_id = $2,
-					deleted_at = coalesce(deleted_at, $3) WHERE id = $1`,
-				m.ID, "erased:"+string(m.ID), at); err != nil {
-				return 0, err
-			}
-			changed++
-			continue
-		}
-		sm, ok, err := store.ScrubMessage(m, terms)
-		if err != nil {
-			return 0, err
-		}
-		if !ok {
-			continue
-		}
-		parts, err := json.Marshal(sm.Parts)
-		if err != nil {
-			return 0, err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE messages SET parts = $2, text = $3, failure_reason = $4 WHERE id = $1`,
-			m.ID, string(parts), sm.Text(), sm.FailureReason); err != nil {
-			return 0, err
-		}
-		changed++
+	changes, mediaIDs, err := store.EraseMessages(msgs, terms, at)
+	if err != nil {
+		return 0, err
 	}
+	for _, e := range changes {
+		if _, err := tx.Exec(ctx, `UPDATE messages SET parts = $2, text = $3, external_id = $4, failure_reason = $5, deleted_at = $6 WHERE id = $1`,
+			e.ID, e.Parts, e.Text, e.ExternalID, e.FailureReason, e.DeletedAt); err != nil {
+			return 0, err
+		}
+	}
+	changed := len(changes)
 	deleted, err := deleteUnnamedMedia(ctx, tx, ws, mediaIDs)
 	if err != nil {
 		return 0, err

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -390,36 +389,17 @@ func (s *Store) eraseConversation(ctx context.Context, tx *sql.Tx, ws switchboar
 	if err := rows.Err(); err != nil {
 		return 0, nil, err
 	}
-	changed := 0
-	var mediaIDs []string
-	for _, m := range msgs {
-		if m.Direction == switchboard.DirectionIn {
-			mediaIDs = append(mediaIDs, store.MediaIDs(m.Parts)...)
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET parts = '[]', text = '', external_id = ?,
-					deleted_at = coalesce(deleted_at, ?) WHERE id = ?`,
-				"erased:"+string(m.ID), ts(at), m.ID); err != nil {
-				return 0, nil, err
-			}
-			changed++
-			continue
-		}
-		sm, ok, err := store.ScrubMessage(m, terms)
-		if err != nil {
-			return 0, nil, err
-		}
-		if !ok {
-			continue
-		}
-		parts, err := json.Marshal(sm.Parts)
-		if err != nil {
-			return 0, nil, err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET parts = ?, text = ?, failure_reason = ? WHERE id = ?`,
-			string(parts), sm.Text(), sm.FailureReason, m.ID); err != nil {
-			return 0, nil, err
-		}
-		changed++
+	changes, mediaIDs, err := store.EraseMessages(msgs, terms, at)
+	if err != nil {
+		return 0, nil, err
 	}
+	for _, e := range changes {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET parts = ?, text = ?, external_id = ?, failure_reason = ?, deleted_at = ? WHERE id = ?`,
+			e.Parts, e.Text, e.ExternalID, e.FailureReason, nullTS(e.DeletedAt), e.ID); err != nil {
+			return 0, nil, err
+		}
+	}
+	changed := len(changes)
 	deleted, sums, err := deleteUnnamedMedia(ctx, tx, ws, mediaIDs)
 	if err != nil {
 		return 0, nil, err
