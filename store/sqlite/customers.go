@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -343,6 +344,13 @@ func (s *Store) EraseContact(ctx context.Context, ws switchboard.WorkspaceID, id
 	})
 	if err != nil {
 		return store.EraseResult{}, mapErr("erase contact", err)
+	}
+	// The write-ahead log still holds the pages as they were before: copy
+	// it into the database and empty it. A reader in the middle of a
+	// snapshot can keep it from finishing; the next checkpoint then does.
+	var busy, logged, done int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &done); err != nil || busy != 0 {
+		slog.WarnContext(ctx, "sqlite: write-ahead log not emptied after an erasure; the next checkpoint will", "busy", busy, "err", err)
 	}
 	return res, nil
 }

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -96,5 +97,16 @@ func cells(t *testing.T, s store.Store) []storetest.Cell {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	return storetest.SQLiteCells(t, db, filepath.Join(filepath.Dir(path), "media"))
+	out := storetest.SQLiteCells(t, db, filepath.Join(filepath.Dir(path), "media"))
+	// The files' raw bytes too: what a deletion freed must not keep what
+	// it held (secure_delete), nor the write-ahead log old copies of pages
+	// (EraseContact checkpoints it).
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		out = append(out, storetest.Cell{Where: "file " + filepath.Base(f), Value: string(b)})
+	}
+	return out
 }
