@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	
+
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/console"
 	"github.com/switchboardhq/switchboard/console/visitorinfo"
@@ -415,7 +415,9 @@ func TestWidgetTypingAndReadMarks(t *testing.T) {
 	if code != 200 || out["shown"] != true {
 		t.Fatalf("typing: %d %v", code, out)
 	}
-	widget.until("typing", func(m map[string]any) bool { return m["type"] == "typing" && m["typing"] == true && m["name"] == "ann@example.com" })
+	widget.until("typing", func(m map[string]any) bool {
+		return m["type"] == "typing" && m["typing"] == true && m["name"] == "ann@example.com"
+	})
 
 	if code, _ := f.do(ann, request{method: "POST", path: "/api/v1/conversations/" + string(conv.ID) + "/read", headers: map[string]string{"X-CSRF-Token": csrf}}); code != http.StatusNoContent {
 		t.Fatalf("read: %d", code)
@@ -427,7 +429,9 @@ func TestWidgetTypingAndReadMarks(t *testing.T) {
 		t.Fatalf("reply: %d %v", code, out)
 	}
 	// The widget names who answered.
-	frame := widget.until("the reply", func(m map[string]any) bool { return m["type"] == "message.created" && mustJSON(t, m["message"]) != "" && m["message"].(map[string]any)["direction"] == "out" })
+	frame := widget.until("the reply", func(m map[string]any) bool {
+		return m["type"] == "message.created" && mustJSON(t, m["message"]) != "" && m["message"].(map[string]any)["direction"] == "out"
+	})
 	if author := mustJSON(t, frame[len(frame)-1]["message"].(map[string]any)["author"]); author != `{"name":"ann@example.com"}` {
 		t.Errorf("the reply's author in the widget = %s", author)
 	}
