@@ -126,6 +126,10 @@ test("the profile form shows the hub's error for a bad e-mail", opts, async () =
   await form.getByRole("button", { name: "Save" }).click();
   await form.waitFor({ state: "detached" });
   await p.getByRole("heading", { name: "Hanako Visitor" }).waitFor();
+  // A change made elsewhere (another operator, an integration) arrives live.
+  const changed = await apiAs("PATCH", `/api/v1/contacts/${contactId}`, { labels: ["from-crm"] });
+  assert.equal(changed.status, 200, JSON.stringify(changed.body));
+  await p.getByRole("list", { name: "Labels" }).getByText("from-crm").waitFor({ timeout: 2000 });
 });
 
 test("typing a reply tells the customer, and stops when cleared or left", opts, async () => {

@@ -1,10 +1,11 @@
 // What can be done with a whole contact: export it (JSON), merge a
 // duplicate into it, and erase it on the customer's request (admins and
 // supervisors, after a dialog that says what goes).
-import { useDeferredValue, useId, useState } from "react";
+import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Dialog } from "../../components/Dialog";
 import type { ContactDetail, Role } from "../../lib/types";
+import { useDebounced } from "../../lib/useDebounced";
 import { personName } from "../inbox/api";
 import { ConfirmButton, ErrorBox } from "../admin/ui";
 import { onEscape } from "./ui";
@@ -42,7 +43,7 @@ function MergePicker({ contact, onDone }: { contact: ContactDetail; onDone: () =
   const { t } = useTranslation("contact");
   const uid = useId();
   const [q, setQ] = useState("");
-  const deferred = useDeferredValue(q.trim());
+  const deferred = useDebounced(q.trim(), 250);
   const found = useContactSearch(deferred);
   const merge = useMergeContact(contact.id);
   const hits = (found.data ?? []).filter((c) => c.id !== contact.id && !c.erased_at);

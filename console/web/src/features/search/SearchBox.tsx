@@ -5,15 +5,7 @@ import { useNavigate } from "react-router";
 import { Highlight, snippet } from "../../components/Highlight";
 import { get, qs } from "../../lib/api";
 import type { Conversation, Message, SearchResult } from "../../lib/types";
-
-function useDebounced<T>(v: T, ms: number): T {
-  const [d, setD] = useState(v);
-  useEffect(() => {
-    const h = setTimeout(() => setD(v), ms);
-    return () => clearTimeout(h);
-  }, [v, ms]);
-  return d;
-}
+import { useDebounced } from "../../lib/useDebounced";
 
 /** SearchBox: one box over conversations, contacts and message text (FTS). */
 export function SearchBox() {
