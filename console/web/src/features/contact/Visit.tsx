@@ -59,6 +59,11 @@ export function Visit({ context, online }: { context: CustomerContext; online: b
           </Fact>
         )}
         {context.language && <Fact label={t("visit.language")}>{`${languageName(context.language, i18n.language)} (${context.language})`}</Fact>}
+        {context.first_seen_at && (
+          <Fact label={t("visit.firstSeen")}>
+            <time dateTime={context.first_seen_at}>{dateTime(context.first_seen_at, i18n.language)}</time>
+          </Fact>
+        )}
       </dl>
       {pages.length > 0 && (
         <details className="pages" open={pages.length <= 5}>
