@@ -71,6 +71,18 @@ test("the current page follows the visitor within a second", opts, async () => {
   await panel().getByText("2 pages this visit").waitFor({ timeout: 1000 });
 });
 
+test("the panel speaks Japanese", opts, async () => {
+  const lang = page.getByRole("navigation").getByLabel(/Language|言語/);
+  await lang.selectOption("ja");
+  const p = page.getByRole("complementary", { name: "顧客" });
+  await p.getByText("現地時刻").waitFor();
+  await p.getByText("英国ポンド").waitFor();
+  await p.getByText(/あなたより (8|9) 時間 遅れています/).waitFor();
+  await p.getByRole("group", { name: "最後に見たページ" }).waitFor();
+  await lang.selectOption("en");
+  await panel().waitFor();
+});
+
 test("attributes and labels are edited and stay", opts, async () => {
   const p = panel();
   await p.getByRole("button", { name: "Add attributes" }).click();
