@@ -178,6 +178,20 @@ test("a duplicate contact is merged into this one", opts, async () => {
   assert.equal(c.conversations.length, 2);
 });
 
+test("an operator sees the panel but may not erase", opts, async () => {
+  const op = hub.addOperator("olly@example.com", "Olly Operator", "operator");
+  const other = await signedIn(hub, op, { locale: "en-US", viewport: { width: 1440, height: 900 } });
+  try {
+    await other.page.goto(hub.url + "/conversations/" + encodeURIComponent(convId));
+    const p = other.page.getByRole("complementary", { name: "Customer" });
+    await p.getByRole("button", { name: "Merge a duplicate…" }).waitFor();
+    await p.getByText("London, England, United Kingdom").waitFor();
+    assert.equal(await p.getByRole("button", { name: "Erase contact…" }).count(), 0);
+  } finally {
+    await other.close();
+  }
+});
+
 test("erasing as admin leaves the panel anonymised", opts, async () => {
   const p = panel();
   await p.getByRole("button", { name: "Erase contact…" }).click();
