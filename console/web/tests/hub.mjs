@@ -49,13 +49,12 @@ function yamlLines(obj, depth = 0) {
 
 /** geoDatabase writes the small MaxMind-format test database of
  * console/visitorinfo/geotest (London and Tokyo) to dir and returns its
- * path; mkgeotest is built once into bin/. */
+ * path; mkgeotest is built into bin/ (Go's build cache makes that quick
+ * after the first time, and keeps it current with geotest). */
 export function geoDatabase(dir) {
   const tool = join(repo, "bin/mkgeotest");
-  if (!existsSync(tool)) {
-    const r = spawnSync("go", ["build", "-o", tool, "./console/visitorinfo/geotest/mkgeotest"], { cwd: repo, encoding: "utf8" });
-    if (r.status !== 0) throw new Error("go build mkgeotest: " + (r.stderr || r.stdout || r.error));
-  }
+  const built = spawnSync("go", ["build", "-o", tool, "./console/visitorinfo/geotest/mkgeotest"], { cwd: repo, encoding: "utf8" });
+  if (built.status !== 0) throw new Error("go build mkgeotest: " + (built.stderr || built.stdout || built.error));
   const file = join(dir, "geo.mmdb");
   const r = spawnSync(tool, [file], { encoding: "utf8" });
   if (r.status !== 0) throw new Error("mkgeotest: " + r.stderr);
