@@ -1,10 +1,13 @@
 // The customer side panel against a real hub with a small MaxMind-format
 // database: a visitor from a London address chats; the operator sees
-// where they are (city, map marker, local time, currency), the page they
-// are on follows their navigation within a second, attributes and labels
-// are edited and stay, erasure leaves an anonymised contact, and turning
-// off IP collection in the privacy screen stops storing addresses.
+// where they are (city, map marker with or without tiles, local time,
+// currency), the page they are on follows their navigation within a
+// second, attributes and labels are edited and stay, the composer tells
+// the visitor the operator is typing, a duplicate is merged, only admins
+// and supervisors may erase and erasure leaves an anonymised contact, and
+// turning off IP collection in the privacy screen stops storing addresses.
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { signedIn, skipReason, startHub, until, Visitor } from "./hub.mjs";
 
@@ -17,12 +20,22 @@ const CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KH
 
 let hub, session, page, apiAs, visitor, convId, contactId;
 
+// A tile server on this machine: refusing at first (as when tiles can't be
+// reached), serving a 1×1 PNG for every tile once tilesUp.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+let tilesUp = false;
+const tiles = createServer((req, res) => {
+  if (!tilesUp) return res.writeHead(503).end();
+  res.writeHead(200, { "Content-Type": "image/png" }).end(PNG);
+});
+
 const panel = () => page.getByRole("complementary", { name: "Customer" });
 
 before(async () => {
   if (skip) return;
-  // Tiles from a port nobody listens on: the map must fall back gracefully.
-  hub = await startHub({ geoip: true, limits: { trust_forwarded_for: true }, config: { map: { tile_url: "http://127.0.0.1:9/{z}/{x}/{y}.png" } } });
+  await new Promise((ok) => tiles.listen(0, "127.0.0.1", ok));
+  const tileURL = `http://127.0.0.1:${tiles.address().port}/{z}/{x}/{y}.png`;
+  hub = await startHub({ geoip: true, limits: { trust_forwarded_for: true }, config: { map: { tile_url: tileURL } } });
   const op = hub.addOperator("ada@example.com", "Ada Admin");
   apiAs = hub.api(hub.token("contact-test"));
   // The operator is in Tokyo, the visitor in London.
@@ -32,6 +45,7 @@ before(async () => {
 after(async () => {
   await session?.close();
   await hub?.stop();
+  tiles.close();
 });
 
 test("the panel shows where a London visitor is", opts, async () => {
@@ -60,6 +74,16 @@ test("the panel shows where a London visitor is", opts, async () => {
   const now = p.getByRole("group", { name: "Last page" });
   await now.getByRole("link", { name: "Kettle" }).waitFor();
   contactId = (await apiAs("GET", `/api/v1/conversations/${encodeURIComponent(convId)}`)).body.contact_id;
+});
+
+test("map tiles load from the configured tile server", opts, async () => {
+  tilesUp = true;
+  await page.reload();
+  const map = panel().getByRole("region", { name: /^Map: London/ });
+  // Leaflet marks each tile it could show; the console's CSP lets them in.
+  await map.locator("img.leaflet-tile-loaded").first().waitFor();
+  await map.getByTestId("map-marker").waitFor();
+  assert.equal(await panel().getByText("Map tiles can't be loaded here").count(), 0);
 });
 
 test("the current page follows the visitor within a second", opts, async () => {
