@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,29 +13,86 @@ import (
 	"github.com/switchboardhq/switchboard/store"
 )
 
-const conversationCols = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
+// contactCols are a contact's columns (alias k), read by contactScan.
+const contactCols = `k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_url, k.language, k.created_at, k.updated_at,
+	k.email_verified, k.phone_verified, k.external_ref, k.attributes, k.labels, k.context, k.erased_at`
+
+// conversationHead are a conversation's columns before its context.
+const conversationHead = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
 	c.assignee_id, c.status, c.unread_count, c.marked_unread, c.labels, c.last_message, c.last_activity_at, c.created_at,
-	k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_url, k.language, k.created_at, k.updated_at`
+	c.last_read_at`
+
+// conversationCols read a conversation with its context and contact;
+// conversationListCols leave the context out (lists do not fill it).
+const (
+	conversationCols     = conversationHead + `, c.context, ` + contactCols
+	conversationListCols = conversationHead + `, '', ` + contactCols
+)
 
 const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.contact_id`
+
+// contactScan scans contactCols into k: Scan into dest(), then finish().
+type contactScan struct {
+	k                      *switchboard.Contact
+	created, updated       int64
+	attrs, labels, context string
+	erased                 sql.NullInt64
+}
+
+func (cs *contactScan) dest() []any {
+	k := cs.k
+	return []any{&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &cs.created, &cs.updated,
+		&k.EmailVerified, &k.PhoneVerified, &k.ExternalRef, &cs.attrs, &cs.labels, &cs.context, &cs.erased}
+}
+
+func (cs *contactScan) finish() error {
+	k := cs.k
+	k.CreatedAt, k.UpdatedAt, k.ErasedAt = fromTS(cs.created), fromTS(cs.updated), ptrTS(cs.erased)
+	return decodeContextJSON(cs.context, &k.Context, store.DecodeJSON(cs.attrs, &k.Attributes), store.DecodeJSON(cs.labels, &k.Labels))
+}
+
+// decodeContextJSON decodes a context column into *dst, after the errors
+// of earlier decodes (the first one wins).
+func decodeContextJSON(v string, dst **switchboard.CustomerContext, earlier ...error) error {
+	if err := errors.Join(earlier...); err != nil {
+		return err
+	}
+	if v == "" {
+		return nil
+	}
+	*dst = &switchboard.CustomerContext{}
+	return store.DecodeJSON(v, *dst)
+}
+
+// scanContact scans one row of contactCols.
+func scanContact(sc interface{ Scan(...any) error }) (switchboard.Contact, error) {
+	var k switchboard.Contact
+	cs := contactScan{k: &k}
+	if err := sc.Scan(cs.dest()...); err != nil {
+		return k, err
+	}
+	return k, cs.finish()
+}
 
 func scanConversation(sc interface{ Scan(...any) error }) (switchboard.Conversation, error) {
 	var c switchboard.Conversation
 	k := &switchboard.Contact{}
-	var last, created, kc, ku int64
+	cs := contactScan{k: k}
+	var last, created int64
+	var read sql.NullInt64
 	var marked bool
-	var labels string
-	err := sc.Scan(&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
-		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &labels, &c.LastMessage, &last, &created,
-		&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &kc, &ku)
-	if err == nil {
-		c.Labels, err = decodeLabels(labels)
+	var labels, context string
+	err := sc.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
+		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &labels, &c.LastMessage, &last, &created, &read, &context},
+		cs.dest()...)...)
+	if err != nil {
+		return c, err
 	}
+	c.Labels, err = decodeLabels(labels)
 	c.Unread = c.UnreadCount > 0 || marked
-	c.LastActivityAt, c.CreatedAt = fromTS(last), fromTS(created)
-	k.CreatedAt, k.UpdatedAt = fromTS(kc), fromTS(ku)
+	c.LastActivityAt, c.CreatedAt, c.LastReadAt = fromTS(last), fromTS(created), ptrTS(read)
 	c.Contact = k
-	return c, err
+	return c, decodeContextJSON(context, &c.Context, err, cs.finish())
 }
 
 // fillIdentities loads the identities of the given contacts.
@@ -137,7 +195,7 @@ func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceI
 		args = append(args, like, like, like)
 	}
 	args = append(args, limit+1)
-	rows, err := s.query(ctx, `SELECT `+conversationCols+conversationFrom+where+
+	rows, err := s.query(ctx, `SELECT `+conversationListCols+conversationFrom+where+
 		` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return page, mapErr("list conversations", err)
@@ -236,7 +294,7 @@ func (s *Store) SetConversationStatus(ctx context.Context, ws switchboard.Worksp
 // MarkConversationRead sets the unread count to zero (and clears an
 // operator's unread mark).
 func (s *Store) MarkConversationRead(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) error {
-	_, err := s.updateConversation(ctx, "mark conversation read", ws, id, `unread_count = 0, marked_unread = 0`, nil, ``, nil)
+	_, err := s.updateConversation(ctx, "mark conversation read", ws, id, `unread_count = 0, marked_unread = 0, last_read_at = ?`, ts(time.Now()), ``, nil)
 	return err
 }
 
@@ -277,7 +335,7 @@ func (s *Store) UpdateConversation(ctx context.Context, ws switchboard.Workspace
 		if *u.Unread {
 			set(`marked_unread = 1`)
 		} else {
-			set(`unread_count = 0, marked_unread = 0`)
+			set(`unread_count = 0, marked_unread = 0, last_read_at = ?`, ts(time.Now()))
 		}
 	}
 	if u.Labels != nil {
@@ -317,11 +375,7 @@ func (s *Store) UpdateConversation(ctx context.Context, ws switchboard.Workspace
 			}
 		}
 		var err error
-		conv, err = scanConversation(tx.QueryRowContext(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.workspace_id = ? AND c.id = ?`, ws, id))
-		if err != nil {
-			return err
-		}
-		if err := fillIdentitiesTx(ctx, tx, conv.Contact); err != nil {
+		if conv, err = conversationTx(ctx, tx, ws, id); err != nil {
 			return err
 		}
 		if outboxFor != nil {
@@ -333,6 +387,16 @@ func (s *Store) UpdateConversation(ctx context.Context, ws switchboard.Workspace
 		return switchboard.Conversation{}, mapErr("update conversation", err)
 	}
 	return conv, nil
+}
+
+// conversationTx reads a conversation of the workspace, Contact and its
+// identities filled, inside a transaction.
+func conversationTx(ctx context.Context, tx *sql.Tx, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error) {
+	conv, err := scanConversation(tx.QueryRowContext(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.workspace_id = ? AND c.id = ?`, ws, id))
+	if err != nil {
+		return switchboard.Conversation{}, err
+	}
+	return conv, fillIdentitiesTx(ctx, tx, conv.Contact)
 }
 
 // fillIdentitiesTx loads a contact's identities inside a transaction.
@@ -405,17 +469,12 @@ func (s *Store) TakeReplyToken(ctx context.Context, id switchboard.ConversationI
 	return tok, nil
 }
 
-// GetContact returns a contact with its identities.
+// GetContact returns a contact with its identities (an erased one too).
 func (s *Store) GetContact(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ContactID) (switchboard.Contact, error) {
-	var k switchboard.Contact
-	var kc, ku int64
-	err := s.queryRow(ctx, `SELECT id, workspace_id, name, email, phone, avatar_url, language, created_at, updated_at
-		FROM contacts WHERE workspace_id = ? AND id = ?`, ws, id).
-		Scan(&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &kc, &ku)
+	k, err := scanContact(s.queryRow(ctx, `SELECT `+contactCols+` FROM contacts k WHERE k.workspace_id = ? AND k.id = ?`, ws, id))
 	if err != nil {
-		return k, mapErr("get contact", err)
+		return switchboard.Contact{}, mapErr("get contact", err)
 	}
-	k.CreatedAt, k.UpdatedAt = fromTS(kc), fromTS(ku)
 	if err := s.fillIdentities(ctx, &k); err != nil {
 		return switchboard.Contact{}, mapErr("get contact", err)
 	}

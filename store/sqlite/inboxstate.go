@@ -44,17 +44,9 @@ func (s *Store) DeleteMessage(ctx context.Context, ws switchboard.WorkspaceID, i
 			WHERE workspace_id = ? AND id = ?`, ts(orNow(at)), by, ws, id); err != nil {
 			return err
 		}
-		var sums []string
-		for _, mediaID := range store.MediaIDs(old.Parts) {
-			var sum string
-			err := tx.QueryRowContext(ctx, `DELETE FROM media WHERE workspace_id = ?1 AND id = ?2
-				AND NOT EXISTS (SELECT 1 FROM messages WHERE workspace_id = ?1 AND parts LIKE ?3 ESCAPE '\')
-				RETURNING sha256`,
-				ws, mediaID, "%"+escapeLike(`"media_id":"`+mediaID+`"`)+"%").Scan(&sum)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return err
-			}
-			sums = append(sums, sum)
+		_, sums, err := deleteUnnamedMedia(ctx, tx, ws, store.MediaIDs(old.Parts))
+		if err != nil {
+			return err
 		}
 		// Last: a file goes only when no row names it (and never before
 		// its rows are gone in this transaction).
@@ -67,6 +59,27 @@ func (s *Store) DeleteMessage(ctx context.Context, ws switchboard.WorkspaceID, i
 		return switchboard.Message{}, mapErr("delete message", err)
 	}
 	return m, nil
+}
+
+// deleteUnnamedMedia deletes the media rows of ids that no message of the
+// workspace names any more, and returns the ids deleted and the hashes of
+// their files (for dropMediaFiles, once the transaction's rows are gone).
+func deleteUnnamedMedia(ctx context.Context, tx *sql.Tx, ws switchboard.WorkspaceID, ids []string) (deleted, sums []string, err error) {
+	for _, mediaID := range ids {
+		var sum string
+		err := tx.QueryRowContext(ctx, `DELETE FROM media WHERE workspace_id = ?1 AND id = ?2
+			AND NOT EXISTS (SELECT 1 FROM messages WHERE workspace_id = ?1 AND parts LIKE ?3 ESCAPE '\')
+			RETURNING sha256`,
+			ws, mediaID, "%"+escapeLike(`"media_id":"`+mediaID+`"`)+"%").Scan(&sum)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		deleted, sums = append(deleted, mediaID), append(sums, sum)
+	}
+	return deleted, sums, nil
 }
 
 func (s *Store) reloadMessage(ctx context.Context, tx *sql.Tx, ws switchboard.WorkspaceID, id switchboard.MessageID, m *switchboard.Message, outboxFor func(switchboard.Message) []store.OutboxEntry) error {
