@@ -4,7 +4,7 @@
 // are in px, never rem, so the page's root font size changes nothing.
 
 export const css = `
-:host{all:initial!important;display:block!important;position:static!important;contain:layout style!important}
+:host{all:initial!important;display:block!important;position:static!important}
 .root{all:initial;position:fixed;bottom:20px;right:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px;
  font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Hiragino Sans","Noto Sans JP","Noto Sans CJK JP",sans-serif;color:#1d2330;
  -webkit-font-smoothing:antialiased;text-align:left;direction:ltr}
