@@ -96,7 +96,7 @@ export async function startHub() {
     token(name, role = "admin") {
       return cli(config, ["tokens", "create", "--name", name, "--role", role]).split(/\s+/).pop();
     },
-    /** session signs op in through the API; its request() carries the cookie and CSRF token. */
+    /** session signs op in through the API; its request() carries the cookie and CSRF token (a FormData body goes as multipart). */
     async session(op) {
       const res = await fetch(url + "/api/v1/auth/login", {
         method: "POST",
@@ -108,10 +108,11 @@ export async function startHub() {
       const { csrf_token: csrf } = await res.json();
       return {
         async request(method, path, body) {
+          const multipart = body instanceof FormData;
           const r = await fetch(url + path, {
             method,
-            headers: { Cookie: cookie, "X-CSRF-Token": csrf, "Content-Type": "application/json" },
-            body: body === undefined ? undefined : JSON.stringify(body),
+            headers: { Cookie: cookie, "X-CSRF-Token": csrf, ...(multipart ? {} : { "Content-Type": "application/json" }) },
+            body: body === undefined || multipart ? body : JSON.stringify(body),
           });
           const text = await r.text();
           if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);

@@ -33,6 +33,8 @@ button{cursor:pointer}
 .msg{display:flex;flex-direction:column;max-width:86%;gap:4px}
 .msg.in{align-self:flex-end;align-items:flex-end}
 .msg.out{align-self:flex-start;align-items:flex-start}
+.cont .who{display:none}
+.cont{margin-top:-4px}
 .who{display:flex;align-items:center;gap:8px;font-size:12px;color:#4b5563;margin-top:4px}
 .avatar{width:28px;height:28px;border-radius:50%;background:var(--accent);color:var(--on-accent);font-size:13px;font-weight:700;
  display:grid;place-items:center;overflow:hidden;flex:none}
@@ -41,6 +43,7 @@ button{cursor:pointer}
 .out .bubble{border-top-left-radius:4px}
 .in .bubble{background:var(--accent);color:var(--on-accent);border-color:transparent;border-top-right-radius:4px}
 .bubble.rich{white-space:normal}
+.root:lang(ja) .bubble{word-break:auto-phrase;line-break:strict}
 .bubble.rich>:first-child{margin-top:0}.bubble.rich>:last-child{margin-bottom:0}
 .bubble p,.bubble ul,.bubble ol,.bubble pre,.bubble blockquote{margin:0 0 8px}
 .bubble ul,.bubble ol{padding-left:20px}

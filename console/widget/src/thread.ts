@@ -40,8 +40,9 @@ export class Thread {
   greet(text: string): void {
     this.el.querySelector(".greeting")?.remove();
     if (!text) return;
-    const li = h("li", { class: "msg out greeting" }, this.who(undefined), h("div", { class: "bubble" }, text));
+    const li = h("li", { class: "msg out greeting", "data-author": this.teamName() }, this.who(undefined), h("div", { class: "bubble" }, text));
     this.el.prepend(li);
+    this.group();
   }
 
   /** upsert shows m, or redraws it when it changed; true when it is new. */
@@ -54,6 +55,7 @@ export class Thread {
     else this.el.insertBefore(row.li, this.next(m));
     this.rows.set(m.id, row);
     if (m.direction === "in") this.answered(m);
+    this.group();
     if (stick || (!old && m.direction === "in")) this.scrollDown();
     return !old;
   }
@@ -75,6 +77,17 @@ export class Thread {
   remove(id: string): void {
     this.rows.get(id)?.li.remove();
     this.rows.delete(id);
+    this.group();
+  }
+
+  /** group shows the name and avatar once above a run of one operator's messages. */
+  private group(): void {
+    let prev = "";
+    for (const li of this.el.children) {
+      const author = (li as HTMLElement).dataset.author ?? "";
+      li.classList.toggle("cont", !!author && author === prev);
+      prev = author;
+    }
   }
 
   /** fail marks a message the hub refused, with why. */
@@ -111,7 +124,7 @@ export class Thread {
   }
 
   private draw(m: Message): Row {
-    const li = h("li", { class: `msg ${m.direction}` });
+    const li = h("li", { class: `msg ${m.direction}`, "data-author": m.direction === "out" ? m.author?.name || this.teamName() : undefined });
     if (m.direction === "out") li.append(this.who(m.author));
     li.append(...body(m, this.t, this.act));
     const meta = h("div", { class: "meta" });

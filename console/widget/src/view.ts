@@ -35,7 +35,7 @@ export class View {
     private readonly composer: Composer,
     on: ViewEvents,
   ) {
-    this.host = h("switchboard-chat" as "div", { lang });
+    this.host = h("switchboard-chat" as "div");
     const shadow = this.host.attachShadow({ mode: "open" });
     shadow.append(h("style", null, css));
     const titleId = "sb-title";
@@ -61,7 +61,7 @@ export class View {
     });
     this.badge = h("span", { class: "badge", "aria-hidden": "true", hidden: true });
     this.launcher = h("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "sb-panel", onclick: () => on.toggle() }, icon(icons.chat), this.badge);
-    this.root = h("div", { class: "root" }, this.panel, this.launcher, this.announcer);
+    this.root = h("div", { class: "root", lang }, this.panel, this.launcher, this.announcer);
     shadow.append(this.root);
     this.label();
     document.addEventListener("visibilitychange", () => this.isOpen() && document.visibilityState === "visible" && on.seen());
