@@ -51,6 +51,11 @@ func (s *Server) viewConversations(ctx context.Context, convs []switchboard.Conv
 }
 
 func (s *Server) viewConversation(ctx context.Context, conv switchboard.Conversation) switchboard.Conversation {
+	// A conversation begun after the visitor's pages were recorded shows
+	// the contact's context until the next page view stores its own.
+	if conv.Context == nil && conv.Contact != nil {
+		conv.Context = conv.Contact.Context
+	}
 	return s.viewConversations(ctx, []switchboard.Conversation{conv})[0]
 }
 

@@ -243,7 +243,17 @@ func (s *Server) operatorFrame(p principal, ev switchboard.Event) (any, bool) {
 			return nil, false
 		}
 		return map[string]any{"type": ev.Type, "conversation_id": ev.ConversationID, "contact_id": ev.ContactID, "online": ev.Online, "at": ev.At}, true
+	case switchboard.EventOperatorTyping:
+		// Another operator writing to the same visitor (the console can
+		// warn before two answer at once).
+		if !p.canSee(ev.DepartmentID) || ev.OperatorID == p.OperatorID {
+			return nil, false
+		}
+		return map[string]any{"type": ev.Type, "conversation_id": ev.ConversationID, "operator_id": ev.OperatorID, "name": ev.Name, "typing": ev.Typing, "at": ev.At}, true
 	}
+	// A contact.updated with no department (a contact without
+	// conversations yet) reaches only those who see every department:
+	// canSee("") is false for operators restricted to theirs.
 	if !p.canSee(ev.DepartmentID) {
 		return nil, false
 	}

@@ -2,8 +2,9 @@ package store
 
 import (
 	"encoding/json"
-	"fmt"
 	"maps"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -166,38 +167,125 @@ func ScrubTerms(scrub []string) []string {
 	return slices.Compact(out)
 }
 
-// Scrub replaces each of terms (from ScrubTerms) in s by ErasedText.
+// Scrub replaces each of terms (from ScrubTerms) in s by ErasedText,
+// ignoring case ("ZELDA" and "zelda" name Zelda too).
 func Scrub(s string, terms []string) string {
-	for _, t := range terms {
-		s = strings.ReplaceAll(s, t, ErasedText)
+	if s == "" || len(terms) == 0 {
+		return s
 	}
-	return s
+	alts := make([]string, len(terms))
+	for i, t := range terms {
+		alts[i] = regexp.QuoteMeta(t)
+	}
+	return regexp.MustCompile("(?i)(?:"+strings.Join(alts, "|")+")").ReplaceAllLiteralString(s, ErasedText)
 }
 
 // ScrubMessage returns m with each of terms replaced in every string of
-// its parts and in its failure reason, and whether anything changed.
+// its parts (text, captions, file names, button labels, form answers,
+// link previews...) and in its failure reason, and whether anything
+// changed. Field names and kinds are never touched.
 func ScrubMessage(m switchboard.Message, terms []string) (switchboard.Message, bool, error) {
-	raw, err := json.Marshal(m.Parts)
+	before, err := json.Marshal(m.Parts)
 	if err != nil {
 		return m, false, err
 	}
-	out := string(raw)
-	for _, t := range terms {
-		enc, err := json.Marshal(t)
-		if err != nil {
-			return m, false, err
-		}
-		out = strings.ReplaceAll(out, string(enc[1:len(enc)-1]), ErasedText)
+	var parts []switchboard.Part
+	if err := json.Unmarshal(before, &parts); err != nil { // a deep copy
+		return m, false, err
+	}
+	scrubStrings(reflect.ValueOf(&parts).Elem(), terms)
+	after, err := json.Marshal(parts)
+	if err != nil {
+		return m, false, err
 	}
 	reason := Scrub(m.FailureReason, terms)
-	if out == string(raw) && reason == m.FailureReason {
+	if string(after) == string(before) && reason == m.FailureReason {
 		return m, false, nil
 	}
-	m.Parts, m.FailureReason = nil, reason
-	if err := json.Unmarshal([]byte(out), &m.Parts); err != nil {
-		return m, false, fmt.Errorf("message %s: scrubbed parts: %w", m.ID, err)
-	}
+	m.Parts, m.FailureReason = parts, reason
 	return m, true, nil
+}
+
+// scrubStrings scrubs every string (and byte slice, such as a template's
+// raw JSON) reachable from v, which must be settable.
+func scrubStrings(v reflect.Value, terms []string) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(Scrub(v.String(), terms))
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			scrubStrings(v.Elem(), terms)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				scrubStrings(v.Field(i), terms)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			if v.Kind() == reflect.Slice && !v.IsNil() {
+				v.SetBytes([]byte(Scrub(string(v.Bytes()), terms)))
+			}
+			return
+		}
+		for i := range v.Len() {
+			scrubStrings(v.Index(i), terms)
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(v.MapIndex(k))
+			scrubStrings(e, terms)
+			v.SetMapIndex(k, e)
+		}
+	}
+}
+
+// ErasedMessage is a message of an erased customer's conversation as
+// EraseContact leaves it: the columns an engine writes back.
+type ErasedMessage struct {
+	ID            switchboard.MessageID
+	Parts, Text   string // parts as stored JSON
+	ExternalID    switchboard.ExternalID
+	FailureReason string
+	DeletedAt     *time.Time
+}
+
+// EraseMessages returns how the messages of an erased customer's
+// conversation change (only those that do) and the media ids the
+// customer's messages named: theirs lose parts and external id
+// ("erased:<id>") and are marked deleted at at; every other message has
+// each of terms replaced by ErasedText.
+func EraseMessages(msgs []switchboard.Message, terms []string, at time.Time) ([]ErasedMessage, []string, error) {
+	var out []ErasedMessage
+	var mediaIDs []string
+	for _, m := range msgs {
+		if m.Direction == switchboard.DirectionIn {
+			mediaIDs = append(mediaIDs, MediaIDs(m.Parts)...)
+			deleted := m.DeletedAt
+			if deleted == nil {
+				deleted = &at
+			}
+			out = append(out, ErasedMessage{ID: m.ID, Parts: "[]", ExternalID: switchboard.ExternalID("erased:" + string(m.ID)),
+				FailureReason: m.FailureReason, DeletedAt: deleted})
+			continue
+		}
+		sm, ok, err := ScrubMessage(m, terms)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			continue
+		}
+		parts, err := json.Marshal(sm.Parts)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, ErasedMessage{ID: m.ID, Parts: string(parts), Text: sm.Text(), ExternalID: m.ExternalID,
+			FailureReason: sm.FailureReason, DeletedAt: m.DeletedAt})
+	}
+	return out, mediaIDs, nil
 }
 
 // ErasedContact is k as EraseContact leaves it: every field that named the

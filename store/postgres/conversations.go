@@ -12,27 +12,92 @@ import (
 	"github.com/switchboardhq/switchboard/store"
 )
 
-const conversationCols = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
+// contactCols are a contact's columns (alias k), read by contactScan.
+const contactCols = `k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_url, k.language, k.created_at, k.updated_at,
+	k.email_verified, k.phone_verified, k.external_ref, k.attributes, k.labels, k.context, k.erased_at`
+
+// conversationHead are a conversation's columns before its context.
+const conversationHead = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
 	c.assignee_id, c.status, c.unread_count, c.marked_unread, c.labels, c.last_message, c.last_activity_at, c.created_at,
-	k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_url, k.language, k.created_at, k.updated_at`
+	c.last_read_at`
+
+// conversationCols read a conversation with its context and contact;
+// conversationListCols leave the context out (lists do not fill it).
+const (
+	conversationCols     = conversationHead + `, c.context, ` + contactCols
+	conversationListCols = conversationHead + `, NULL::jsonb, ` + contactCols
+)
 
 const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.contact_id`
+
+// contactScan scans contactCols into k: Scan into dest(), then finish().
+type contactScan struct {
+	k              *switchboard.Contact
+	attrs, context []byte
+}
+
+func (cs *contactScan) dest() []any {
+	k := cs.k
+	return []any{&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &k.CreatedAt, &k.UpdatedAt,
+		&k.EmailVerified, &k.PhoneVerified, &k.ExternalRef, &cs.attrs, &k.Labels, &cs.context, &k.ErasedAt}
+}
+
+func (cs *contactScan) finish() error {
+	k := cs.k
+	k.CreatedAt, k.UpdatedAt, k.ErasedAt = utc(k.CreatedAt), utc(k.UpdatedAt), utcPtr(k.ErasedAt)
+	if len(k.Labels) == 0 {
+		k.Labels = nil
+	}
+	if err := store.DecodeJSON(string(cs.attrs), &k.Attributes); err != nil {
+		return err
+	}
+	if len(k.Attributes) == 0 {
+		k.Attributes = nil
+	}
+	return decodeContext(cs.context, &k.Context)
+}
+
+// decodeContext decodes a context column (NULL: none) into *dst.
+func decodeContext(v []byte, dst **switchboard.CustomerContext) error {
+	if len(v) == 0 || string(v) == "null" {
+		return nil
+	}
+	*dst = &switchboard.CustomerContext{}
+	return store.DecodeJSON(string(v), *dst)
+}
+
+// scanContact scans one row of contactCols.
+func scanContact(row pgx.Row) (switchboard.Contact, error) {
+	var k switchboard.Contact
+	cs := contactScan{k: &k}
+	if err := row.Scan(cs.dest()...); err != nil {
+		return k, err
+	}
+	return k, cs.finish()
+}
 
 func scanConversation(row pgx.Row) (switchboard.Conversation, error) {
 	var c switchboard.Conversation
 	k := &switchboard.Contact{}
+	cs := contactScan{k: k}
 	var marked bool
-	err := row.Scan(&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
+	var context []byte
+	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
 		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &c.Labels, &c.LastMessage, &c.LastActivityAt, &c.CreatedAt,
-		&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &k.CreatedAt, &k.UpdatedAt)
+		&c.LastReadAt, &context}, cs.dest()...)...)
+	if err != nil {
+		return c, err
+	}
 	c.Unread = c.UnreadCount > 0 || marked
 	if len(c.Labels) == 0 {
 		c.Labels = nil
 	}
-	c.LastActivityAt, c.CreatedAt = utc(c.LastActivityAt), utc(c.CreatedAt)
-	k.CreatedAt, k.UpdatedAt = utc(k.CreatedAt), utc(k.UpdatedAt)
+	c.LastActivityAt, c.CreatedAt, c.LastReadAt = utc(c.LastActivityAt), utc(c.CreatedAt), utcPtr(c.LastReadAt)
 	c.Contact = k
-	return c, err
+	if err := cs.finish(); err != nil {
+		return c, err
+	}
+	return c, decodeContext(context, &c.Context)
 }
 
 // fillIdentities loads the identities of the given contacts.
@@ -127,7 +192,7 @@ func (s *Store) ListConversations(ctx context.Context, ws switchboard.WorkspaceI
 		like := arg("%" + escapeLike(q.Contact) + "%")
 		where += ` AND (k.name ILIKE ` + like + ` OR k.email ILIKE ` + like + ` OR k.phone ILIKE ` + like + `)`
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+conversationCols+conversationFrom+where+
+	rows, err := s.pool.Query(ctx, `SELECT `+conversationListCols+conversationFrom+where+
 		` ORDER BY c.last_activity_at DESC, c.id DESC LIMIT `+arg(limit+1), args...)
 	if err != nil {
 		return page, mapErr("list conversations", err)
@@ -213,7 +278,7 @@ func (s *Store) SetConversationStatus(ctx context.Context, ws switchboard.Worksp
 
 // MarkConversationRead sets the unread count to zero.
 func (s *Store) MarkConversationRead(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) error {
-	_, err := s.updateConversation(ctx, "mark conversation read", `unread_count = 0, marked_unread = false`, ``, ws, id)
+	_, err := s.updateConversation(ctx, "mark conversation read", `unread_count = 0, marked_unread = false, last_read_at = now()`, ``, ws, id)
 	return err
 }
 
@@ -242,7 +307,7 @@ func (s *Store) UpdateConversation(ctx context.Context, ws switchboard.Workspace
 		if *u.Unread {
 			sets = append(sets, `marked_unread = true`)
 		} else {
-			sets = append(sets, `unread_count = 0, marked_unread = false`)
+			sets = append(sets, `unread_count = 0, marked_unread = false, last_read_at = now()`)
 		}
 	}
 	if u.Labels != nil {
@@ -264,25 +329,7 @@ func (s *Store) UpdateConversation(ctx context.Context, ws switchboard.Workspace
 			}
 		}
 		var err error
-		conv, err = scanConversation(tx.QueryRow(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.workspace_id = $1 AND c.id = $2`, ws, id))
-		if err != nil {
-			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT channel_id, external_id, opted_out FROM identities
-			WHERE contact_id = $1 ORDER BY created_at, channel_id, external_id`, conv.ContactID)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var idn switchboard.Identity
-			if err := rows.Scan(&idn.ChannelID, &idn.ExternalID, &idn.OptedOut); err != nil {
-				rows.Close()
-				return err
-			}
-			conv.Contact.Identities = append(conv.Contact.Identities, idn)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if conv, err = conversationTx(ctx, tx, ws, id); err != nil {
 			return err
 		}
 		if outboxFor != nil {
@@ -294,6 +341,34 @@ func (s *Store) UpdateConversation(ctx context.Context, ws switchboard.Workspace
 		return switchboard.Conversation{}, mapErr("update conversation", err)
 	}
 	return conv, nil
+}
+
+// conversationTx reads a conversation of the workspace, Contact and its
+// identities filled, inside a transaction.
+func conversationTx(ctx context.Context, tx pgx.Tx, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error) {
+	conv, err := scanConversation(tx.QueryRow(ctx, `SELECT `+conversationCols+conversationFrom+` WHERE c.workspace_id = $1 AND c.id = $2`, ws, id))
+	if err != nil {
+		return switchboard.Conversation{}, err
+	}
+	return conv, fillIdentitiesTx(ctx, tx, conv.Contact)
+}
+
+// fillIdentitiesTx loads a contact's identities inside a transaction.
+func fillIdentitiesTx(ctx context.Context, tx pgx.Tx, k *switchboard.Contact) error {
+	rows, err := tx.Query(ctx, `SELECT channel_id, external_id, opted_out FROM identities
+		WHERE contact_id = $1 ORDER BY created_at, channel_id, external_id`, k.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var idn switchboard.Identity
+		if err := rows.Scan(&idn.ChannelID, &idn.ExternalID, &idn.OptedOut); err != nil {
+			return err
+		}
+		k.Identities = append(k.Identities, idn)
+	}
+	return rows.Err()
 }
 
 // DeliveryTarget returns where replies into a conversation go.
@@ -332,16 +407,12 @@ func (s *Store) TakeReplyToken(ctx context.Context, id switchboard.ConversationI
 	return tok, nil
 }
 
-// GetContact returns a contact with its identities.
+// GetContact returns a contact with its identities (an erased one too).
 func (s *Store) GetContact(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ContactID) (switchboard.Contact, error) {
-	var k switchboard.Contact
-	err := s.pool.QueryRow(ctx, `SELECT id, workspace_id, name, email, phone, avatar_url, language, created_at, updated_at
-		FROM contacts WHERE workspace_id = $1 AND id = $2`, ws, id).
-		Scan(&k.ID, &k.WorkspaceID, &k.Name, &k.Email, &k.Phone, &k.AvatarURL, &k.Language, &k.CreatedAt, &k.UpdatedAt)
+	k, err := scanContact(s.pool.QueryRow(ctx, `SELECT `+contactCols+` FROM contacts k WHERE k.workspace_id = $1 AND k.id = $2`, ws, id))
 	if err != nil {
 		return switchboard.Contact{}, mapErr("get contact", err)
 	}
-	k.CreatedAt, k.UpdatedAt = utc(k.CreatedAt), utc(k.UpdatedAt)
 	if err := s.fillIdentities(ctx, &k); err != nil {
 		return switchboard.Contact{}, mapErr("get contact", err)
 	}

@@ -43,12 +43,8 @@ func (s *Store) DeleteMessage(ctx context.Context, ws switchboard.WorkspaceID, i
 			WHERE workspace_id = $1 AND id = $2`, ws, id, orNow(at), by); err != nil {
 			return err
 		}
-		for _, mediaID := range store.MediaIDs(old.Parts) {
-			if _, err := tx.Exec(ctx, `DELETE FROM media WHERE workspace_id = $1 AND id = $2
-				AND NOT EXISTS (SELECT 1 FROM messages WHERE workspace_id = $1 AND parts LIKE $3)`,
-				ws, mediaID, "%"+escapeLike(`"media_id":"`+mediaID+`"`)+"%"); err != nil {
-				return err
-			}
+		if _, err := deleteUnnamedMedia(ctx, tx, ws, store.MediaIDs(old.Parts)); err != nil {
+			return err
 		}
 		return reloadMessage(ctx, tx, ws, id, &m, outboxFor)
 	})
@@ -56,6 +52,24 @@ func (s *Store) DeleteMessage(ctx context.Context, ws switchboard.WorkspaceID, i
 		return switchboard.Message{}, mapErr("delete message", err)
 	}
 	return m, nil
+}
+
+// deleteUnnamedMedia deletes the media rows of ids that no message of the
+// workspace names any more and returns the ids deleted.
+func deleteUnnamedMedia(ctx context.Context, tx pgx.Tx, ws switchboard.WorkspaceID, ids []string) ([]string, error) {
+	var deleted []string
+	for _, mediaID := range ids {
+		tag, err := tx.Exec(ctx, `DELETE FROM media WHERE workspace_id = $1 AND id = $2
+			AND NOT EXISTS (SELECT 1 FROM messages WHERE workspace_id = $1 AND parts LIKE $3)`,
+			ws, mediaID, "%"+escapeLike(`"media_id":"`+mediaID+`"`)+"%")
+		if err != nil {
+			return nil, err
+		}
+		if tag.RowsAffected() > 0 {
+			deleted = append(deleted, mediaID)
+		}
+	}
+	return deleted, nil
 }
 
 func reloadMessage(ctx context.Context, tx pgx.Tx, ws switchboard.WorkspaceID, id switchboard.MessageID, m *switchboard.Message, outboxFor func(switchboard.Message) []store.OutboxEntry) error {

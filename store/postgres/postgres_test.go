@@ -22,7 +22,10 @@ func open(tb testing.TB, dsn string) *postgres.Store {
 }
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return open(t, storetest.PostgresURL(t)) })
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t, storetest.PostgresURL(t)) },
+		storetest.WithCells(func(t *testing.T, s store.Store) []storetest.Cell {
+			return storetest.PostgresCells(t, s.(*postgres.Store).Pool())
+		}))
 }
 
 // TestMigrateConcurrently starts several stores (as several processes would)

@@ -3,9 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -345,6 +345,13 @@ func (s *Store) EraseContact(ctx context.Context, ws switchboard.WorkspaceID, id
 	if err != nil {
 		return store.EraseResult{}, mapErr("erase contact", err)
 	}
+	// The write-ahead log still holds the pages as they were before: copy
+	// it into the database and empty it. A reader in the middle of a
+	// snapshot can keep it from finishing; the next checkpoint then does.
+	var busy, logged, done int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &done); err != nil || busy != 0 {
+		slog.WarnContext(ctx, "sqlite: write-ahead log not emptied after an erasure; the next checkpoint will", "busy", busy, "err", err)
+	}
 	return res, nil
 }
 
@@ -390,36 +397,17 @@ func (s *Store) eraseConversation(ctx context.Context, tx *sql.Tx, ws switchboar
 	if err := rows.Err(); err != nil {
 		return 0, nil, err
 	}
-	changed := 0
-	var mediaIDs []string
-	for _, m := range msgs {
-		if m.Direction == switchboard.DirectionIn {
-			mediaIDs = append(mediaIDs, store.MediaIDs(m.Parts)...)
-			if _, err := tx.ExecContext(ctx, `UPDATE messages SET parts = '[]', text = '', external_id = ?,
-					deleted_at = coalesce(deleted_at, ?) WHERE id = ?`,
-				"erased:"+string(m.ID), ts(at), m.ID); err != nil {
-				return 0, nil, err
-			}
-			changed++
-			continue
-		}
-		sm, ok, err := store.ScrubMessage(m, terms)
-		if err != nil {
-			return 0, nil, err
-		}
-		if !ok {
-			continue
-		}
-		parts, err := json.Marshal(sm.Parts)
-		if err != nil {
-			return 0, nil, err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE messages SET parts = ?, text = ?, failure_reason = ? WHERE id = ?`,
-			string(parts), sm.Text(), sm.FailureReason, m.ID); err != nil {
-			return 0, nil, err
-		}
-		changed++
+	changes, mediaIDs, err := store.EraseMessages(msgs, terms, at)
+	if err != nil {
+		return 0, nil, err
 	}
+	for _, e := range changes {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET parts = ?, text = ?, external_id = ?, failure_reason = ?, deleted_at = ? WHERE id = ?`,
+			e.Parts, e.Text, e.ExternalID, e.FailureReason, nullTS(e.DeletedAt), e.ID); err != nil {
+			return 0, nil, err
+		}
+	}
+	changed := len(changes)
 	deleted, sums, err := deleteUnnamedMedia(ctx, tx, ws, mediaIDs)
 	if err != nil {
 		return 0, nil, err

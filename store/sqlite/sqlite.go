@@ -61,7 +61,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL"
-	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate")
+	// secure_delete: what a deletion frees is overwritten, so an erased
+	// customer (EraseContact) leaves nothing in free pages. Only the
+	// writer deletes.
+	w, err := sql.Open("sqlite3", base+"?"+common+"&_txlock=immediate&_secure_delete=on")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}

@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -47,7 +49,7 @@ func openLine(tb testing.TB) (*sqlite.Store, switchboard.WorkspaceID, switchboar
 }
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) }, storetest.WithCells(cells))
 }
 
 // TestMigrateTwoStores runs Migrate from two stores on one file at once, as
@@ -84,4 +86,27 @@ func TestMigrateTwoStores(t *testing.T) {
 	if a.ID != b.ID {
 		t.Fatalf("two stores on one file made two default workspaces: %s, %s", a.ID, b.ID)
 	}
+}
+
+// cells reads every value of the store's database file (and its media
+// files) through a connection of its own.
+func cells(t *testing.T, s store.Store) []storetest.Cell {
+	path := s.(*sqlite.Store).Path()
+	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := storetest.SQLiteCells(t, db, filepath.Join(filepath.Dir(path), "media"))
+	// The files' raw bytes too: what a deletion freed must not keep what
+	// it held (secure_delete), nor the write-ahead log old copies of pages
+	// (EraseContact checkpoints it).
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		out = append(out, storetest.Cell{Where: "file " + filepath.Base(f), Value: string(b)})
+	}
+	return out
 }

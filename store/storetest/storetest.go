@@ -21,8 +21,13 @@ import (
 var t0 = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 
 // Run runs the contract suite. open must return a fresh, empty store for
-// each call (Run migrates it) and close it when the test ends.
-func Run(t *testing.T, open func(t *testing.T) store.Store) {
+// each call (Run migrates it) and close it when the test ends. Options
+// give the suite more access to the engine (WithCells).
+func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, s store.Store)
@@ -68,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpdateConversation", testUpdateConversation}, {"ConversationInboxFilters", testConversationInboxFilters}, {"ConversationContactSearch", testConversationContactSearch}, {"RetractDeleteMessage", testRetractDeleteMessage}, {"Presence", testPresence},
 	}
 	tests = append(tests, adminTests...)
+	tests = append(tests, customerTests(cfg)...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
