@@ -5,6 +5,7 @@
 // the read marks; the page's CSS does not change the widget; the history
 // survives a reload and shows in a second tab; nothing is lost offline.
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { after, before, test } from "node:test";
 import { launch, skipReason, startHub, until } from "./hub.mjs";
@@ -15,6 +16,8 @@ if (skip) console.log(skip);
 const opts = { skip: skip || false };
 
 const CHANNEL = "site";
+const SIGNED = "signed";
+const SECRET = "a-secret-only-the-site-server-knows";
 // Rules a careless site might have: they must not reach into the widget.
 const HOSTILE = `<style>
   * { font: 40px/3 serif !important; color: red !important; letter-spacing: 4px !important; box-sizing: content-box !important; }
@@ -46,7 +49,19 @@ before(async () => {
     name: "Acme site",
     config: { title: "Acme Support", greeting: "Hi! How can we help?", color: "#0f766e", allowed_origins: [site.url] },
   });
+  await ada.request("POST", "/api/v1/channels", {
+    id: SIGNED,
+    type: "webchat",
+    name: "Signed site",
+    config: { title: "Signed", allowed_origins: [site.url], identity_secret: SECRET, position: "left" },
+  });
   const snippet = embed(hub.url, CHANNEL);
+  // A Japanese page whose script calls the API before the widget loaded.
+  site.pages["/ja.html"] = page({
+    title: "日本語のページ",
+    lang: "ja",
+    body: `<h1>ショップ</h1>${embed(hub.url, SIGNED)}<script>window.opened = 0; Switchboard("on", "open", () => window.opened++); Switchboard("open");</script>`,
+  });
   site.pages["/hostile.html"] = page({ title: "Hostile shop", head: HOSTILE, body: `<h1>Shop</h1><p>Products</p>${snippet}` });
   site.pages["/plain.html"] = page({ title: "Plain shop", body: `<h1>Shop</h1><p>Products</p>${snippet}` });
   await until(async () => (await fetch(`${hub.url}/widget/v1/config?channel=${CHANNEL}`)).ok, "the channel to run");
@@ -296,7 +311,7 @@ test("the unread badge counts team messages while closed; the JS API opens, clos
   await tab.getByRole("button", { name: "Open chat", exact: true }).waitFor();
 });
 
-test("identify and page context reach the hub; a forged signature is refused", opts, async () => {
+test("identify and page context reach the hub", opts, async () => {
   const who = await tab.evaluate(() => window.Switchboard.identify({ name: "Hanako Yamada", email: "hanako@example.com", attributes: { plan: "gold" } }));
   assert.equal(who.verified, false, "no identity_secret: taken as unverified");
   assert.equal(who.contact.name, "Hanako Yamada");
@@ -308,4 +323,71 @@ test("identify and page context reach the hub; a forged signature is refused", o
   }, "the page context", 3000);
   console.log(`page context reached the hub ${Date.now() - started} ms after navigation`);
   assert.equal(conv.context.time_zone, await tab.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone));
+});
+
+test("typing sends the draft at most every 400 ms, and an empty draft once sent", opts, async () => {
+  const drafts = [];
+  const seen = (req) => req.url().endsWith("/widget/v1/typing") && drafts.push(req.postDataJSON().text);
+  tab.on("request", seen);
+  await tab.evaluate(() => window.Switchboard.open());
+  const box = panel(tab).getByRole("textbox", { name: "Message" });
+  await box.pressSequentially("Where is the parcel now?", { delay: 40 });
+  await until(() => drafts.at(-1) === "Where is the parcel now?", "the last draft");
+  assert.ok(drafts.length >= 2 && drafts.length <= 5, `${drafts.length} drafts for ~1 s of typing: ${JSON.stringify(drafts)}`);
+  await box.press("Enter");
+  await until(() => drafts.at(-1) === "", "the empty draft after sending");
+  tab.off("request", seen);
+});
+
+test("emoji from the picker; files pasted and dropped; a file over the size limit is refused before upload", opts, async () => {
+  const dialog = panel(tab);
+  const box = dialog.getByRole("textbox", { name: "Message" });
+  await box.fill("Thanks ");
+  await dialog.getByRole("button", { name: "Insert emoji" }).click();
+  await dialog.getByRole("button", { name: "🙏" }).click();
+  assert.equal(await box.inputValue(), "Thanks 🙏");
+  await box.evaluate((el) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["pasted"], "pasted.png", { type: "image/png" }));
+    el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  await dialog.getByRole("button", { name: "Remove pasted.png" }).waitFor();
+  await dialog.evaluate((panelEl) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(["dropped"], "dropped.txt", { type: "text/plain" }));
+    dt.items.add(new File([new Uint8Array(11 << 20)], "huge.pdf", { type: "application/pdf" }));
+    for (const type of ["dragenter", "dragover", "drop"]) panelEl.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await dialog.getByRole("button", { name: "Remove dropped.txt" }).waitFor();
+  await dialog.getByRole("alert").filter({ hasText: "“huge.pdf” is larger than 10 MB." }).waitFor();
+  assert.equal(await dialog.getByRole("button", { name: "Remove huge.pdf" }).count(), 0);
+  await dialog.getByRole("button", { name: "Remove pasted.png" }).click();
+  await dialog.getByRole("button", { name: "Send", exact: true }).click();
+  const sent = dialog.getByRole("listitem").filter({ hasText: "Thanks 🙏" });
+  await sent.getByRole("link", { name: /dropped\.txt/ }).waitFor();
+  await sent.getByText(/^(Sent|Read)$/).waitFor();
+});
+
+test("a Japanese page: Japanese words, calls queued before load, the launcher on the left; identify must be signed", opts, async () => {
+  const ctxJa = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } });
+  const ja = await ctxJa.newPage();
+  try {
+    await ja.goto(site.url + "/ja.html");
+    const dialog = ja.getByRole("dialog", { name: "Signed" });
+    await dialog.waitFor();
+    assert.equal(await ja.evaluate(() => window.opened), 1, "the queued open listener ran");
+    await dialog.getByRole("textbox", { name: "メッセージ" }).waitFor();
+    await ja.getByRole("button", { name: "チャットを閉じる" }).first().waitFor();
+    const box = await dialog.boundingBox();
+    assert.ok(box.x < 100, `panel on the left (x=${box.x})`);
+
+    const forged = await ja.evaluate(() => window.Switchboard.identify({ email: "boss@example.com", signature: "00".repeat(32) }).then(() => "accepted", (e) => e.code));
+    assert.equal(forged, "invalid_signature");
+    const signature = createHmac("sha256", SECRET).update("cust-42").digest("hex");
+    const who = await ja.evaluate((sig) => window.Switchboard.identify({ external_id: "cust-42", name: "山田花子", email: "hanako@example.com", signature: sig }), signature);
+    assert.equal(who.verified, true);
+    assert.equal(who.contact.external_id, "cust-42");
+  } finally {
+    await ctxJa.close();
+  }
 });
