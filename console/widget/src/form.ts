@@ -55,7 +55,7 @@ export function renderForm(messageId: string, form: Form, t: Strings, submit: (i
       // Once stored, the thread redraws this message with the form answered.
       await submit(
         messageId,
-        inputs.map(({ f, input }) => ({ name: f.name, value: input.value.trim() })),
+        inputs.map(({ f, input }) => ({ name: f.name, label: f.label, value: input.value.trim() })),
       );
     } catch (err) {
       status.textContent = t.failed((err as Error).message);

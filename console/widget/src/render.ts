@@ -86,8 +86,18 @@ function part(m: Message, p: Part, t: Strings, act: Actions): HTMLElement | null
   }
 }
 
+const URLS = /\bhttps?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'’」。、]/g;
+
+/** textBubble shows plain text, with its web addresses as links. */
 function textBubble(text: string): HTMLElement {
-  return h("div", { class: "bubble" }, text);
+  const b = h("div", { class: "bubble" });
+  let at = 0;
+  for (const m of text.matchAll(URLS)) {
+    b.append(text.slice(at, m.index), h("a", { href: m[0], target: "_blank", rel: "noopener noreferrer" }, m[0]));
+    at = m.index! + m[0].length;
+  }
+  b.append(text.slice(at));
+  return b;
 }
 
 function fileLink(p: Part, t: Strings): HTMLElement | null {

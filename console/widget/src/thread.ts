@@ -146,7 +146,10 @@ export class Thread {
   /** mark writes the time and, on the visitor's messages, sending / sent ✓ / read ✓✓. */
   private mark(row: Row): void {
     const { m, meta } = row;
-    const time = new Date(m.created_at).toLocaleTimeString(this.lang, { hour: "2-digit", minute: "2-digit" });
+    const at = new Date(m.created_at);
+    // The time, and the day too when it is not today.
+    const day = at.toDateString() === new Date().toDateString() ? {} : { month: "short", day: "numeric" } as const;
+    const time = at.toLocaleString(this.lang, { ...day, hour: "2-digit", minute: "2-digit" });
     meta.replaceChildren(h("time", { datetime: m.created_at }, time));
     if (m.direction !== "in") return;
     const failed = this.failures.get(m.id);

@@ -1,62 +1,19 @@
 // The shapes of the hub's /widget/v1 API as the widget reads them (see
 // console/assets/openapi.json and console/widget.go).
 
-export interface Attachment {
-  url?: string;
-  media_id?: string;
-  content_type?: string;
-  filename?: string;
-  size?: number;
-}
+// A message part is the hub's one model (switchboard.Part), typed once for
+// the console and the widget.
+import type { FormField, Part } from "../../web/src/lib/types";
 
-export interface Button {
-  label: string;
-  payload?: string;
-  url?: string;
-}
+export type { Button, FormField, Part } from "../../web/src/lib/types";
+export type Form = NonNullable<Part["form"]>;
 
-export interface FormField {
-  name: string;
-  label: string;
-  type: "text" | "email" | "tel" | "textarea";
-  required?: boolean;
-}
-
-export interface Form {
-  title?: string;
-  fields: FormField[];
-  submit_label?: string;
-}
-
-export interface FieldValue {
-  name: string;
-  label?: string;
-  value: string;
-}
+/** FieldValue is one answered field of a form (the hub fills in labels it trusts). */
+export type FieldValue = Pick<FormField, "name" | "label"> & { value: string };
 
 export interface FormResponse {
   form_message_id?: string;
   fields: FieldValue[];
-}
-
-export interface LinkPreview {
-  url: string;
-  title?: string;
-  description?: string;
-  image_url?: string;
-}
-
-export interface Part {
-  kind: string;
-  text?: string;
-  attachment?: Attachment;
-  buttons?: Button[];
-  quick_reply?: boolean;
-  form?: Form;
-  form_response?: FormResponse;
-  link?: LinkPreview;
-  sticker?: { url?: string };
-  location?: { title?: string; address?: string; latitude: number; longitude: number };
 }
 
 export interface Author {

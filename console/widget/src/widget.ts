@@ -14,6 +14,9 @@ import { View } from "./view";
 
 export type WidgetEvent = "message" | "open" | "close";
 
+/** HISTORY_FALLBACK_MS is how long the history waits for the stream's ready frame. */
+const HISTORY_FALLBACK_MS = 5000;
+
 export class Widget {
   private readonly t: Strings;
   private readonly thread: Thread;
@@ -88,6 +91,8 @@ export class Widget {
     trackPages((ctx) => void this.api.session().then(() => this.api.context(ctx)).catch(() => {}));
     void this.stream.start();
     this.api.config().then((c) => this.applyConfig(c), () => {});
+    // Where WebSockets cannot get through, show the history anyway.
+    window.setTimeout(() => this.loaded || void this.reload(), HISTORY_FALLBACK_MS);
   }
 
   /** status shows the connection note: messages held back, or reconnecting. */
