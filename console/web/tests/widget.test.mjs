@@ -391,3 +391,24 @@ test("a Japanese page: Japanese words, calls queued before load, the launcher on
     await ctxJa.close();
   }
 });
+
+test("what operators send is rendered safely: no script runs, no javascript: link, no page-covering styles", opts, async () => {
+  await tab.evaluate(() => window.Switchboard.open());
+  const dialog = panel(tab);
+  await ada.request("POST", `/api/v1/conversations/${convId}/messages`, {
+    parts: [{ kind: "markdown", text: 'Markdown <img src=x onerror="window.pwned=1"> [click](javascript:window.pwned=2) <div style="position:fixed;inset:0">cover</div>' }],
+  });
+  await ada.request("POST", `/api/v1/conversations/${convId}/messages`, {
+    parts: [{ kind: "html", text: '<p>Custom <b>HTML</b></p><img src=x onerror="window.pwned=3"><script>window.pwned=4</script><a href="https://example.com/offer">offer</a>' }],
+  });
+  const html = dialog.getByRole("listitem").filter({ hasText: "Custom HTML" });
+  await html.locator("b").getByText("HTML").waitFor();
+  const md = dialog.getByRole("listitem").filter({ hasText: "Markdown" });
+  await md.waitFor();
+  assert.equal(await html.getByRole("link", { name: "offer" }).getAttribute("rel"), "noopener noreferrer");
+  assert.equal(await md.locator("[href^='javascript']").count(), 0, "no javascript: link");
+  assert.equal(await md.locator("[style]").count(), 0, "no inline styles");
+  assert.equal(await dialog.locator("script, [onerror]").count(), 0);
+  await tab.waitForTimeout(200);
+  assert.equal(await tab.evaluate(() => window.pwned), undefined, "no script ran");
+});

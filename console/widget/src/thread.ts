@@ -63,15 +63,16 @@ export class Thread {
   /** replace swaps a pending message (keyed by its client id) for the stored one. */
   replace(oldId: string, m: Message): void {
     const old = this.rows.get(oldId);
-    if (old && !this.rows.has(m.id)) {
-      this.rows.delete(oldId);
-      const row = this.draw(m);
-      old.li.replaceWith(row.li);
-      this.rows.set(m.id, row);
-    } else {
+    // The stream may have brought the stored message first: it is the truer copy.
+    if (!old || this.rows.has(m.id)) {
       this.remove(oldId);
-      this.upsert(m);
+      if (!this.rows.has(m.id)) this.upsert(m);
+      return;
     }
+    this.rows.delete(oldId);
+    const row = this.draw(m);
+    old.li.replaceWith(row.li);
+    this.rows.set(m.id, row);
   }
 
   remove(id: string): void {
