@@ -6,6 +6,11 @@ import type { Strings } from "./i18n";
 import { body, type Actions } from "./render";
 import type { Author, Message } from "./types";
 
+/** looksSame tells whether b would be drawn like a (nothing to redraw). */
+function looksSame(a: Message, b: Message): boolean {
+  return a.created_at === b.created_at && a.text === b.text && a.author?.name === b.author?.name && JSON.stringify(a.parts) === JSON.stringify(b.parts);
+}
+
 interface Row {
   m: Message;
   li: HTMLLIElement;
@@ -17,7 +22,7 @@ export class Thread {
   private readonly rows = new Map<string, Row>();
   private readonly byItem = new WeakMap<Element, Row>();
   private readAt = 0;
-  private failures = new Map<string, string>();
+  private readonly failures = new Map<string, string>();
 
   constructor(
     private readonly t: Strings,
@@ -28,12 +33,9 @@ export class Thread {
     this.el = h("ol", { class: "list", "aria-label": t.messages, tabindex: 0 });
   }
 
-  has(id: string): boolean {
-    return this.rows.has(id);
-  }
-
+  /** messages lists what the thread shows, oldest first. */
   messages(): Message[] {
-    return [...this.rows.values()].map((r) => r.m);
+    return [...this.el.children].flatMap((li) => this.byItem.get(li)?.m ?? []);
   }
 
   /** greet shows the channel's greeting first (local: not a stored message). */
@@ -48,7 +50,7 @@ export class Thread {
   /** upsert shows m, or redraws it when it changed; true when it is new. */
   upsert(m: Message): boolean {
     const old = this.rows.get(m.id);
-    if (old && old.m.created_at === m.created_at && JSON.stringify(old.m.parts) === JSON.stringify(m.parts) && old.m.text === m.text && !!old.m.author === !!m.author) return false;
+    if (old && looksSame(old.m, m)) return false;
     const stick = this.atBottom();
     const row = this.draw(m);
     if (old) old.li.replaceWith(row.li);
@@ -161,7 +163,8 @@ export class Thread {
         : Date.parse(m.created_at) <= this.readAt
           ? ["read", "✓✓", this.t.read]
           : ["sent", "✓", this.t.sent];
-    meta.append(h("span", { class: "mark " + cls, title: label }, h("span", { "aria-hidden": "true" }, glyph), h("span", { class: "sr" }, label)));
+    // A refusal is written out; the other states are a glyph with a spoken label.
+    meta.append(h("span", { class: "mark " + cls, title: label }, h("span", { "aria-hidden": "true" }, glyph), failed ? null : h("span", { class: "sr" }, label)));
     if (failed) meta.append(h("span", { class: "error" }, label));
   }
 

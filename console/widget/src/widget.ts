@@ -117,8 +117,10 @@ export class Widget {
       return;
     }
     const known = new Set(h.items.map((m) => m.id));
-    // Gone from the history while the stream was down: taken back.
-    for (const m of this.thread.messages()) if (!m.pending && !known.has(m.id)) this.thread.remove(m.id);
+    const newest = Date.parse(h.items[h.items.length - 1]?.created_at ?? "") || 0;
+    // Gone from the history while the stream was down: taken back (what
+    // is newer than the history may have been stored after it was read).
+    for (const m of this.thread.messages()) if (!m.pending && !known.has(m.id) && Date.parse(m.created_at) <= newest) this.thread.remove(m.id);
     for (const m of h.items) this.show(m, this.loaded);
     this.thread.read(h.read_at);
     this.loaded = true;
@@ -158,7 +160,7 @@ export class Widget {
 
   /** send queues what the visitor wrote; it shows at once, marked as sending. */
   private send(text: string, files: File[]): void {
-    const item: Outgoing = { clientId: newClientId(), text, files: [...files], uploaded: [], createdAt: new Date().toISOString() };
+    const item = this.outgoing(text, files);
     this.thread.upsert({
       id: "local:" + item.clientId,
       direction: "in",
@@ -171,23 +173,22 @@ export class Widget {
     this.outbox.push(item);
   }
 
+  /** submitForm sends a form's answer; it settles once the hub stored it (or refused it). */
   private submitForm(formMessageId: string, fields: FieldValue[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.outbox.push({
-        clientId: newClientId(),
-        text: "",
-        files: [],
-        uploaded: [],
-        createdAt: new Date().toISOString(),
-        form: { form_message_id: formMessageId, fields },
-        done: (msg, err?: ApiError) => {
-          if (msg) {
-            this.show({ ...msg, created_at: msg.created_at || new Date().toISOString() }, true);
-            resolve();
-          } else reject(err);
-        },
-      });
+      const item = this.outgoing("", []);
+      item.form = { form_message_id: formMessageId, fields };
+      item.done = (msg, err?: ApiError) => {
+        if (!msg) return reject(err);
+        this.show({ ...msg, created_at: msg.created_at || item.createdAt }, true);
+        resolve();
+      };
+      this.outbox.push(item);
     });
+  }
+
+  private outgoing(text: string, files: File[]): Outgoing {
+    return { clientId: newClientId(), text, files: [...files], uploaded: [], createdAt: new Date().toISOString() };
   }
 
   /** markSeen: the visitor sees the panel; the badge clears and the team learns it was read. */
