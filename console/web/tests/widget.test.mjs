@@ -63,6 +63,11 @@ before(async () => {
     body: `<h1>ショップ</h1>${embed(hub.url, SIGNED)}<script>window.opened = 0; Switchboard("on", "open", () => window.opened++); Switchboard("open");</script>`,
   });
   site.pages["/hostile.html"] = page({ title: "Hostile shop", head: HOSTILE, body: `<h1>Shop</h1><p>Products</p>${snippet}` });
+  // Settings instead of data-channel: the channel and a language that beats the page's.
+  site.pages["/settings.html"] = page({
+    title: "Settings",
+    body: `<script>window.SwitchboardSettings = { channel: "${CHANNEL}", language: "ja" };</script><script async src="${hub.url}/widget.js"></script>`,
+  });
   site.pages["/plain.html"] = page({ title: "Plain shop", body: `<h1>Shop</h1><p>Products</p>${snippet}` });
   await until(async () => (await fetch(`${hub.url}/widget/v1/config?channel=${CHANNEL}`)).ok, "the channel to run");
   browser = await launch();
@@ -368,7 +373,7 @@ test("emoji from the picker; files pasted and dropped; a file over the size limi
   await sent.getByText(/^(Sent|Read)$/).waitFor();
 });
 
-test("a Japanese page: Japanese words, calls queued before load, the launcher on the left; identify must be signed", opts, async () => {
+test("a Japanese page: Japanese words, calls queued before load, the launcher on the left; identify must be signed; SwitchboardSettings", opts, async () => {
   const ctxJa = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } });
   const ja = await ctxJa.newPage();
   try {
@@ -387,6 +392,10 @@ test("a Japanese page: Japanese words, calls queued before load, the launcher on
     const who = await ja.evaluate((sig) => window.Switchboard.identify({ external_id: "cust-42", name: "山田花子", email: "hanako@example.com", signature: sig }), signature);
     assert.equal(who.verified, true);
     assert.equal(who.contact.external_id, "cust-42");
+
+    await ja.goto(site.url + "/settings.html");
+    await ja.getByRole("button", { name: "チャットを開く" }).click();
+    await ja.getByRole("dialog", { name: "Acme Support" }).getByRole("textbox", { name: "メッセージ" }).waitFor();
   } finally {
     await ctxJa.close();
   }

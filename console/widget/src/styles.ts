@@ -67,6 +67,7 @@ button{cursor:pointer}
 .card img{display:block;width:100%;max-height:130px;object-fit:cover}
 .card span{display:block;padding:8px 12px 0;font-weight:600;color:var(--accent-text)}
 .card small{display:block;padding:2px 12px 10px;color:#4b5563}
+.msg-part{display:flex;flex-direction:column;align-items:flex-start;gap:6px}
 .chips{display:flex;flex-wrap:wrap;gap:6px}
 .chip{border:1.5px solid var(--accent-text);color:var(--accent-text);background:#fff;border-radius:18px;padding:5px 14px;font-weight:600;text-decoration:none;font-size:13px}
 .chip:hover{background:var(--accent);color:var(--on-accent);border-color:var(--accent)}
