@@ -148,8 +148,5 @@ function buttons(m: Message, p: Part, act: Actions): HTMLElement | null {
     );
   };
   box.append(...(p.buttons ?? []).map(one));
-  const wrap = h("div", { class: "msg-part" });
-  if (p.text) wrap.append(textBubble(p.text));
-  wrap.append(box);
-  return p.text ? wrap : box;
+  return p.text ? h("div", { class: "msg-part" }, textBubble(p.text), box) : box;
 }
