@@ -206,19 +206,28 @@ func ScrubMessage(m switchboard.Message, terms []string) (switchboard.Message, b
 	return m, true, nil
 }
 
-// scrubStrings scrubs every string (and byte slice, such as a template's
-// raw JSON) reachable from v, which must be settable.
+// notScrubbed are the fields of parts that identify rather than say
+// something (a media id is hex a short name could match); string types
+// of their own (kinds, ids) are never scrubbed either.
+var notScrubbed = map[string]bool{"MediaID": true, "ContentType": true, "StickerID": true, "PackageID": true}
+
+var plainString = reflect.TypeFor[string]()
+
+// scrubStrings scrubs every plain string (and byte slice, such as a
+// template's raw JSON) reachable from v, which must be settable.
 func scrubStrings(v reflect.Value, terms []string) {
 	switch v.Kind() {
 	case reflect.String:
-		v.SetString(Scrub(v.String(), terms))
+		if v.Type() == plainString {
+			v.SetString(Scrub(v.String(), terms))
+		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
 			scrubStrings(v.Elem(), terms)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
+			if f := v.Type().Field(i); f.IsExported() && !notScrubbed[f.Name] {
 				scrubStrings(v.Field(i), terms)
 			}
 		}
