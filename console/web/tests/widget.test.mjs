@@ -89,12 +89,16 @@ test("the widget is small and its launcher paints fast on the page", opts, async
   console.log(`widget.js: ${gz} bytes gzipped`);
   assert.ok(gz < 40 * 1024, `widget.js is ${gz} bytes gzipped, over 40 KB`);
 
-  await tab.goto(site.url + "/hostile.html");
-  await launcher(tab).waitFor();
-  const paint = await tab.evaluate(() => performance.getEntriesByName("switchboard:launcher-painted")[0]?.startTime);
-  const fcp = await tab.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime);
-  console.log(`widget launcher painted ${Math.round(paint)} ms after navigation start (page's first contentful paint: ${Math.round(fcp)} ms)`);
-  assert.ok(paint > 0 && paint < 3000, `launcher painted at ${paint} ms`);
+  // A first visit waits for the channel's look; a returning one has it cached.
+  for (const visit of ["first visit", "returning visitor"]) {
+    if (visit === "first visit") await tab.goto(site.url + "/hostile.html");
+    else await tab.reload();
+    await launcher(tab).waitFor();
+    const paint = await tab.evaluate(() => performance.getEntriesByName("switchboard:launcher-painted")[0]?.startTime);
+    const fcp = await tab.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime);
+    console.log(`${visit}: widget launcher painted ${Math.round(paint)} ms after navigation start (the page's first contentful paint: ${Math.round(fcp)} ms)`);
+    assert.ok(paint > 0 && paint < 3000, `launcher painted at ${paint} ms`);
+  }
 });
 
 test("the visitor opens the launcher, chats and sees the operator's answer and read marks", opts, async () => {
