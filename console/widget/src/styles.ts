@@ -3,6 +3,9 @@
 // !important wins over the page's !important rules for the host); sizes
 // are in px, never rem, so the page's root font size changes nothing.
 
+/** NARROW is where the panel takes the whole screen (a phone). */
+export const NARROW = "(max-width: 480px)";
+
 export const css = `
 :host{all:initial!important;display:block!important;position:static!important}
 .root{all:initial;position:fixed;bottom:20px;right:20px;z-index:2147483000;display:flex;flex-direction:column;align-items:flex-end;gap:12px;
@@ -107,7 +110,7 @@ button{cursor:pointer}
 .notice{color:#b3261e;font-size:12px;padding:0 6px}
 .hint{color:#5f6675;font-size:11px;padding:0 6px}
 .drop{position:absolute;inset:0;background:rgba(255,255,255,.92);border:3px dashed var(--accent-text);border-radius:inherit;display:grid;place-items:center;font-weight:650;color:var(--accent-text);z-index:2}
-@media (max-width:480px){
+@media ${NARROW}{
  .root,.root.left{right:16px;left:auto;bottom:16px}
  .root.left{left:16px;right:auto}
  .root.open{inset:0}

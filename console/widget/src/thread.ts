@@ -49,7 +49,12 @@ export class Thread {
 
   /** upsert shows m, or redraws it when it changed; true when it is new. */
   upsert(m: Message): boolean {
-    const old = this.rows.get(m.id);
+    let old = this.rows.get(m.id);
+    if (!old && m.direction === "in") {
+      // The stream can bring what the visitor sent before the POST answers.
+      old = this.pendingLike(m);
+      if (old) this.rows.delete(old.m.id);
+    }
     if (old && looksSame(old.m, m)) return false;
     const stick = this.atBottom();
     const row = this.draw(m);
@@ -75,6 +80,12 @@ export class Thread {
     const row = this.draw(m);
     old.li.replaceWith(row.li);
     this.rows.set(m.id, row);
+  }
+
+  /** pendingLike is the oldest message still sending that m is the stored copy of. */
+  private pendingLike(m: Message): Row | undefined {
+    const files = (x: Message) => x.parts?.filter((p) => p.attachment).length ?? 0;
+    return [...this.rows.values()].find((r) => r.m.pending && r.m.text === m.text && files(r.m) === files(m));
   }
 
   remove(id: string): void {

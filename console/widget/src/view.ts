@@ -5,7 +5,7 @@
 import type { Composer } from "./composer";
 import { h, icon, icons } from "./dom";
 import type { Strings } from "./i18n";
-import { css, theme } from "./styles";
+import { css, NARROW, theme } from "./styles";
 import type { Thread } from "./thread";
 
 export interface ViewEvents {
@@ -95,6 +95,8 @@ export class View {
   setOpen(open: boolean): void {
     const hadFocus = this.host.matches(":focus-within") || document.activeElement === this.host;
     this.panel.hidden = !open;
+    // On a phone the panel covers the page: it is modal there.
+    this.panel.setAttribute("aria-modal", String(open && matchMedia(NARROW).matches));
     this.root.classList.toggle("open", open);
     this.launcher.setAttribute("aria-expanded", String(open));
     this.launcher.replaceChildren(icon(open ? icons.close : icons.chat), this.badge);
