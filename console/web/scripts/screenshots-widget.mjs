@@ -3,7 +3,9 @@
 // badge, open with a conversation (operator name and avatar, markdown; an
 // image, a file and read marks; a form, quick replies, the typing indicator),
 // in English and Japanese, and in a 375 px window where the panel takes the
-// whole screen. Run after `make build`: node scripts/screenshots-widget.mjs
+// whole screen; in English also the form's checks and the composer (emoji
+// picker, attached files, a refused file). Run after `make build`:
+// node scripts/screenshots-widget.mjs
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { launch, startHub, until } from "../tests/hub.mjs";
@@ -91,6 +93,28 @@ try {
     await box.focus();
     await dialog.getByRole("list").first().evaluate((l) => (l.scrollTop = l.scrollHeight));
     await shot(tab, `widget-open-${lang}.png`);
+
+    if (lang === "en") {
+      // The form's checks, then the composer with the emoji picker, files and a refused one.
+      const formEl = dialog.getByRole("form", { name: s.form.title });
+      await formEl.getByLabel(s.form.fields[1].label).fill("ada.example.com");
+      await formEl.getByRole("button", { name: s.form.submit_label }).click();
+      await formEl.evaluate((f) => f.scrollIntoView({ block: "center" }));
+      await shot(tab, "widget-form-errors-en.png");
+      const chooser = tab.waitForEvent("filechooser");
+      await dialog.getByRole("button", { name: "Attach files" }).click();
+      await (await chooser).setFiles([
+        { name: "order-photo.png", mimeType: "image/png", buffer: Buffer.from("png") },
+        { name: "invoice-march.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4") },
+        { name: "setup.exe", mimeType: "application/x-msdownload", buffer: Buffer.from("MZ") },
+      ]);
+      await box.fill("Here are the photos 📷");
+      await dialog.getByRole("button", { name: "Insert emoji" }).click();
+      await shot(tab, "widget-composer-en.png");
+      await tab.keyboard.press("Escape");
+      for (const name of ["order-photo.png", "invoice-march.pdf"]) await dialog.getByRole("button", { name: "Remove " + name }).click();
+      await box.fill("");
+    }
 
     await tab.setViewportSize({ width: 375, height: 740 });
     await tab.reload();

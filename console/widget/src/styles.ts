@@ -99,7 +99,7 @@ button{cursor:pointer}
 .icon svg{width:22px;height:22px}
 .icon:hover{background:#eef0f3}
 .icon.send{color:var(--accent-text)}
-.emojis{display:grid;grid-template-columns:repeat(8,1fr);gap:2px;padding:6px;border:1px solid #e2e5ea;border-radius:10px;max-height:150px;overflow-y:auto}
+.emojis{display:grid;grid-template-columns:repeat(10,1fr);gap:2px;padding:6px;border:1px solid #e2e5ea;border-radius:10px;max-height:156px;overflow-y:auto}
 .emojis button{border:0;background:transparent;border-radius:6px;font-size:20px;line-height:32px;padding:0;font-family:"Apple Color Emoji","Segoe UI Emoji","Noto Color Emoji",sans-serif}
 .emojis button:hover{background:#eef0f3}
 .files{display:flex;flex-wrap:wrap;gap:6px;margin:0;padding:0;list-style:none}
