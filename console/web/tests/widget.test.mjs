@@ -296,6 +296,23 @@ test("offline: reconnecting shows, a message waits and goes out once, nothing is
   assert.equal(stored.length, 1, "stored once");
 });
 
+test("a message written offline in a page closed before the network came back goes out from the next page", opts, async () => {
+  const page1 = await ctx.newPage();
+  await page1.goto(site.url + "/plain.html");
+  await launcher(page1).click();
+  await panel(page1).getByText("Written offline").waitFor();
+  await ctx.setOffline(true);
+  await panel(page1).getByRole("textbox", { name: "Message" }).fill("Kept for later");
+  await panel(page1).getByRole("textbox", { name: "Message" }).press("Enter");
+  await panel(page1).getByRole("listitem").filter({ hasText: "Kept for later" }).getByText("Sending", { exact: true }).waitFor();
+  await page1.close();
+  await ctx.setOffline(false);
+  await tab.reload();
+  await launcher(tab).click();
+  await panel(tab).getByRole("listitem").filter({ hasText: "Kept for later" }).getByText(/^(Sent|Read)$/).waitFor({ timeout: 20000 });
+  await until(async () => (await teamMessages()).filter((m) => m.parts?.[0]?.text === "Kept for later").length === 1, "the hub to store it once");
+});
+
 test("keyboard: Escape closes the panel and focus returns to the launcher", opts, async () => {
   await panel(tab).getByRole("textbox", { name: "Message" }).focus();
   await tab.keyboard.press("Escape");

@@ -1,8 +1,10 @@
 // What the visitor sent and the hub has not confirmed yet. Each entry has
 // a client_id made once, so sending it again after a lost answer is a
 // no-op on the hub; entries wait while the network is down and go out in
-// order when it is back.
+// order when it is back. Entries without files are also kept in
+// localStorage, so a page closed while offline sends them on the next one.
 import { Api, ApiError, isNetworkError } from "./api";
+import type { Storage } from "./storage";
 import type { FormResponse, Message, Part } from "./types";
 
 export interface Outgoing {
@@ -36,12 +38,32 @@ export class Outbox {
 
   constructor(
     private readonly api: Api,
+    private readonly storage: Storage,
     private readonly on: OutboxEvents,
   ) {}
 
   push(item: Outgoing): void {
     this.queue.push(item);
+    this.save();
     void this.flush();
+  }
+
+  /** restore queues what an earlier page left unsent and returns it (to show as sending). */
+  restore(): Outgoing[] {
+    let kept: Outgoing[] = [];
+    try {
+      kept = JSON.parse(this.storage.get("outbox") ?? "[]").map((k: Outgoing) => ({ ...k, files: [], uploaded: [] }));
+    } catch {
+      /* unreadable: nothing to restore */
+    }
+    this.queue.push(...kept.filter((k) => !this.queue.some((q) => q.clientId === k.clientId)));
+    return kept;
+  }
+
+  /** save keeps the entries without files (a File does not survive the page). */
+  private save(): void {
+    const kept = this.queue.filter((i) => !i.files.length).map(({ clientId, text, form, createdAt }) => ({ clientId, text, form, createdAt }));
+    this.storage.set("outbox", kept.length ? JSON.stringify(kept) : null);
   }
 
   /** flush sends what is queued, in order; it stops at a network failure and retries later. */
@@ -55,6 +77,7 @@ export class Outbox {
         try {
           const msg = await this.deliver(item);
           this.queue.shift();
+          this.save();
           this.delay = 2000;
           this.on.sent(item, msg);
           item.done?.(msg);
@@ -66,6 +89,7 @@ export class Outbox {
             return;
           }
           this.queue.shift();
+          this.save();
           this.on.failed(item, err as ApiError);
           item.done?.(null, err as ApiError);
         }

@@ -68,7 +68,7 @@ export class Widget {
         this.status();
       },
     });
-    this.outbox = new Outbox(api, {
+    this.outbox = new Outbox(api, storage, {
       sent: (item, msg) => this.thread.replace("local:" + item.clientId, { ...msg, created_at: msg.created_at || item.createdAt }),
       failed: (item, err) => this.thread.fail("local:" + item.clientId, err.message),
       waiting: (held) => {
@@ -77,6 +77,7 @@ export class Widget {
       },
     });
     this.applyConfig(config);
+    for (const item of this.outbox.restore()) if (!item.form) this.pending(item);
     // Another tab read the messages: this tab's badge follows.
     addEventListener("storage", (e) => e.key === this.storage.key("seen") && this.countUnread());
   }
@@ -161,16 +162,24 @@ export class Widget {
   /** send queues what the visitor wrote; it shows at once, marked as sending. */
   private send(text: string, files: File[]): void {
     const item = this.outgoing(text, files);
+    this.pending(item);
+    this.outbox.push(item);
+  }
+
+  /** pending shows an entry of the outbox, marked as sending. */
+  private pending(item: Outgoing): void {
     this.thread.upsert({
       id: "local:" + item.clientId,
       direction: "in",
-      text,
+      text: item.text,
       pending: true,
       created_at: item.createdAt,
       // Files show from the visitor's own copy until the hub has them.
-      parts: [...(text ? [{ kind: "text", text }] : []), ...files.map((f) => ({ kind: f.type.startsWith("image/") ? "image" : "file", attachment: { filename: f.name, size: f.size, url: URL.createObjectURL(f) } }))],
+      parts: [
+        ...(item.text ? [{ kind: "text", text: item.text }] : []),
+        ...item.files.map((f) => ({ kind: f.type.startsWith("image/") ? "image" : "file", attachment: { filename: f.name, size: f.size, url: URL.createObjectURL(f) } })),
+      ],
     });
-    this.outbox.push(item);
   }
 
   /** submitForm sends a form's answer; it settles once the hub stored it (or refused it). */
