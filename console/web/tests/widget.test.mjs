@@ -375,6 +375,20 @@ test("emoji from the picker; files pasted and dropped; a file over the size limi
   await dialog.getByRole("button", { name: "Insert emoji" }).click();
   await dialog.getByRole("button", { name: "🙏" }).click();
   assert.equal(await box.inputValue(), "Thanks 🙏");
+  // By keyboard: Escape closes the picker first (not the panel); opened
+  // again it takes focus, the arrows move, Enter inserts.
+  const picker = dialog.getByRole("group", { name: "Insert emoji" });
+  await tab.keyboard.press("Escape");
+  await picker.waitFor({ state: "hidden" });
+  await tab.keyboard.press("Enter");
+  await picker.waitFor();
+  await tab.keyboard.press("ArrowRight");
+  await tab.keyboard.press("Enter");
+  assert.equal(await box.inputValue(), "Thanks 🙏😂");
+  await tab.keyboard.press("Escape");
+  await picker.waitFor({ state: "hidden" });
+  await panel(tab).waitFor();
+  await box.fill("Thanks 🙏");
   await box.evaluate((el) => {
     const dt = new DataTransfer();
     dt.items.add(new File(["pasted"], "pasted.png", { type: "image/png" }));

@@ -4,6 +4,7 @@
 // limits before anything is uploaded, and the draft the operators see live.
 import { h, icon, icons } from "./dom";
 import { bytes, type Strings } from "./i18n";
+import { EMOJI_COLUMNS } from "./styles";
 import type { UploadLimits } from "./types";
 
 const EMOJI = "😀 😂 😊 😍 🥰 😉 😎 🤔 😅 😢 😭 😡 😮 🙄 😴 🤗 👍 👎 👏 🙏 👋 💪 👌 ✌️ 🙌 ❤️ 💔 🔥 ✨ 🎉 ✅ ❌ ⭐ 💯 📦 🚚 💳 📷 ☕ 🍣".split(" ");
@@ -56,7 +57,9 @@ export class Composer {
     });
     const emojiId = "sb-emoji";
     this.emojis = h("div", { class: "emojis", id: emojiId, role: "group", "aria-label": t.emoji, hidden: true });
-    for (const e of EMOJI) this.emojis.append(h("button", { type: "button", "aria-label": e, onclick: () => this.insert(e) }, e));
+    // One tab stop for the grid; the arrow keys move inside it.
+    EMOJI.forEach((e, i) => this.emojis.append(h("button", { type: "button", "aria-label": e, tabindex: i ? -1 : 0, onclick: () => this.insert(e) }, e)));
+    this.emojis.addEventListener("keydown", (e) => this.moveInGrid(e));
     this.emojiButton = h("button", { class: "icon", type: "button", "aria-label": t.emoji, "aria-expanded": "false", "aria-controls": emojiId, onclick: () => this.toggleEmoji() }, icon(icons.emoji));
     this.fileList = h("ul", { class: "files", "aria-label": t.attachment });
     this.notice = h("div", { class: "notice", role: "alert" });
@@ -173,8 +176,19 @@ export class Composer {
     const open = this.emojis.hidden;
     this.emojis.hidden = !open;
     this.emojiButton.setAttribute("aria-expanded", String(open));
-    if (open) (this.emojis.firstElementChild as HTMLElement | null)?.focus();
+    if (open) this.emojis.querySelector<HTMLElement>("[tabindex='0']")?.focus();
     else this.emojiButton.focus();
+  }
+
+  private moveInGrid(e: KeyboardEvent): void {
+    const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: EMOJI_COLUMNS, ArrowUp: -EMOJI_COLUMNS }[e.key];
+    if (!step) return;
+    e.preventDefault();
+    const buttons = [...this.emojis.children] as HTMLButtonElement[];
+    const from = buttons.indexOf(e.target as HTMLButtonElement);
+    const to = buttons[Math.min(Math.max(from + step, 0), buttons.length - 1)];
+    for (const b of buttons) b.tabIndex = b === to ? 0 : -1;
+    to.focus();
   }
 
   private insert(text: string): void {

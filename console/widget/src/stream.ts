@@ -1,7 +1,9 @@
 // The visitor's WebSocket (/widget/v1/stream), kept open with backoff.
 // After every (re)connect the hub sends {"type":"ready"} once it has
 // subscribed; the widget then reloads the history, so nothing said while
-// the socket was down is lost.
+// the socket was down is lost. A socket that is not ready in time, or
+// that the browser says lost the network, is given up at once: a dead
+// network can keep a socket "connecting" or "closing" for minutes.
 import type { Frame } from "./types";
 
 export type StreamState = "connecting" | "live" | "reconnecting";
@@ -16,23 +18,31 @@ export interface StreamHandlers {
 
 const MIN_DELAY = 1000;
 const MAX_DELAY = 30000;
+const READY_WITHIN = 10000;
 
 export class Stream {
   private ws: WebSocket | null = null;
+  private live = false;
   private delay = MIN_DELAY;
-  private timer = 0;
+  private retryTimer = 0;
+  private readyTimer = 0;
   private failures = 0;
   private opening = false;
 
   constructor(private readonly on: StreamHandlers) {
+    addEventListener("offline", () => this.drop());
     // Back on the network: try at once instead of waiting out the backoff.
-    addEventListener("online", () => this.retryNow());
-    addEventListener("offline", () => this.ws?.close());
+    addEventListener("online", () => {
+      if (this.live) return;
+      this.abandon();
+      this.delay = MIN_DELAY;
+      void this.start();
+    });
   }
 
   async start(): Promise<void> {
     if (this.ws || this.opening) return;
-    clearTimeout(this.timer);
+    clearTimeout(this.retryTimer);
     this.opening = true;
     this.on.state(this.failures ? "reconnecting" : "connecting");
     let ws: WebSocket;
@@ -45,6 +55,7 @@ export class Stream {
     }
     this.opening = false;
     this.ws = ws;
+    this.readyTimer = window.setTimeout(() => this.drop(), READY_WITHIN);
     ws.onmessage = (e) => {
       let f: Frame;
       try {
@@ -53,6 +64,8 @@ export class Stream {
         return;
       }
       if (f.type === "ready") {
+        clearTimeout(this.readyTimer);
+        this.live = true;
         this.delay = MIN_DELAY;
         this.failures = 0;
         this.on.state("live");
@@ -61,25 +74,33 @@ export class Stream {
       }
       this.on.frame(f);
     };
-    ws.onclose = () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.retryLater();
-    };
+    ws.onclose = () => this.drop();
+  }
+
+  /** drop gives the current socket up and tries again after the backoff. */
+  private drop(): void {
+    if (!this.ws) return;
+    this.abandon();
+    this.retryLater();
+  }
+
+  /** abandon forgets the current socket without waiting for it to close. */
+  private abandon(): void {
+    const ws = this.ws;
+    this.ws = null;
+    this.live = false;
+    clearTimeout(this.readyTimer);
+    if (!ws) return;
+    ws.onclose = ws.onmessage = null;
+    ws.close();
   }
 
   private retryLater(): void {
+    clearTimeout(this.retryTimer);
     this.failures++;
     this.on.state("reconnecting");
     // Jitter keeps many widgets of one site from reconnecting in step.
-    this.timer = window.setTimeout(() => void this.start(), this.delay * (0.75 + Math.random() / 2));
+    this.retryTimer = window.setTimeout(() => void this.start(), this.delay * (0.75 + Math.random() / 2));
     this.delay = Math.min(this.delay * 2, MAX_DELAY);
-  }
-
-  /** retryNow reconnects without waiting (the network came back). */
-  retryNow(): void {
-    if (this.ws) return;
-    this.delay = MIN_DELAY;
-    void this.start();
   }
 }

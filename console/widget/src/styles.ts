@@ -3,6 +3,9 @@
 // !important wins over the page's !important rules for the host); sizes
 // are in px, never rem, so the page's root font size changes nothing.
 
+/** EMOJI_COLUMNS is the width of the emoji picker's grid (the arrow keys follow it). */
+export const EMOJI_COLUMNS = 10;
+
 /** NARROW is where the panel takes the whole screen (a phone). */
 export const NARROW = "(max-width: 480px)";
 
@@ -99,7 +102,7 @@ button{cursor:pointer}
 .icon svg{width:22px;height:22px}
 .icon:hover{background:#eef0f3}
 .icon.send{color:var(--accent-text)}
-.emojis{display:grid;grid-template-columns:repeat(10,1fr);gap:2px;padding:6px;border:1px solid #e2e5ea;border-radius:10px;max-height:156px;overflow-y:auto}
+.emojis{display:grid;grid-template-columns:repeat(${EMOJI_COLUMNS},1fr);gap:2px;padding:6px;border:1px solid #e2e5ea;border-radius:10px;max-height:156px;overflow-y:auto}
 .emojis button{border:0;background:transparent;border-radius:6px;font-size:20px;line-height:32px;padding:0;font-family:"Apple Color Emoji","Segoe UI Emoji","Noto Color Emoji",sans-serif}
 .emojis button:hover{background:#eef0f3}
 .files{display:flex;flex-wrap:wrap;gap:6px;margin:0;padding:0;list-style:none}
