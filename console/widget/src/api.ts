@@ -1,7 +1,7 @@
 // The HTTP side of /widget/v1: one client that carries the visitor's token
 // and turns error answers into ApiError (network failures stay TypeError,
 // so callers can tell "offline, retry" from "refused").
-import type { Storage } from "./storage";
+import type { VisitorStorage } from "./storage";
 import type { Config, FormResponse, History, Identity, Message, PageContext, Part } from "./types";
 
 export class ApiError extends Error {
@@ -39,7 +39,7 @@ export class Api {
   constructor(
     readonly hub: string,
     readonly channel: string,
-    private readonly storage: Storage,
+    private readonly storage: VisitorStorage,
   ) {
     this.token = storage.get();
   }

@@ -4,7 +4,7 @@
 // order when it is back. Entries without files are also kept in
 // localStorage, so a page closed while offline sends them on the next one.
 import { Api, ApiError, isNetworkError } from "./api";
-import type { Storage } from "./storage";
+import type { VisitorStorage } from "./storage";
 import type { FormResponse, Message, Part } from "./types";
 
 export interface Outgoing {
@@ -38,7 +38,7 @@ export class Outbox {
 
   constructor(
     private readonly api: Api,
-    private readonly storage: Storage,
+    private readonly storage: VisitorStorage,
     private readonly on: OutboxEvents,
   ) {}
 

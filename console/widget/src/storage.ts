@@ -2,7 +2,7 @@
 // look, what the visitor has seen). Every access is guarded: storage can
 // be disabled or full, and the widget must still work for this page view.
 
-export class Storage {
+export class VisitorStorage {
   /** The old widget's token key, kept so returning visitors keep their history. */
   private readonly prefix: string;
 

@@ -6,7 +6,7 @@ import { Composer } from "./composer";
 import { trackPages } from "./context";
 import { language, strings, type Strings } from "./i18n";
 import { newClientId, Outbox, type Outgoing } from "./outbox";
-import type { Storage } from "./storage";
+import type { VisitorStorage } from "./storage";
 import { Stream } from "./stream";
 import { Thread } from "./thread";
 import type { Config, FieldValue, Frame, Identity, Message } from "./types";
@@ -33,7 +33,7 @@ export class Widget {
 
   constructor(
     private readonly api: Api,
-    private readonly storage: Storage,
+    private readonly storage: VisitorStorage,
     config: Config,
     settingsLanguage?: string,
   ) {
