@@ -321,16 +321,23 @@ test("keyboard: Escape closes the panel and focus returns to the launcher", opts
   assert.equal(await launcher(tab).getAttribute("aria-expanded"), "false");
 });
 
-test("the unread badge counts team messages while closed; the JS API opens, closes and reports messages", opts, async () => {
+test("the unread badge counts team messages while closed, in every tab, and clears in all when read in one; the JS API opens, closes and reports messages", opts, async () => {
   await tab.evaluate(() => {
     window.seen = [];
     window.Switchboard.on("message", (m) => window.seen.push(m.text));
   });
+  const other = await ctx.newPage();
+  await other.goto(site.url + "/plain.html");
+  await launcher(other).waitFor();
   await ada.request("POST", `/api/v1/conversations/${convId}/messages`, { text: "Anything else?" });
   await tab.getByRole("button", { name: "Open chat, 1 unread message" }).waitFor();
+  await other.getByRole("button", { name: "Open chat, 1 unread message" }).waitFor();
   assert.deepEqual(await tab.evaluate(() => window.seen), ["Anything else?"]);
   await tab.evaluate(() => window.Switchboard.open());
   await panel(tab).getByText("Anything else?").waitFor();
+  // Read in one tab: the other tab's badge clears too.
+  await other.getByRole("button", { name: "Open chat", exact: true }).waitFor();
+  await other.close();
   await tab.getByRole("button", { name: "Close chat", exact: true }).last().waitFor();
   await tab.evaluate(() => window.Switchboard.close());
   await panel(tab).waitFor({ state: "hidden" });
