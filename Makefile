@@ -20,14 +20,18 @@ endif
 
 all: build
 
-# The operator web app (console/web): `npm ci` only when package-lock.json
-# changed since the last install (a stamp in node_modules), `npm run build`
-# only when a source changed; the build lands in console/web/dist/app, which
-# the binary embeds (no Node needed at run time).
+# The operator web app (console/web) and the site chat widget
+# (console/widget, built with console/web's tooling): `npm ci` only when
+# package-lock.json changed since the last install (a stamp in node_modules),
+# `npm run build` only when a source changed; the builds land in
+# console/web/dist/app and dist/widget, which the binary embeds (no Node
+# needed at run time).
 WEB       := console/web
 WEB_STAMP := $(WEB)/node_modules/.switchboard-npm-ci
 WEB_OUT   := $(WEB)/dist/app/index.html
-WEB_SRC   := $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json -type f 2>/dev/null)
+WIDGET_OUT := $(WEB)/dist/widget/widget.js
+WIDGET_SRC := $(shell find console/widget/src $(WEB)/vite.widget.config.ts $(WEB)/tsconfig.widget.json -type f 2>/dev/null)
+WEB_SRC   := $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json -type f 2>/dev/null) $(WIDGET_SRC)
 
 $(WEB_STAMP): $(WEB)/package-lock.json $(WEB)/package.json
 	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20+ to build the operator web app"; exit 1; }
@@ -37,7 +41,12 @@ $(WEB_STAMP): $(WEB)/package-lock.json $(WEB)/package.json
 $(WEB_OUT): $(WEB_STAMP) $(WEB_SRC)
 	cd $(WEB) && npm run build
 
-web: $(WEB_OUT)
+# `npm run build` builds the widget too; this covers a tree where only
+# the widget is missing.
+$(WIDGET_OUT): $(WEB_STAMP) $(WIDGET_SRC)
+	cd $(WEB) && npm run build:widget
+
+web: $(WEB_OUT) $(WIDGET_OUT)
 
 build: web
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/switchboard
@@ -108,4 +117,4 @@ bench-inbox:
 	$(GO) test -run '^$$' -bench BenchmarkInbox -benchtime 200x ./console/
 
 clean:
-	rm -rf bin $(WEB)/dist/app $(WEB)/node_modules
+	rm -rf bin $(WEB)/dist/app $(WEB)/dist/widget $(WEB)/node_modules

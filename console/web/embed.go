@@ -1,5 +1,6 @@
 // Package web holds the operator console's built web app (console/web, a
-// Vite + React + TypeScript app) for embedding into the binary.
+// Vite + React + TypeScript app) and the site chat widget (console/widget)
+// for embedding into the binary.
 //
 // `make build` runs `npm ci` and `npm run build` before `go build`, so the
 // binary carries the app in dist/app and needs no Node at run time. A tree
@@ -26,4 +27,15 @@ func App() (fs.FS, bool) {
 		return nil, false
 	}
 	return sub, true
+}
+
+// Widget returns the built site chat widget (console/widget, bundled by
+// `npm run build:widget` into dist/widget/widget.js) and whether it was
+// built. The console serves it as /widget.js.
+func Widget() ([]byte, bool) {
+	b, err := dist.ReadFile("dist/widget/widget.js")
+	if err != nil || len(b) == 0 {
+		return nil, false
+	}
+	return b, true
 }

@@ -138,6 +138,30 @@ export async function startHub(opts = {}) {
         return { status: res.status, body: text ? JSON.parse(text) : undefined };
       };
     },
+    /** session signs op in through the API; its request() carries the cookie and CSRF token (a FormData body goes as multipart). */
+    async session(op) {
+      const res = await fetch(url + "/api/v1/auth/login", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ email: op.email, password: op.password }),
+      });
+      if (!res.ok) throw new Error(`login ${op.email}: ${res.status} ${await res.text()}`);
+      const cookie = res.headers.get("set-cookie").split(";")[0];
+      const { csrf_token: csrf } = await res.json();
+      return {
+        async request(method, path, body) {
+          const multipart = body instanceof FormData;
+          const r = await fetch(url + path, {
+            method,
+            headers: { Cookie: cookie, "X-CSRF-Token": csrf, ...(multipart ? {} : { "Content-Type": "application/json" }) },
+            body: body === undefined || multipart ? body : JSON.stringify(body),
+          });
+          const text = await r.text();
+          if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+          return text ? JSON.parse(text) : undefined;
+        },
+      };
+    },
     async stop() {
       proc.kill("SIGTERM");
       await new Promise((r) => (proc.exitCode !== null ? r() : proc.once("exit", r)));
