@@ -25,6 +25,9 @@ export function mountMap(el: HTMLElement, o: MapOptions): () => void {
     let failed = false;
     L.tileLayer(o.tileURL, {
       maxZoom: 18,
+      // Tile servers (OpenStreetMap's policy) want to know the site asking;
+      // the console's origin says so, its paths (conversation ids) stay home.
+      referrerPolicy: "strict-origin",
       attribution: o.tileURL.includes("openstreetmap") ? '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>' : "",
     })
       .on("tileerror", () => {
