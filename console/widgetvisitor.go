@@ -49,6 +49,17 @@ func (s *Server) widgetConfigGet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.widgetConfig(id, wc))
 }
 
+// channelWorkspace is the workspace of a running channel; it writes the
+// error answer itself when the channel is gone.
+func (s *Server) channelWorkspace(w http.ResponseWriter, channel switchboard.ChannelID) (switchboard.WorkspaceID, bool) {
+	ch, found := s.router.Channels.Get(channel)
+	if !found {
+		writeError(w, http.StatusNotFound, "unknown_channel", "no channel with id "+string(channel))
+		return "", false
+	}
+	return ch.WorkspaceID, true
+}
+
 // visitorUploader names a visitor as the uploader of media (never an
 // operator id: those have no colon).
 func visitorUploader(channel switchboard.ChannelID, visitor switchboard.ExternalID) switchboard.OperatorID {
@@ -68,9 +79,8 @@ func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
 	if !ok || throttled(w, s.widgetVisitor, string(visitor), "uploads") {
 		return
 	}
-	ch, found := s.router.Channels.Get(channel)
-	if !found {
-		writeError(w, http.StatusNotFound, "unknown_channel", "no channel with id "+string(channel))
+	ws, ok := s.channelWorkspace(w, channel)
+	if !ok {
 		return
 	}
 	body, filename, ct, ok := s.readUpload(w, r)
@@ -80,8 +90,8 @@ func (s *Server) widgetUpload(w http.ResponseWriter, r *http.Request) {
 	uploader := visitorUploader(channel, visitor)
 	// Addressed by content per visitor, so the same bytes an operator
 	// uploaded stay theirs and the visitor's copy stays the visitor's.
-	id := mediaID(switchboard.WorkspaceID(string(ch.WorkspaceID)+"\x00"+string(uploader)), body)
-	m := store.Media{ID: id, WorkspaceID: ch.WorkspaceID, ContentType: ct, Body: body, UploaderID: uploader, Filename: filename, CreatedAt: s.now()}
+	id := mediaID(switchboard.WorkspaceID(string(ws)+"\x00"+string(uploader)), body)
+	m := store.Media{ID: id, WorkspaceID: ws, ContentType: ct, Body: body, UploaderID: uploader, Filename: filename, CreatedAt: s.now()}
 	if err := s.store.PutMedia(r.Context(), m); err != nil {
 		s.writeStoreError(w, r, err, "media")
 		return
@@ -219,19 +229,18 @@ func (s *Server) widgetContext(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_context", err.Error())
 		return
 	}
-	ch, found := s.router.Channels.Get(channel)
-	if !found {
-		writeError(w, http.StatusNotFound, "unknown_channel", "no channel with id "+string(channel))
+	ws, ok := s.channelWorkspace(w, channel)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	set, err := s.store.GetWorkspaceSettings(ctx, ch.WorkspaceID)
+	set, err := s.store.GetWorkspaceSettings(ctx, ws)
 	if err != nil {
 		s.writeStoreError(w, r, err, "workspace settings")
 		return
 	}
 	update := s.visitUpdate(req, r, set, channel, s.now())
-	if _, _, err := s.hub.RecordVisit(ctx, ch.WorkspaceID, channel, visitor, update); err != nil {
+	if _, _, err := s.hub.RecordVisit(ctx, ws, channel, visitor, update); err != nil {
 		s.writeStoreError(w, r, err, "contact")
 		return
 	}
@@ -338,13 +347,11 @@ func (s *Server) widgetIdentify(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_identity", err.Error())
 		return
 	}
-	ch, found := s.router.Channels.Get(channel)
-	if !found {
-		writeError(w, http.StatusNotFound, "unknown_channel", "no channel with id "+string(channel))
+	ws, ok := s.channelWorkspace(w, channel)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	ws := ch.WorkspaceID
 	contact, err := s.visitorContact(ctx, ws, channel, visitor)
 	if err != nil {
 		s.writeStoreError(w, r, err, "contact")
@@ -429,15 +436,7 @@ func (s *Server) contactDepartments(ctx context.Context, ws switchboard.Workspac
 		s.log.WarnContext(ctx, "contact departments not read", "contact", id, "err", err)
 		return nil
 	}
-	var out []switchboard.DepartmentID
-	seen := map[switchboard.DepartmentID]bool{}
-	for _, c := range convs {
-		if !seen[c.DepartmentID] {
-			seen[c.DepartmentID] = true
-			out = append(out, c.DepartmentID)
-		}
-	}
-	return out
+	return departmentsOf(convs)
 }
 
 type widgetReadRequest struct {
