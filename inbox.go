@@ -98,9 +98,13 @@ type Conversation struct {
 	// ContactOnline is true while the customer has a live connection to
 	// the hub (a site-chat visitor's widget stream on any instance). The
 	// store never sets it; the console fills it from presence leases.
-	ContactOnline  bool      `json:"contact_online"`
-	LastMessage    string    `json:"last_message,omitempty"`
-	LastActivityAt time.Time `json:"last_activity_at"`
+	ContactOnline bool `json:"contact_online"`
+	// Priority orders the department's queue (higher first, then older);
+	// QueuedAt is set while the conversation waits for an operator.
+	Priority       int        `json:"priority"`
+	QueuedAt       *time.Time `json:"queued_at,omitempty"`
+	LastMessage    string     `json:"last_message,omitempty"`
+	LastActivityAt time.Time  `json:"last_activity_at"`
 	// LastReadAt is when an operator last read the conversation (the
 	// visitor's widget shows its messages up to then as read).
 	LastReadAt *time.Time `json:"last_read_at,omitempty"`
@@ -116,7 +120,11 @@ type Department struct {
 	WorkspaceID WorkspaceID  `json:"workspace_id"`
 	Name        string       `json:"name"`
 	// Default marks the department that receives conversations no rule claims.
-	Default   bool      `json:"default"`
+	Default bool `json:"default"`
+	// MemberIDs are the operators in the department (filled by single
+	// reads and the department API).
+	MemberIDs []OperatorID `json:"member_ids,omitempty"`
+	DepartmentSettings
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -144,6 +152,9 @@ type Operator struct {
 	Name          string         `json:"name"`
 	Role          Role           `json:"role"`
 	DepartmentIDs []DepartmentID `json:"department_ids"`
+	// MaxChats, when set, is the operator's own limit of open assigned
+	// conversations (instead of their departments').
+	MaxChats *int `json:"max_chats,omitempty"`
 	// Disabled operators cannot log in; their sessions stop working.
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`

@@ -235,6 +235,8 @@ type Message struct {
 	// from the hub: its parts are gone, the marker stays in the history.
 	DeletedAt *time.Time `json:"deleted_at,omitempty"`
 	DeletedBy OperatorID `json:"deleted_by,omitempty"`
+	// Activity is what an activity entry (DirectionActivity) records.
+	Activity *Activity `json:"activity,omitempty"`
 }
 
 // Text is the message's readable text: the text of its text, markdown and
