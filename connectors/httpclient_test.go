@@ -56,7 +56,11 @@ func TestProviderClientReusesConnectionsAcrossBursts(t *testing.T) {
 		}
 		wg.Wait()
 	}
-	if got := opened.Load(); got > 16 {
-		t.Errorf("three bursts of 16 calls opened %d connections, want at most 16", got)
+	// A connection goes back to the idle pool on the transport's own
+	// goroutine, just after its caller is done: on a loaded machine a call
+	// of the next burst sometimes dials before that (17 was seen once in a
+	// full run). A few such dials are not the failure this test is about.
+	if got := opened.Load(); got > 20 {
+		t.Errorf("three bursts of 16 calls opened %d connections, want 16 (up to 20 when the machine is loaded)", got)
 	}
 }
