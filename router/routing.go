@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/router/hours"
@@ -388,4 +389,35 @@ func (h *Hub) routingUpdate(ctx context.Context, conv switchboard.Conversation, 
 		c.Activities = append(c.Activities, h.activity(ctx, conv, a))
 	}
 	return c, true, nil
+}
+
+// QueuePlace is where a waiting conversation stands: its 1-based place in
+// its department's queue and the estimated wait (from the department's
+// recent times to first reply and its online members; before any history,
+// the department's default wait). Position 0: it is not waiting.
+func (h *Hub) QueuePlace(ctx context.Context, conv switchboard.Conversation) (position int, wait time.Duration, err error) {
+	if conv.QueuedAt == nil || conv.AssigneeID != "" || conv.Status != switchboard.ConversationOpen {
+		return 0, 0, nil
+	}
+	queue, err := h.store.Queue(ctx, conv.WorkspaceID, conv.DepartmentID, 500)
+	if err != nil {
+		return 0, 0, err
+	}
+	position = slices.IndexFunc(queue, func(c switchboard.Conversation) bool { return c.ID == conv.ID }) + 1
+	if position == 0 {
+		return 0, 0, nil
+	}
+	dept, err := h.store.GetDepartment(ctx, conv.WorkspaceID, conv.DepartmentID)
+	if err != nil {
+		return position, 0, err
+	}
+	stats, err := h.store.QueueStats(ctx, conv.WorkspaceID, conv.DepartmentID)
+	if err != nil {
+		return position, 0, err
+	}
+	online, err := h.onlineMembers(ctx, dept)
+	if err != nil {
+		return position, 0, err
+	}
+	return position, store.EstimateWait(stats.RecentFirstReplies, position, len(online), store.WaitFallback(dept.DepartmentSettings)), nil
 }

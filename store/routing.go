@@ -296,3 +296,12 @@ func DecodeDepartmentSettings(v string) (switchboard.DepartmentSettings, error) 
 	err := DecodeJSON(v, &set)
 	return set, err
 }
+
+// WaitFallback is the wait told before a department has history: its
+// DefaultWaitSeconds, else switchboard.DefaultWaitSeconds.
+func WaitFallback(set switchboard.DepartmentSettings) time.Duration {
+	if set.DefaultWaitSeconds > 0 {
+		return time.Duration(set.DefaultWaitSeconds) * time.Second
+	}
+	return switchboard.DefaultWaitSeconds * time.Second
+}
