@@ -379,3 +379,38 @@ func TestTransferAndClaim(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestClosedDepartmentQueuesUntilOpen: outside its hours a department
+// with offline mode "queue" keeps conversations waiting (with a place and
+// a wait in the API) even with a member online; once it opens, the sweep
+// hands them out in queue order.
+func TestClosedDepartmentQueuesUntilOpen(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(f.ws, switchboard.RoleAdmin)
+	ana := f.operator("ana@example.com", switchboard.RoleOperator)
+	// No weekly ranges: closed every day.
+	night := f.routingDepartment(admin, `{"name":"Night","default_wait_seconds":60,"offline":{"mode":"queue"},"member_ids":["`+string(ana.ID)+`"],
+		"hours":{"time_zone":"Asia/Tokyo","weekly":{}}}`)
+	f.do(nil, request{method: "POST", path: "/api/v1/routing-rules", bearer: admin, body: `{"name":"all","action":{"department_id":"` + night + `"}}`})
+	f.online("ana@example.com")
+	first := f.customerWrites("early", "hello")
+	second := f.customerWrites("late", "hello")
+	for i, c := range []switchboard.Conversation{first, second} {
+		code, out := f.do(nil, request{method: "GET", path: "/api/v1/conversations/" + string(c.ID), bearer: admin})
+		if code != http.StatusOK || out["assignee_id"] != nil || out["queue_position"] != float64(i+1) || out["wait_seconds"] != float64(60*(i+1)) {
+			t.Fatalf("conversation %d while closed: %d %v", i, code, out)
+		}
+	}
+	if code, out := f.do(nil, request{method: "PATCH", path: "/api/v1/departments/" + night, bearer: admin, body: `{"hours":null}`}); code != http.StatusOK {
+		t.Fatalf("open: %d %v", code, out)
+	}
+	if err := f.rt.Hub.SweepQueues(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []switchboard.Conversation{first, second} {
+		got, _ := f.store.GetConversation(context.Background(), f.ws, c.ID)
+		if got.AssigneeID != ana.ID || got.QueuedAt != nil {
+			t.Fatalf("after opening: assignee %q queued %v", got.AssigneeID, got.QueuedAt)
+		}
+	}
+}
