@@ -414,3 +414,38 @@ func TestClosedDepartmentQueuesUntilOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestOperatorOwnLimit: an operator's own max_chats overrides the
+// department's, and raising it lets them take what waits.
+func TestOperatorOwnLimit(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(f.ws, switchboard.RoleAdmin)
+	ana := f.operator("ana@example.com", switchboard.RoleOperator)
+	sales := f.routingDepartment(admin, `{"name":"Sales","max_chats":5,"member_ids":["`+string(ana.ID)+`"]}`)
+	f.do(nil, request{method: "POST", path: "/api/v1/routing-rules", bearer: admin, body: `{"name":"all","action":{"department_id":"` + sales + `"}}`})
+	for _, tc := range []string{`{"max_chats":-1}`, `{"max_chats":"2"}`, `{"max_chats":1.5}`} {
+		if code, out := f.do(nil, request{method: "PATCH", path: "/api/v1/operators/" + string(ana.ID), bearer: admin, body: tc}); code != http.StatusBadRequest || errCode(out) != "invalid_max_chats" {
+			t.Fatalf("%s: %d %v", tc, code, out)
+		}
+	}
+	if code, out := f.do(nil, request{method: "PATCH", path: "/api/v1/operators/" + string(ana.ID), bearer: admin, body: `{"max_chats":1}`}); code != http.StatusOK || out["max_chats"] != 1.0 {
+		t.Fatalf("set limit: %d %v", code, out)
+	}
+	f.online("ana@example.com")
+	first := f.customerWrites("v1", "hello")
+	second := f.customerWrites("v2", "hello")
+	eventually(t, "the first assigned", func() bool {
+		c, _ := f.store.GetConversation(context.Background(), f.ws, first.ID)
+		return c.AssigneeID == ana.ID
+	})
+	if c, _ := f.store.GetConversation(context.Background(), f.ws, second.ID); c.AssigneeID != "" {
+		t.Fatalf("second conversation assigned over ana's own limit of 1")
+	}
+	if code, out := f.do(nil, request{method: "PATCH", path: "/api/v1/operators/" + string(ana.ID), bearer: admin, body: `{"max_chats":null}`}); code != http.StatusOK || out["max_chats"] != nil {
+		t.Fatalf("clear limit: %d %v", code, out)
+	}
+	eventually(t, "the second assigned once the limit is the department's", func() bool {
+		c, _ := f.store.GetConversation(context.Background(), f.ws, second.ID)
+		return c.AssigneeID == ana.ID
+	})
+}
