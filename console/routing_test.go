@@ -336,6 +336,11 @@ func TestTransferAndClaim(t *testing.T) {
 		acts[0].DepartmentName != "Escalations" || acts[0].FromDepartmentID != from || acts[0].Reason != "asks for a manager" {
 		t.Fatalf("transfer entry = %+v", acts)
 	}
+	code, doc := f.do(nil, request{method: "GET", path: "/api/v1/conversations/" + string(conv.ID) + "/transcript?format=json", bearer: admin})
+	lines, _ := doc["messages"].([]any)
+	if code != http.StatusOK || len(lines) != 2 || lines[1].(map[string]any)["text"] != "Transferred to Escalations by sue@example.com: asks for a manager" {
+		t.Fatalf("transcript: %d %v", code, doc)
+	}
 	_, hist := f.do(nil, request{method: "GET", path: "/widget/v1/messages", bearer: v.token})
 	if n := len(hist["items"].([]any)); n != 1 {
 		t.Fatalf("the visitor sees %d messages, want only their own", n)
