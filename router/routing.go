@@ -213,6 +213,34 @@ func (h *Hub) isOpen(ctx context.Context, dept switchboard.Department, t time.Ti
 	return len(online) > 0, err
 }
 
+// requeue puts an open conversation nobody holds that is not waiting
+// yet into its department's queue (when the department takes chats or
+// queues while closed) and serves the queue. Anything else is returned
+// as it is.
+func (h *Hub) requeue(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error) {
+	conv, err := h.store.GetConversation(ctx, ws, id)
+	if err != nil || conv.AssigneeID != "" || conv.QueuedAt != nil || conv.Status != switchboard.ConversationOpen || conv.DepartmentID == "" {
+		return conv, err
+	}
+	dept, err := h.store.GetDepartment(ctx, ws, conv.DepartmentID)
+	if err != nil {
+		return conv, err
+	}
+	at := h.now()
+	open, err := h.isOpen(ctx, dept, at)
+	if err != nil || (!open && dept.Offline.Mode != switchboard.OfflineQueue) {
+		return conv, err
+	}
+	res, err := h.change(ctx, ws, id, store.RoutingChange{Queue: true, At: at})
+	if err != nil {
+		return conv, err
+	}
+	if _, err := h.pull(ctx, dept); err != nil {
+		return res.Conversation, err
+	}
+	return h.store.GetConversation(ctx, ws, id)
+}
+
 // onlineMembers are the department's members whose presence is online.
 func (h *Hub) onlineMembers(ctx context.Context, dept switchboard.Department) ([]switchboard.OperatorID, error) {
 	presence, err := h.store.OperatorPresence(ctx, dept.WorkspaceID)
