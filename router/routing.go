@@ -342,18 +342,7 @@ func (h *Hub) SweepQueues(ctx context.Context) error {
 
 // sweepQueues runs SweepQueues every interval until ctx is done.
 func (h *Hub) sweepQueues(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := h.SweepQueues(ctx); err != nil && ctx.Err() == nil {
-				h.log.Warn("queue sweep", "err", err)
-			}
-		}
-	}
+	repeat(ctx, interval, h.log, "queue sweep failed", h.SweepQueues)
 }
 
 // OperatorFreed pulls the queues of the operator's departments: called
