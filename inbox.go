@@ -101,10 +101,14 @@ type Conversation struct {
 	ContactOnline bool `json:"contact_online"`
 	// Priority orders the department's queue (higher first, then older);
 	// QueuedAt is set while the conversation waits for an operator.
-	Priority       int        `json:"priority"`
-	QueuedAt       *time.Time `json:"queued_at,omitempty"`
-	LastMessage    string     `json:"last_message,omitempty"`
-	LastActivityAt time.Time  `json:"last_activity_at"`
+	Priority int        `json:"priority"`
+	QueuedAt *time.Time `json:"queued_at,omitempty"`
+	// QueuePosition (1-based) and WaitSeconds, the estimated wait, are
+	// filled by the API for a queued conversation (never stored).
+	QueuePosition  int       `json:"queue_position,omitempty"`
+	WaitSeconds    int       `json:"wait_seconds,omitempty"`
+	LastMessage    string    `json:"last_message,omitempty"`
+	LastActivityAt time.Time `json:"last_activity_at"`
 	// LastReadAt is when an operator last read the conversation (the
 	// visitor's widget shows its messages up to then as read).
 	LastReadAt *time.Time `json:"last_read_at,omitempty"`
@@ -168,6 +172,11 @@ const (
 	EventMessageUpdated      EventType = "message.updated"
 	EventConversationUpdated EventType = "conversation.updated"
 	EventContactUpdated      EventType = "contact.updated"
+	// EventQueueUpdated says a department's queue changed (a conversation
+	// joined, left or was taken): DepartmentID names it. Consoles refresh
+	// their queue views; the widget tells each waiting visitor their new
+	// place and wait. Published through the outbox with the change.
+	EventQueueUpdated EventType = "queue.updated"
 
 	// Ephemeral events: never stored, never in the outbox; they reach the
 	// streams of every instance that is up when they are published.

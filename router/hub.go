@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -52,9 +51,6 @@ type Hub struct {
 	log       *slog.Logger
 	now       func() time.Time
 	publicURL string
-
-	deptMu sync.Mutex
-	depts  map[switchboard.WorkspaceID]switchboard.DepartmentID
 }
 
 // HubConfig configures a Hub.
@@ -77,7 +73,6 @@ func newHub(st store.Store, relay *Relay, log *slog.Logger, cfg HubConfig) *Hub 
 		log:       log,
 		now:       func() time.Time { return now().UTC() },
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"),
-		depts:     map[switchboard.WorkspaceID]switchboard.DepartmentID{},
 	}
 }
 
@@ -372,24 +367,6 @@ func eventEntry(ev switchboard.Event) store.OutboxEntry {
 		ev.ID = switchboard.EventID(switchboard.NewID("ev"))
 	}
 	return store.OutboxEntry{Topic: TopicEvents, Key: string(ev.ID), Payload: mustJSON(ev)}
-}
-
-// defaultDepartment returns (and caches) the workspace's default department.
-func (h *Hub) defaultDepartment(ctx context.Context, ws switchboard.WorkspaceID) (switchboard.DepartmentID, error) {
-	h.deptMu.Lock()
-	id, ok := h.depts[ws]
-	h.deptMu.Unlock()
-	if ok {
-		return id, nil
-	}
-	d, err := h.store.DefaultDepartment(ctx, ws)
-	if err != nil {
-		return "", err
-	}
-	h.deptMu.Lock()
-	h.depts[ws] = d.ID
-	h.deptMu.Unlock()
-	return d.ID, nil
 }
 
 // --- connectors.Hub, for mirrors ---

@@ -41,6 +41,10 @@ type Config struct {
 	// ChannelSync is how often channels changed elsewhere are picked up
 	// (default 5s).
 	ChannelSync time.Duration
+	// QueueSweep is how often waiting conversations are offered again to
+	// their departments' online members, for departments that opened
+	// since (default 15s).
+	QueueSweep time.Duration
 	// BatchItems caps a group commit (default 256).
 	BatchItems int
 	// DrainTimeout bounds the shutdown of Run once its context is done:
@@ -97,6 +101,9 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	}
 	if cfg.ChannelSync == 0 {
 		cfg.ChannelSync = 5 * time.Second
+	}
+	if cfg.QueueSweep == 0 {
+		cfg.QueueSweep = 15 * time.Second
 	}
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 15 * time.Second
@@ -195,6 +202,7 @@ func (r *Router) Run(ctx context.Context) error {
 	r.relay.Prepare(relayCtx)
 	go func() { r.relay.Run(relayCtx); close(relayDone) }()
 	go r.Channels.watch(ctx, r.cfg.ChannelSync)
+	go r.Hub.sweepQueues(ctx, r.cfg.QueueSweep)
 	close(r.running)
 
 	<-ctx.Done()
@@ -284,8 +292,9 @@ func (r *Router) eventOf(msg *message.Message) (switchboard.Event, bool) {
 }
 
 // handleInbound routes a committed customer event: a conversation without a
-// department lands in the workspace's default department; then the message
-// is announced. Redelivery is harmless: routing is a no-op the second time,
+// department goes where the workspace's routing rules send it (else the
+// default department) and to an online member or the queue (Hub.route);
+// then the message is announced. Redelivery is harmless: routing is a no-op the second time,
 // the announcement has the same event id (deduplicated by NATS) and clients
 // drop events for messages they already have.
 func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error) {
@@ -317,14 +326,19 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 		}
 	}
 	if conv.DepartmentID == "" {
-		dept, err := r.Hub.defaultDepartment(ctx, conv.WorkspaceID)
+		routed, err := r.Hub.route(ctx, conv.WorkspaceID, conv.ID, m)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := r.store.SetConversationDepartment(ctx, conv.WorkspaceID, conv.ID, dept); err != nil {
+		conv = routed
+	} else if conv.AssigneeID == "" {
+		// A customer writing again into a conversation nobody holds (one
+		// resolved and reopened by this message, say) waits in the queue.
+		requeued, err := r.Hub.requeue(ctx, conv.WorkspaceID, conv.ID)
+		if err != nil {
 			return nil, err
 		}
-		conv.DepartmentID = dept
+		conv = requeued
 	}
 	inboundRouted.Inc()
 	// The event id follows from the message: a notice handled twice (a
