@@ -21,14 +21,14 @@ const publicURL = "https://hub.example"
 // members (alice reads Japanese, bob English) and one operator elsewhere,
 // a notifier sending to an in-process SMTP server and push service.
 type fixture struct {
-	st    *sqlite.Store
-	ws    switchboard.WorkspaceID
-	dept  switchboard.Department
-	other switchboard.Department
+	st                *sqlite.Store
+	ws                switchboard.WorkspaceID
+	dept              switchboard.Department
+	other             switchboard.Department
 	alice, bob, carol switchboard.Operator
-	mb    *mailbox
-	push  *pushService
-	n     *notify.Notifier
+	mb                *mailbox
+	push              *pushService
+	n                 *notify.Notifier
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -256,7 +256,9 @@ func TestPreferencesTurnMethodsOff(t *testing.T) {
 	}{
 		{"defaults", func(*switchboard.NotifyPreferences) {}, 1},
 		{"new conversations off", func(p *switchboard.NotifyPreferences) { p.Email.NewConversation = false }, 0},
-		{"other events off", func(p *switchboard.NotifyPreferences) { p.Email.Transfer, p.Email.NewMessage, p.Push.NewConversation = false, false, false }, 1},
+		{"other events off", func(p *switchboard.NotifyPreferences) {
+			p.Email.Transfer, p.Email.NewMessage, p.Push.NewConversation = false, false, false
+		}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -425,4 +427,3 @@ func TestExpiredPushSubscriptionIsDropped(t *testing.T) {
 		t.Fatalf("expired subscription kept: %+v", subs)
 	}
 }
-
