@@ -49,8 +49,9 @@ type NotifyStore interface {
 	ClaimNotifications(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]Notification, error)
 	// FinishNotification records an attempt of a claimed notification:
 	// attempts + 1; with r.Sent, status sent at r.At (error cleared, no
-	// next attempt); otherwise status failed with r.Error and the next
-	// attempt at r.RetryAt (nil: given up).
+	// next attempt); with r.Skipped, status skipped with r.Error as the
+	// reason (no next attempt); otherwise status failed with r.Error and
+	// the next attempt at r.RetryAt (nil: given up).
 	FinishNotification(ctx context.Context, id int64, r NotificationResult) error
 	// ListNotifications pages a workspace's notification log, newest first.
 	ListNotifications(ctx context.Context, ws switchboard.WorkspaceID, q NotificationQuery) (NotificationPage, error)
@@ -83,6 +84,9 @@ const (
 	NotificationPending NotificationStatus = "pending"
 	NotificationSent    NotificationStatus = "sent"
 	NotificationFailed  NotificationStatus = "failed"
+	// NotificationSkipped is a row that was no longer needed when it was
+	// due (a waiting conversation someone took meanwhile).
+	NotificationSkipped NotificationStatus = "skipped"
 )
 
 // Notification is one message to one recipient by one method, for one
@@ -112,7 +116,9 @@ type Notification struct {
 
 // NotificationResult is the outcome of one attempt.
 type NotificationResult struct {
-	Sent    bool
+	Sent bool
+	// Skipped ends the row unsent, with Error saying why (not a failure).
+	Skipped bool
 	At      time.Time
 	Error   string
 	RetryAt *time.Time

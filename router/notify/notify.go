@@ -194,6 +194,22 @@ func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error 
 	if err != nil {
 		return err
 	}
+	if e.kind == switchboard.NotifyNewConversation && policy.WaitingMinutes > 0 && len(policy.Waiting) > 0 {
+		// Told only if nobody took the conversation by then: the row is
+		// due later and the sender checks before sending (a row in the
+		// store, not a timer in memory).
+		w := e
+		w.kind, w.key, w.methods, w.waitMinutes = switchboard.NotifyWaiting, "wait:"+string(conv.ID), policy.Waiting, policy.WaitingMinutes
+		more, err := n.rows(ctx, w)
+		if err != nil {
+			return err
+		}
+		due := m.CreatedAt.Add(time.Duration(policy.WaitingMinutes) * time.Minute).UTC()
+		for i := range more {
+			more[i].NextAttemptAt = &due
+		}
+		rows = append(rows, more...)
+	}
 	stored, err := n.store.EnqueueNotifications(ctx, rows)
 	if err != nil {
 		return fmt.Errorf("enqueue notifications: %w", err)
@@ -215,6 +231,8 @@ type pending struct {
 	msg        switchboard.Message
 	activity   *switchboard.Activity
 	deptName   string
+	// waitMinutes is the department's waiting limit (kind waiting).
+	waitMinutes int
 }
 
 // members lists the enabled operators of a department.

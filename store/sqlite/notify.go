@@ -195,9 +195,12 @@ func (s *Store) ClaimNotifications(ctx context.Context, limit int, lease time.Du
 // FinishNotification records one attempt's outcome.
 func (s *Store) FinishNotification(ctx context.Context, id int64, r store.NotificationResult) error {
 	status, sent, next := store.NotificationFailed, any(nil), nullTS(r.RetryAt)
-	if r.Sent {
+	switch {
+	case r.Sent:
 		status, sent, next = store.NotificationSent, ts(orNow(r.At)), nil
 		r.Error = ""
+	case r.Skipped:
+		status, next = store.NotificationSkipped, nil
 	}
 	return mapErr("finish notification", s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE notifications SET status = ?, attempts = attempts + 1, error = ?, next_attempt_at = ?, sent_at = ?
