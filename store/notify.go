@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -170,4 +171,12 @@ func PageNotifications(rows []Notification, limit int) NotificationPage {
 		return NotificationPage{Items: rows[:limit], Next: NotificationCursor(rows[limit-1].ID)}
 	}
 	return NotificationPage{Items: rows}
+}
+
+// DecodeNotifyPreferences reads stored preferences (JSON); choices a
+// stored row lacks (added since it was saved) are the defaults.
+func DecodeNotifyPreferences(raw string) (switchboard.NotifyPreferences, error) {
+	p := switchboard.DefaultNotifyPreferences()
+	err := json.Unmarshal([]byte(raw), &p)
+	return p, err
 }

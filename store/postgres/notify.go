@@ -25,8 +25,8 @@ func (s *Store) GetNotifyPreferences(ctx context.Context, ws switchboard.Workspa
 	if err != nil {
 		return switchboard.NotifyPreferences{}, mapErr("get notify preferences", err)
 	}
-	p := switchboard.DefaultNotifyPreferences()
-	return p, mapErr("get notify preferences", json.Unmarshal([]byte(raw), &p))
+	p, err := store.DecodeNotifyPreferences(raw)
+	return p, mapErr("get notify preferences", err)
 }
 
 // PutNotifyPreferences replaces an operator's preferences.
