@@ -67,6 +67,9 @@ type Config struct {
 	// Collapse is the window in which a burst of customer messages in
 	// one conversation makes one notification (default 5m).
 	Collapse time.Duration
+	// CopyDelay is how long after an operator's reply a site-chat visitor
+	// who agreed to copies and left gets it by e-mail (default 2m).
+	CopyDelay time.Duration
 	// Now tells the time (tests); default time.Now.
 	Now func() time.Time
 }
@@ -107,6 +110,9 @@ func New(st store.Store, cfg Config) *Notifier {
 	}
 	if cfg.Collapse <= 0 {
 		cfg.Collapse = 5 * time.Minute
+	}
+	if cfg.CopyDelay <= 0 {
+		cfg.CopyDelay = 2 * time.Minute
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -172,6 +178,8 @@ func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error 
 			e.recipients, err = n.members(ctx, conv.WorkspaceID, m.Activity.DepartmentID)
 		}
 		e.recipients = slices.DeleteFunc(e.recipients, func(id switchboard.OperatorID) bool { return id == m.Activity.ActorID })
+	case m.Direction == switchboard.DirectionOut && m.AuthorID != "" && conv.ChannelType == "webchat":
+		return n.replyCopy(ctx, conv, m)
 	default:
 		return nil
 	}

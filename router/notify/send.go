@@ -82,9 +82,14 @@ func (n *Notifier) deliver(ctx context.Context, row store.Notification) {
 }
 
 // stale says why a due row is no longer worth sending ("" when it is):
-// a waiting conversation that someone took, or that was resolved, since.
+// a waiting conversation that someone took, or that was resolved, since;
+// a reply copy the visitor does not need.
 func (n *Notifier) stale(ctx context.Context, row store.Notification) (string, error) {
-	if row.Kind != switchboard.NotifyWaiting {
+	switch row.Kind {
+	case switchboard.NotifyReplyCopy:
+		return n.copyStale(ctx, row)
+	case switchboard.NotifyWaiting:
+	default:
 		return "", nil
 	}
 	conv, err := n.store.GetConversation(ctx, row.WorkspaceID, row.ConversationID)
