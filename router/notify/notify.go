@@ -157,32 +157,10 @@ func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error 
 			return err
 		}
 	}
-	var (
-		e   pending
-		err error
-	)
-	switch {
-	case m.Direction == switchboard.DirectionIn && conv.AssigneeID != "":
-		e = pending{kind: switchboard.NotifyNewMessage, key: fmt.Sprintf("msg:%s:%d", conv.ID, m.CreatedAt.UnixNano()/int64(n.cfg.Collapse)),
-			recipients: []switchboard.OperatorID{conv.AssigneeID}}
-	case m.Direction == switchboard.DirectionIn && conv.UnreadCount <= 1:
-		// The first customer message of an unassigned conversation; the
-		// key makes later ones (and redeliveries) no-ops.
-		e = pending{kind: switchboard.NotifyNewConversation, key: "conv:" + string(conv.ID)}
-		e.recipients, err = n.members(ctx, conv.WorkspaceID, conv.DepartmentID)
-	case m.Direction == switchboard.DirectionActivity && m.Activity != nil && m.Activity.Kind == switchboard.ActivityTransferred:
-		e = pending{kind: switchboard.NotifyTransfer, key: "transfer:" + string(m.ID), activity: m.Activity}
-		if m.Activity.OperatorID != "" {
-			e.recipients = []switchboard.OperatorID{m.Activity.OperatorID}
-		} else {
-			e.recipients, err = n.members(ctx, conv.WorkspaceID, m.Activity.DepartmentID)
-		}
-		e.recipients = slices.DeleteFunc(e.recipients, func(id switchboard.OperatorID) bool { return id == m.Activity.ActorID })
-	case m.Direction == switchboard.DirectionOut && m.AuthorID != "" && conv.ChannelType == "webchat":
+	if m.Direction == switchboard.DirectionOut && m.AuthorID != "" && conv.ChannelType == "webchat" {
 		return n.replyCopy(ctx, conv, m)
-	default:
-		return nil
 	}
+	e, err := n.pendingOf(ctx, conv, m)
 	if err != nil {
 		return err
 	}
@@ -227,6 +205,37 @@ func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error 
 		n.Kick()
 	}
 	return nil
+}
+
+// pendingOf says whom a message tells what: a customer's message the
+// assignee (a burst within Config.Collapse is one notification, by key),
+// or the department's members when it opens an unassigned conversation;
+// a transfer the operator or department it went to (not who moved it).
+// Nothing (no recipients) for the rest.
+func (n *Notifier) pendingOf(ctx context.Context, conv switchboard.Conversation, m switchboard.Message) (pending, error) {
+	var (
+		e   pending
+		err error
+	)
+	switch {
+	case m.Direction == switchboard.DirectionIn && conv.AssigneeID != "":
+		e = pending{kind: switchboard.NotifyNewMessage, key: fmt.Sprintf("msg:%s:%d", conv.ID, m.CreatedAt.UnixNano()/int64(n.cfg.Collapse)),
+			recipients: []switchboard.OperatorID{conv.AssigneeID}}
+	case m.Direction == switchboard.DirectionIn && conv.UnreadCount <= 1:
+		// The first customer message of an unassigned conversation; the
+		// key makes later ones (and redeliveries) no-ops.
+		e = pending{kind: switchboard.NotifyNewConversation, key: "conv:" + string(conv.ID)}
+		e.recipients, err = n.members(ctx, conv.WorkspaceID, conv.DepartmentID)
+	case m.Direction == switchboard.DirectionActivity && m.Activity != nil && m.Activity.Kind == switchboard.ActivityTransferred:
+		e = pending{kind: switchboard.NotifyTransfer, key: "transfer:" + string(m.ID), activity: m.Activity}
+		if m.Activity.OperatorID != "" {
+			e.recipients = []switchboard.OperatorID{m.Activity.OperatorID}
+		} else {
+			e.recipients, err = n.members(ctx, conv.WorkspaceID, m.Activity.DepartmentID)
+		}
+		e.recipients = slices.DeleteFunc(e.recipients, func(id switchboard.OperatorID) bool { return id == m.Activity.ActorID })
+	}
+	return e, err
 }
 
 // pending is what an event asks to tell, before it is made into rows.
