@@ -2,7 +2,6 @@ package notify_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -40,22 +39,17 @@ func TestReplyCopiesToVisitorsWhoLeft(t *testing.T) {
 			f.n = notify.New(f.st, notify.Config{PublicURL: publicURL, SMTP: notify.SMTPConfig{Addr: f.mb.Addr, From: "hub@example.com", TLS: "none"},
 				Logger: quiet(), Poll: 10 * time.Millisecond, Now: clk.Now})
 			now := clk.Now()
-			must(t, f.st.PutChannel(ctx, store.Channel{ID: "site", WorkspaceID: f.ws, Type: "notifytest", Name: "Site", Config: json.RawMessage("{}"), CreatedAt: now, UpdatedAt: now}))
-			res, err := f.st.Accept(ctx, []store.AcceptItem{{WorkspaceID: f.ws, ChannelType: "webchat", DepartmentID: f.dept.ID,
-				MessageID: "msg_q", ContactID: "ct_v", ConversationID: "cv_v",
-				Inbound: switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: "site", ExternalID: "q", Sender: "v", Parts: switchboard.TextParts("送料は？"), At: now}}})
-			must(t, err)
+			conv := f.siteConversation(t, "v", "webchat", "送料は？", now)
 			email, lang := "visitor@example.net", tc.lang
 			u := store.ContactUpdate{Email: &email, Language: &lang}
 			if tc.consent != "" {
 				u.MergeAttributes = map[string]string{switchboard.ReplyCopyAttribute: tc.consent}
 			}
-			_, err = f.st.UpdateContact(ctx, f.ws, "ct_v", u, func(switchboard.Contact) []store.OutboxEntry { return nil })
+			_, err := f.st.UpdateContact(ctx, f.ws, "ct_v", u, func(switchboard.Contact) []store.OutboxEntry { return nil })
 			must(t, err)
 			reply := switchboard.Message{ID: "msg_r", WorkspaceID: f.ws, ConversationID: "cv_v", Direction: switchboard.DirectionOut, AuthorID: f.alice.ID,
 				Parts: switchboard.TextParts("送料は無料です / Shipping is free"), Status: switchboard.StatusSent, CreatedAt: now}
 			must(t, f.st.CreateMessage(ctx, reply, nil))
-			conv := *res[0].Conversation
 			must(t, f.n.HandleEvent(ctx, switchboard.Event{Type: switchboard.EventMessageCreated, WorkspaceID: f.ws, ConversationID: conv.ID, Message: &reply, Conversation: &conv}))
 			if tc.inChat {
 				must(t, f.st.TouchPresenceLease(ctx, "conv:cv_v", "stream-1", now.Add(time.Hour)))

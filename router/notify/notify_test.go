@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -426,4 +427,19 @@ func TestExpiredPushSubscriptionIsDropped(t *testing.T) {
 	if len(subs) != 0 {
 		t.Fatalf("expired subscription kept: %+v", subs)
 	}
+}
+
+// siteConversation stores a conversation (id cv_<visitor>, contact
+// ct_<visitor>) opened by visitor's text at at on the channel "site",
+// of channelType.
+func (f *fixture) siteConversation(t *testing.T, visitor, channelType, text string, at time.Time) switchboard.Conversation {
+	t.Helper()
+	ctx := context.Background()
+	must(t, f.st.PutChannel(ctx, store.Channel{ID: "site", WorkspaceID: f.ws, Type: "notifytest", Name: "Site", Config: json.RawMessage("{}"), CreatedAt: at, UpdatedAt: at}))
+	res, err := f.st.Accept(ctx, []store.AcceptItem{{WorkspaceID: f.ws, ChannelType: channelType, DepartmentID: f.dept.ID,
+		MessageID: switchboard.MessageID("msg_" + visitor), ContactID: switchboard.ContactID("ct_" + visitor), ConversationID: switchboard.ConversationID("cv_" + visitor),
+		Inbound: switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: "site", ExternalID: switchboard.ExternalID(visitor), Sender: switchboard.ExternalID(visitor),
+			Parts: switchboard.TextParts(text), At: at}}})
+	must(t, err)
+	return *res[0].Conversation
 }

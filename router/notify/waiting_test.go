@@ -2,7 +2,6 @@ package notify_test
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -59,15 +58,9 @@ func TestWaitingConversationNotifiedWhenDue(t *testing.T) {
 
 	// Two real conversations: one stays waiting, one gets taken.
 	now := clk.Now()
-	must(t, f.st.PutChannel(ctx, store.Channel{ID: "site", WorkspaceID: f.ws, Type: "notifytest", Name: "Site", Config: json.RawMessage("{}"), CreatedAt: now, UpdatedAt: now}))
 	convs := map[string]switchboard.Conversation{}
 	for _, visitor := range []string{"waits", "taken"} {
-		res, err := f.st.Accept(ctx, []store.AcceptItem{{WorkspaceID: f.ws, ChannelType: "notifytest", DepartmentID: f.dept.ID,
-			MessageID: switchboard.MessageID("msg_" + visitor), ContactID: switchboard.ContactID("ct_" + visitor), ConversationID: switchboard.ConversationID("cv_" + visitor),
-			Inbound: switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: "site", ExternalID: switchboard.ExternalID(visitor), Sender: switchboard.ExternalID(visitor),
-				Parts: switchboard.TextParts("hello"), At: now}}})
-		must(t, err)
-		conv := *res[0].Conversation
+		conv := f.siteConversation(t, visitor, "notifytest", "hello", now)
 		convs[visitor] = conv
 		must(t, f.n.HandleEvent(ctx, f.inbound(conv, "msg_"+visitor, "hello", now)))
 	}
