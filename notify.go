@@ -71,8 +71,9 @@ const (
 
 // ReplyCopyAttribute is the contact attribute by which a site-chat visitor
 // agrees to get copies of replies they miss: "email" sends them to the
-// contact's e-mail address (set by the host site's identify call or the
-// widget's form when the visitor ticks the box).
+// contact's e-mail address, "sms" to its phone number (set by the host
+// site's identify call or the widget's form when the visitor ticks the
+// box).
 const ReplyCopyAttribute = "reply_copies"
 
 // Methods returns the methods the policy uses for kind.

@@ -84,6 +84,7 @@ func newNotifier(st store.Store, rt *router.Router, cfg Config, log *slog.Logger
 		SMTP:       cfg.SMTP.notifier(),
 		HTTPClient: connectors.NewHTTPClient(cfg.Outbound.Timeout),
 		Logger:     log.With("component", "notify"),
+		SMS:        rt.Channels,
 	})
 	rt.OnEvent("notify", n.HandleEvent)
 	return n

@@ -12,8 +12,9 @@ import (
 )
 
 // Copies of replies to customers: a site-chat visitor who gave an e-mail
-// address and agreed (switchboard.ReplyCopyAttribute) and left before an
-// operator's reply reached them gets it by e-mail. The row is due
+// address or phone number and agreed (switchboard.ReplyCopyAttribute
+// "email" or "sms") and left before an operator's reply reached them gets
+// it by e-mail or SMS (through the workspace's SMS channel). The row is due
 // Config.CopyDelay after the reply; the sender skips it when the visitor
 // is in the chat then or has read the reply.
 
@@ -27,9 +28,6 @@ func presenceSubject(conv switchboard.ConversationID) string { return "conv:" + 
 // replyCopy stores the copy of an operator's reply m when the customer
 // asked for copies.
 func (n *Notifier) replyCopy(ctx context.Context, conv switchboard.Conversation, m switchboard.Message) error {
-	if !n.cfg.SMTP.Enabled() {
-		return nil
-	}
 	contact, err := n.store.GetContact(ctx, conv.WorkspaceID, conv.ContactID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
@@ -37,7 +35,24 @@ func (n *Notifier) replyCopy(ctx context.Context, conv switchboard.Conversation,
 	if err != nil {
 		return fmt.Errorf("contact: %w", err)
 	}
-	if contact.ErasedAt != nil || contact.Email == "" || contact.Attributes[switchboard.ReplyCopyAttribute] != "email" {
+	if contact.ErasedAt != nil {
+		return nil
+	}
+	method, address := switchboard.NotifyEmail, contact.Email
+	switch contact.Attributes[switchboard.ReplyCopyAttribute] {
+	case "email":
+		if !n.cfg.SMTP.Enabled() {
+			return nil
+		}
+	case "sms":
+		if n.cfg.SMS == nil {
+			return nil
+		}
+		method, address = switchboard.NotifySMS, contact.Phone
+	default:
+		return nil
+	}
+	if address == "" {
 		return nil
 	}
 	reply := strings.TrimSpace(m.Text())
@@ -59,8 +74,8 @@ func (n *Notifier) replyCopy(ctx context.Context, conv switchboard.Conversation,
 		body += "\n" + pick(ja, "チャットに戻る: ", "Back to the chat: ") + page + "\n"
 	}
 	due := m.CreatedAt.Add(n.cfg.CopyDelay).UTC()
-	row := store.Notification{WorkspaceID: conv.WorkspaceID, Key: "copy:" + string(m.ID), Kind: switchboard.NotifyReplyCopy, Method: switchboard.NotifyEmail,
-		ConversationID: conv.ID, Address: contact.Email, Subject: pick(ja, "お問い合わせへの返信", "A reply to your message"), Body: body, URL: page,
+	row := store.Notification{WorkspaceID: conv.WorkspaceID, Key: "copy:" + string(m.ID), Kind: switchboard.NotifyReplyCopy, Method: method,
+		ConversationID: conv.ID, Address: address, Subject: pick(ja, "お問い合わせへの返信", "A reply to your message"), Body: body, URL: page,
 		NextAttemptAt: &due, CreatedAt: n.cfg.Now().UTC()}
 	if _, err := n.store.EnqueueNotifications(ctx, []store.Notification{row}); err != nil {
 		return fmt.Errorf("enqueue reply copy: %w", err)

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +30,7 @@ func TestReplyCopiesToVisitorsWhoLeft(t *testing.T) {
 		{"still in the chat", "email", true, false, "en", store.NotificationSkipped, ""},
 		{"read it meanwhile", "email", false, true, "en", store.NotificationSkipped, ""},
 		{"never agreed", "", false, false, "en", "", ""},
+		{"agreed to SMS and left", "sms", false, false, "en", store.NotificationSent, "We answered you in the chat after you had left:"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -36,12 +38,13 @@ func TestReplyCopiesToVisitorsWhoLeft(t *testing.T) {
 			f := newFixture(t)
 			ctx := context.Background()
 			clk := &clock{now: time.Now().UTC()}
+			sms := &smsBox{}
 			f.n = notify.New(f.st, notify.Config{PublicURL: publicURL, SMTP: notify.SMTPConfig{Addr: f.mb.Addr, From: "hub@example.com", TLS: "none"},
-				Logger: quiet(), Poll: 10 * time.Millisecond, Now: clk.Now})
+				Logger: quiet(), Poll: 10 * time.Millisecond, Now: clk.Now, SMS: sms})
 			now := clk.Now()
 			conv := f.siteConversation(t, "v", "webchat", "送料は？", now)
-			email, lang := "visitor@example.net", tc.lang
-			u := store.ContactUpdate{Email: &email, Language: &lang}
+			email, phone, lang := "visitor@example.net", "+819012345678", tc.lang
+			u := store.ContactUpdate{Email: &email, Phone: &phone, Language: &lang}
 			if tc.consent != "" {
 				u.MergeAttributes = map[string]string{switchboard.ReplyCopyAttribute: tc.consent}
 			}
@@ -70,8 +73,18 @@ func TestReplyCopiesToVisitorsWhoLeft(t *testing.T) {
 			clk.advance(3 * time.Minute)
 			f.n.Kick()
 			rows := f.settled(t)
-			if rows[0].Status != tc.want || rows[0].Address != email {
-				t.Fatalf("copy %+v, want %s to %s", rows[0], tc.want, email)
+			to := email
+			if tc.consent == "sms" {
+				to = phone
+			}
+			if rows[0].Status != tc.want || rows[0].Address != to {
+				t.Fatalf("copy %+v, want %s to %s", rows[0], tc.want, to)
+			}
+			if tc.consent == "sms" {
+				if got := sms.sent(); len(got) != 1 || got[0].phone != phone || got[0].ws != f.ws || !strings.Contains(got[0].text, "Shipping is free") {
+					t.Fatalf("SMS sent %+v", got)
+				}
+				return
 			}
 			if tc.want != store.NotificationSent {
 				if got := f.mb.messages(); len(got) != 0 {
@@ -85,4 +98,28 @@ func TestReplyCopiesToVisitorsWhoLeft(t *testing.T) {
 			}
 		})
 	}
+}
+
+// smsBox is an SMS channel that keeps what it was asked to send.
+type smsBox struct {
+	mu   sync.Mutex
+	msgs []smsMessage
+}
+
+type smsMessage struct {
+	ws          switchboard.WorkspaceID
+	phone, text string
+}
+
+func (b *smsBox) SendSMS(_ context.Context, ws switchboard.WorkspaceID, phone, text string) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.msgs = append(b.msgs, smsMessage{ws, phone, text})
+	return nil
+}
+
+func (b *smsBox) sent() []smsMessage {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]smsMessage(nil), b.msgs...)
 }

@@ -67,11 +67,20 @@ type Config struct {
 	// Collapse is the window in which a burst of customer messages in
 	// one conversation makes one notification (default 5m).
 	Collapse time.Duration
+	// SMS, when set, sends the SMS copies of replies customers asked for
+	// (router.Channels.SendSMS: through the workspace's SMS channel).
+	SMS SMSSender
 	// CopyDelay is how long after an operator's reply a site-chat visitor
 	// who agreed to copies and left gets it by e-mail (default 2m).
 	CopyDelay time.Duration
 	// Now tells the time (tests); default time.Now.
 	Now func() time.Time
+}
+
+// SMSSender sends a text message to a phone number through one of the
+// workspace's channels.
+type SMSSender interface {
+	SendSMS(ctx context.Context, ws switchboard.WorkspaceID, phone, text string) error
 }
 
 // Notifier turns events into notifications and sends them.

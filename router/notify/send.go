@@ -123,6 +123,11 @@ func (n *Notifier) send(ctx context.Context, row store.Notification) error {
 		return n.sendEmail(ctx, row)
 	case switchboard.NotifyPush:
 		return n.sendPush(ctx, row)
+	case switchboard.NotifySMS:
+		if n.cfg.SMS == nil {
+			return connectors.Permanent("no SMS channel configured", nil)
+		}
+		return n.cfg.SMS.SendSMS(ctx, row.WorkspaceID, row.Address, row.Body)
 	}
 	return connectors.Permanent(fmt.Sprintf("method %q cannot be sent", row.Method), nil)
 }
