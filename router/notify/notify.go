@@ -67,6 +67,9 @@ type Config struct {
 	// Collapse is the window in which a burst of customer messages in
 	// one conversation makes one notification (default 5m).
 	Collapse time.Duration
+	// Secrets, when set, seals the VAPID private key in the store
+	// (router.Sealer, with the hub's secret key); nil stores it plain.
+	Secrets Sealer
 	// SMS, when set, sends the SMS copies of replies customers asked for
 	// (router.Channels.SendSMS: through the workspace's SMS channel).
 	SMS SMSSender
@@ -75,6 +78,12 @@ type Config struct {
 	CopyDelay time.Duration
 	// Now tells the time (tests); default time.Now.
 	Now func() time.Time
+}
+
+// Sealer encrypts secrets kept in the store and opens them again.
+type Sealer interface {
+	SealString(key, v string) (string, error)
+	OpenString(key, v string) (string, error)
 }
 
 // SMSSender sends a text message to a phone number through one of the
