@@ -137,6 +137,12 @@ func TestNotificationLog(t *testing.T) {
 	if got := items(out); code != 200 || len(got) != 1 || got[0].(map[string]any)["recipient"] != "ann@example.com" || out["next"] != "" {
 		t.Fatalf("second page: %d %v", code, out)
 	}
+	if code, out := f.do(nil, request{method: "GET", path: "/api/v1/notifications/log?status=sent", bearer: sup}); code != 200 || len(items(out)) != 0 {
+		t.Fatalf("sent ones: %d %v, want none", code, out)
+	}
+	if code, out := f.do(nil, request{method: "GET", path: "/api/v1/notifications/log?status=lost", bearer: sup}); code != 400 || errCode(out) != "invalid_status" {
+		t.Fatalf("bad status: %d %v", code, out)
+	}
 	if code, out := f.do(nil, request{method: "GET", path: "/api/v1/notifications/log?cursor=zzz", bearer: sup}); code != 400 || errCode(out) != "invalid_cursor" {
 		t.Fatalf("bad cursor: %d %v", code, out)
 	}

@@ -229,7 +229,8 @@ type notificationView struct {
 }
 
 // notificationLog pages the workspace's notification log, newest first
-// (admins and supervisors): what was sent to whom, what failed and why.
+// (admins and supervisors): what was sent to whom, what failed and why;
+// ?status= selects one status.
 func (s *Server) notificationLog(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	if !p.Role.SeesAllDepartments() {
@@ -240,7 +241,14 @@ func (s *Server) notificationLog(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	page, err := s.store.ListNotifications(r.Context(), p.WorkspaceID, store.NotificationQuery{Limit: limit, Cursor: r.URL.Query().Get("cursor")})
+	status := store.NotificationStatus(r.URL.Query().Get("status"))
+	switch status {
+	case "", store.NotificationPending, store.NotificationSent, store.NotificationFailed, store.NotificationSkipped:
+	default:
+		writeError(w, http.StatusBadRequest, "invalid_status", fmt.Sprintf("status: %q is not one of pending, sent, failed, skipped", status))
+		return
+	}
+	page, err := s.store.ListNotifications(r.Context(), p.WorkspaceID, store.NotificationQuery{Status: status, Limit: limit, Cursor: r.URL.Query().Get("cursor")})
 	if err != nil {
 		s.writeStoreError(w, r, err, "notification log")
 		return

@@ -131,6 +131,8 @@ type NotificationResult struct {
 
 // NotificationQuery pages the notification log.
 type NotificationQuery struct {
+	// Status, when set, selects rows of that status.
+	Status NotificationStatus
 	// Limit is clamped to 1..200 (0 means 50).
 	Limit  int
 	Cursor string

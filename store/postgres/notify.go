@@ -181,7 +181,7 @@ func (s *Store) ListNotifications(ctx context.Context, ws switchboard.WorkspaceI
 	}
 	limit := q.ClampLimit()
 	rows, err := s.pool.Query(ctx, `SELECT `+notificationCols+` FROM notifications
-		WHERE workspace_id = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3`, ws, after, limit+1)
+		WHERE workspace_id = $1 AND ($2 = 0 OR id < $2) AND ($3 = '' OR status = $3) ORDER BY id DESC LIMIT $4`, ws, after, string(q.Status), limit+1)
 	if err != nil {
 		return store.NotificationPage{}, mapErr("list notifications", err)
 	}

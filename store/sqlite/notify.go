@@ -187,7 +187,7 @@ func (s *Store) ListNotifications(ctx context.Context, ws switchboard.WorkspaceI
 	}
 	limit := q.ClampLimit()
 	rows, err := s.query(ctx, `SELECT `+notificationCols+` FROM notifications
-		WHERE workspace_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?`, ws, after, after, limit+1)
+		WHERE workspace_id = ? AND (? = 0 OR id < ?) AND (? = '' OR status = ?) ORDER BY id DESC LIMIT ?`, ws, after, after, q.Status, q.Status, limit+1)
 	if err != nil {
 		return store.NotificationPage{}, mapErr("list notifications", err)
 	}

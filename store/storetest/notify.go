@@ -288,6 +288,14 @@ func testNotificationLogPaging(t *testing.T, s store.Store) {
 	if got := len(keys); got != 5 || keys[0] != "eve" || keys[4] != "eva" {
 		t.Fatalf("log keys = %v, want eve..eva (newest first, this workspace only)", keys)
 	}
+	claimed, err := s.ClaimNotifications(ctx, 1, time.Minute, time.Now())
+	must(t, err, "ClaimNotifications")
+	must(t, s.FinishNotification(ctx, claimed[0].ID, store.NotificationResult{Error: "550 no such user"}), "FinishNotification")
+	failed, err := s.ListNotifications(ctx, ws, store.NotificationQuery{Status: store.NotificationFailed})
+	must(t, err, "ListNotifications failed ones")
+	if len(failed.Items) != 1 || failed.Items[0].ID != claimed[0].ID {
+		t.Fatalf("failed rows = %+v, want the one that failed", failed.Items)
+	}
 	_, err = s.ListNotifications(ctx, ws, store.NotificationQuery{Cursor: "bogus"})
 	wantErr(t, err, store.ErrBadCursor, "ListNotifications with a bad cursor")
 }
