@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -467,5 +468,44 @@ func TestVAPIDPrivateKeySealedAtRest(t *testing.T) {
 	f.settled(t)
 	if got, errs := f.push.received(); len(got) != 1 || len(errs) != 0 {
 		t.Fatalf("pushes %+v, push service errors %v", got, errs)
+	}
+}
+
+// syncBuffer is a log destination safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestSMTPPasswordNeverLogged: a send that fails at authentication says
+// so in the log and the notification log, never with the password.
+func TestSMTPPasswordNeverLogged(t *testing.T) {
+	f := newFixture(t)
+	logs := &syncBuffer{}
+	const password = "hunter2-secret"
+	f.n = notify.New(f.st, notify.Config{PublicURL: publicURL, Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		SMTP: notify.SMTPConfig{Addr: f.mb.Addr, From: "hub@example.com", TLS: "none", Username: "hub", Password: password},
+		Poll: 10 * time.Millisecond, RetryInitial: 10 * time.Millisecond, MaxAttempts: 2})
+	f.run(t)
+	must(t, f.n.HandleEvent(context.Background(), f.inbound(f.conversation("cv_auth", "", 1), "m1", "hi", time.Now().UTC())))
+	for _, r := range f.settled(t) {
+		if r.Status != store.NotificationFailed || r.Error == "" || strings.Contains(r.Error, password) {
+			t.Fatalf("row %+v, want failed with an error that does not show the password", r)
+		}
+	}
+	if out := logs.String(); !strings.Contains(out, "notification") || strings.Contains(out, password) {
+		t.Fatalf("logs show the password or nothing:\n%s", out)
 	}
 }
