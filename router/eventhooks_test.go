@@ -19,17 +19,8 @@ import (
 // Router.OnEvent subscribes) each get every event exactly once across
 // the cluster: a second group does not take events from the first.
 func TestNATSEventGroupsEachHearEveryEvent(t *testing.T) {
-	srv := natstest.Start(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	var buses []*bus
-	for _, name := range []string{"a", "b"} {
-		b, err := newBus(BusConfig{Driver: "nats", URL: srv.URL, Namespace: "t_groups", Instance: name, AckWait: 2 * time.Second}, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer b.close()
-		buses = append(buses, b)
-	}
+	a, b := natsBusPair(t)
+	buses := []*bus{a, b}
 	var mu sync.Mutex
 	got := map[string]map[string]int{"mirror": {}, "notify": {}}
 	ctx := context.Background()
@@ -49,13 +40,7 @@ func TestNATSEventGroupsEachHearEveryEvent(t *testing.T) {
 			}()
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for buses[0].health() != nil || buses[1].health() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("NATS bus not healthy")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitHealthy(t, a, b)
 	const n = 40
 	for i := range n {
 		ev := fmt.Sprintf(`{"conversation_id":"c%d"}`, i)
@@ -63,7 +48,7 @@ func TestNATSEventGroupsEachHearEveryEvent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline = time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		mu.Lock()
 		done := len(got["mirror"]) == n && len(got["notify"]) == n
@@ -84,6 +69,38 @@ func TestNATSEventGroupsEachHearEveryEvent(t *testing.T) {
 			if c != 1 {
 				t.Errorf("%s heard %s %d times", group, ev, c)
 			}
+		}
+	}
+}
+
+// natsBusPair is two instances' buses on one NATS server and namespace,
+// closed when the test ends.
+func natsBusPair(t *testing.T) (*bus, *bus) {
+	t.Helper()
+	srv := natstest.Start(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var out [2]*bus
+	for i, name := range []string{"a", "b"} {
+		b, err := newBus(BusConfig{Driver: "nats", URL: srv.URL, Namespace: "t_" + t.Name(), Instance: name, AckWait: 2 * time.Second}, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.close() })
+		out[i] = b
+	}
+	return out[0], out[1]
+}
+
+// waitHealthy waits until every bus's consumers are up.
+func waitHealthy(t *testing.T, buses ...*bus) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for _, b := range buses {
+		for b.health() != nil {
+			if time.Now().After(deadline) {
+				t.Fatal("NATS bus not healthy")
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 	}
 }
