@@ -3,33 +3,18 @@ package router
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
-
-	"github.com/switchboardhq/switchboard/router/natstest"
 )
 
 // TestNATSBusWorkOnceEventsEverywhere: two instances on one NATS
 // namespace: each work message is handled by exactly one of them; each
 // event reaches both; a message whose handler failed comes back.
 func TestNATSBusWorkOnceEventsEverywhere(t *testing.T) {
-	srv := natstest.Start(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	newInstance := func(name string) *bus {
-		b, err := newBus(BusConfig{Driver: "nats", URL: srv.URL, Namespace: "t_" + t.Name(), Instance: name, AckWait: 2 * time.Second}, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	a, b := newInstance("a"), newInstance("b")
-	defer a.close()
-	defer b.close()
+	a, b := natsBusPair(t)
 
 	var mu sync.Mutex
 	work := map[string]int{}
@@ -70,13 +55,8 @@ func TestNATSBusWorkOnceEventsEverywhere(t *testing.T) {
 	}
 	// Wait until both instances' consumers exist (publishing before would
 	// not reach a fan-out consumer that starts at new messages).
+	waitHealthy(t, a, b)
 	deadline := time.Now().Add(10 * time.Second)
-	for a.health() != nil || b.health() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("NATS bus not healthy")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 	probe := 0
 	for {
 		probe++
