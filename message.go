@@ -19,7 +19,7 @@ const (
 
 // Valid reports whether d is one of the known directions.
 func (d Direction) Valid() bool {
-	return d == DirectionIn || d == DirectionOut || d == DirectionNote
+	return d == DirectionIn || d == DirectionOut || d == DirectionNote || d == DirectionActivity
 }
 
 // DeliveryStatus is where an outgoing message stands with its provider.

@@ -19,7 +19,7 @@ const contactCols = `k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_ur
 // conversationHead are a conversation's columns before its context.
 const conversationHead = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
 	c.assignee_id, c.status, c.unread_count, c.marked_unread, c.labels, c.last_message, c.last_activity_at, c.created_at,
-	c.last_read_at`
+	c.last_read_at, c.priority, c.queued_at`
 
 // conversationCols read a conversation with its context and contact;
 // conversationListCols leave the context out (lists do not fill it).
@@ -84,7 +84,7 @@ func scanConversation(row pgx.Row) (switchboard.Conversation, error) {
 	var context []byte
 	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
 		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &c.Labels, &c.LastMessage, &c.LastActivityAt, &c.CreatedAt,
-		&c.LastReadAt, &context}, cs.dest()...)...)
+		&c.LastReadAt, &c.Priority, &c.QueuedAt, &context}, cs.dest()...)...)
 	if err != nil {
 		return c, err
 	}
@@ -92,7 +92,7 @@ func scanConversation(row pgx.Row) (switchboard.Conversation, error) {
 	if len(c.Labels) == 0 {
 		c.Labels = nil
 	}
-	c.LastActivityAt, c.CreatedAt, c.LastReadAt = utc(c.LastActivityAt), utc(c.CreatedAt), utcPtr(c.LastReadAt)
+	c.LastActivityAt, c.CreatedAt, c.LastReadAt, c.QueuedAt = utc(c.LastActivityAt), utc(c.CreatedAt), utcPtr(c.LastReadAt), utcPtr(c.QueuedAt)
 	c.Contact = k
 	if err := cs.finish(); err != nil {
 		return c, err

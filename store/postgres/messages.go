@@ -16,7 +16,7 @@ import (
 
 const messageCols = `m.seq, m.id, m.workspace_id, m.conversation_id, m.channel_id, m.direction, m.parts,
 	m.external_id, m.author_id, m.status, m.failure_reason, m.created_at, m.edited_at, m.retracted_at,
-	m.deleted_at, m.deleted_by`
+	m.deleted_at, m.deleted_by, m.activity`
 
 func scanMessage(row pgx.Row) (switchboard.Message, int64, error) {
 	var m switchboard.Message
@@ -24,7 +24,7 @@ func scanMessage(row pgx.Row) (switchboard.Message, int64, error) {
 	var parts string
 	if err := row.Scan(&seq, &m.ID, &m.WorkspaceID, &m.ConversationID, &m.ChannelID, &m.Direction, &parts,
 		&m.ExternalID, &m.AuthorID, &m.Status, &m.FailureReason, &m.CreatedAt, &m.EditedAt, &m.RetractedAt,
-		&m.DeletedAt, &m.DeletedBy); err != nil {
+		&m.DeletedAt, &m.DeletedBy, &m.Activity); err != nil {
 		return m, 0, err
 	}
 	if err := json.Unmarshal([]byte(parts), &m.Parts); err != nil {

@@ -56,7 +56,7 @@ func joinDepartments(ctx context.Context, tx pgx.Tx, op switchboard.Operator) er
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash, o.disabled,
+const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash, o.disabled, o.max_chats,
 	coalesce((SELECT array_agg(d.department_id ORDER BY d.department_id) FROM operator_departments d WHERE d.operator_id = o.id), '{}')`
 
 func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([]switchboard.Operator, []string, error) {
@@ -71,7 +71,7 @@ func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([
 		var op switchboard.Operator
 		var hash string
 		var deps []string
-		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &op.CreatedAt, &hash, &op.Disabled, &deps); err != nil {
+		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &op.CreatedAt, &hash, &op.Disabled, &op.MaxChats, &deps); err != nil {
 			return nil, nil, err
 		}
 		op.CreatedAt = utc(op.CreatedAt)

@@ -73,12 +73,17 @@ func (s *Store) CreateWorkspace(ctx context.Context, ws switchboard.Workspace) e
 	return mapErr("create workspace", err)
 }
 
-const departmentCols = `id, workspace_id, name, is_default, created_at`
+const departmentCols = `id, workspace_id, name, is_default, created_at, coalesce(settings::text, '')`
 
 func scanDepartment(row pgx.Row) (switchboard.Department, error) {
 	var d switchboard.Department
-	err := row.Scan(&d.ID, &d.WorkspaceID, &d.Name, &d.Default, &d.CreatedAt)
+	var settings string
+	if err := row.Scan(&d.ID, &d.WorkspaceID, &d.Name, &d.Default, &d.CreatedAt, &settings); err != nil {
+		return d, err
+	}
 	d.CreatedAt = utc(d.CreatedAt)
+	var err error
+	d.DepartmentSettings, err = store.DecodeDepartmentSettings(settings)
 	return d, err
 }
 
@@ -135,9 +140,13 @@ func (s *Store) CreateDepartment(ctx context.Context, d switchboard.Department) 
 	if d.ID == "" || d.WorkspaceID == "" {
 		return errors.New("postgres: create department: empty id or workspace")
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO departments (id, workspace_id, name, is_default, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		d.ID, d.WorkspaceID, d.Name, d.Default, orNow(d.CreatedAt))
-	return mapErr("create department", err)
+	return mapErr("create department", s.tx(ctx, false, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO departments (id, workspace_id, name, is_default, created_at, settings) VALUES ($1, $2, $3, $4, $5, $6)`,
+			d.ID, d.WorkspaceID, d.Name, d.Default, orNow(d.CreatedAt), departmentSettings(d)); err != nil {
+			return err
+		}
+		return setMembers(ctx, tx, d)
+	}))
 }
 
 // ListDepartments lists a workspace's departments by creation.

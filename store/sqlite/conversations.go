@@ -20,7 +20,7 @@ const contactCols = `k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_ur
 // conversationHead are a conversation's columns before its context.
 const conversationHead = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
 	c.assignee_id, c.status, c.unread_count, c.marked_unread, c.labels, c.last_message, c.last_activity_at, c.created_at,
-	c.last_read_at`
+	c.last_read_at, c.priority, c.queued_at`
 
 // conversationCols read a conversation with its context and contact;
 // conversationListCols leave the context out (lists do not fill it).
@@ -79,18 +79,18 @@ func scanConversation(sc interface{ Scan(...any) error }) (switchboard.Conversat
 	k := &switchboard.Contact{}
 	cs := contactScan{k: k}
 	var last, created int64
-	var read sql.NullInt64
+	var read, queued sql.NullInt64
 	var marked bool
 	var labels, context string
 	err := sc.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
-		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &labels, &c.LastMessage, &last, &created, &read, &context},
+		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &labels, &c.LastMessage, &last, &created, &read, &c.Priority, &queued, &context},
 		cs.dest()...)...)
 	if err != nil {
 		return c, err
 	}
 	c.Labels, err = decodeLabels(labels)
 	c.Unread = c.UnreadCount > 0 || marked
-	c.LastActivityAt, c.CreatedAt, c.LastReadAt = fromTS(last), fromTS(created), ptrTS(read)
+	c.LastActivityAt, c.CreatedAt, c.LastReadAt, c.QueuedAt = fromTS(last), fromTS(created), ptrTS(read), ptrTS(queued)
 	c.Contact = k
 	return c, decodeContextJSON(context, &c.Context, err, cs.finish())
 }

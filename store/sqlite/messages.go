@@ -15,17 +15,23 @@ import (
 
 const messageCols = `m.seq, m.id, m.workspace_id, m.conversation_id, m.channel_id, m.direction, m.parts,
 	m.external_id, m.author_id, m.status, m.failure_reason, m.created_at, m.edited_at, m.retracted_at,
-	m.deleted_at, m.deleted_by`
+	m.deleted_at, m.deleted_by, m.activity`
 
 func scanMessage(sc interface{ Scan(...any) error }) (switchboard.Message, int64, error) {
 	var m switchboard.Message
 	var seq, created int64
-	var parts string
+	var parts, activity string
 	var edited, retracted, deleted sql.NullInt64
 	if err := sc.Scan(&seq, &m.ID, &m.WorkspaceID, &m.ConversationID, &m.ChannelID, &m.Direction, &parts,
 		&m.ExternalID, &m.AuthorID, &m.Status, &m.FailureReason, &created, &edited, &retracted,
-		&deleted, &m.DeletedBy); err != nil {
+		&deleted, &m.DeletedBy, &activity); err != nil {
 		return m, 0, err
+	}
+	if activity != "" {
+		m.Activity = &switchboard.Activity{}
+		if err := json.Unmarshal([]byte(activity), m.Activity); err != nil {
+			return m, 0, fmt.Errorf("message %s activity: %w", m.ID, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(parts), &m.Parts); err != nil {
 		return m, 0, fmt.Errorf("message %s parts: %w", m.ID, err)

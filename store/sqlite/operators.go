@@ -52,7 +52,7 @@ func joinDepartments(ctx context.Context, tx *sql.Tx, op switchboard.Operator) e
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash, o.disabled`
+const operatorCols = `o.id, o.workspace_id, o.email, o.name, o.role, o.created_at, o.password_hash, o.disabled, o.max_chats`
 
 func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([]switchboard.Operator, []string, error) {
 	rows, err := s.query(ctx, `SELECT `+operatorCols+` FROM operators o WHERE `+where+` ORDER BY o.created_at, o.id`, args...)
@@ -67,8 +67,13 @@ func (s *Store) scanOperators(ctx context.Context, where string, args ...any) ([
 		var op switchboard.Operator
 		var at int64
 		var hash string
-		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &at, &hash, &op.Disabled); err != nil {
+		var maxChats sql.NullInt64
+		if err := rows.Scan(&op.ID, &op.WorkspaceID, &op.Email, &op.Name, &op.Role, &at, &hash, &op.Disabled, &maxChats); err != nil {
 			return nil, nil, err
+		}
+		if maxChats.Valid {
+			n := int(maxChats.Int64)
+			op.MaxChats = &n
 		}
 		op.CreatedAt = fromTS(at)
 		op.DepartmentIDs = []switchboard.DepartmentID{}

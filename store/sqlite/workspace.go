@@ -77,13 +77,18 @@ func (s *Store) CreateWorkspace(ctx context.Context, ws switchboard.Workspace) e
 	}))
 }
 
-const departmentCols = `id, workspace_id, name, is_default, created_at`
+const departmentCols = `id, workspace_id, name, is_default, created_at, settings`
 
 func scanDepartment(sc interface{ Scan(...any) error }) (switchboard.Department, error) {
 	var d switchboard.Department
 	var at int64
-	err := sc.Scan(&d.ID, &d.WorkspaceID, &d.Name, &d.Default, &at)
+	var settings string
+	if err := sc.Scan(&d.ID, &d.WorkspaceID, &d.Name, &d.Default, &at, &settings); err != nil {
+		return d, err
+	}
 	d.CreatedAt = fromTS(at)
+	var err error
+	d.DepartmentSettings, err = store.DecodeDepartmentSettings(settings)
 	return d, err
 }
 
@@ -149,9 +154,12 @@ func (s *Store) CreateDepartment(ctx context.Context, d switchboard.Department) 
 	}
 	return mapErr("create department", s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx,
-			`INSERT INTO departments (id, workspace_id, name, is_default, created_at) VALUES (?, ?, ?, ?, ?)`,
-			d.ID, d.WorkspaceID, d.Name, d.Default, ts(orNow(d.CreatedAt)))
-		return err
+			`INSERT INTO departments (id, workspace_id, name, is_default, created_at, settings) VALUES (?, ?, ?, ?, ?, ?)`,
+			d.ID, d.WorkspaceID, d.Name, d.Default, ts(orNow(d.CreatedAt)), departmentSettings(d))
+		if err != nil {
+			return err
+		}
+		return setMembers(ctx, tx, d)
 	}))
 }
 

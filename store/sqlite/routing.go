@@ -1,0 +1,487 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/store"
+)
+
+// Routing (issue 14): departments' settings and members, rules, the queue
+// and assignment. SQLite has one writer, so a transaction that reads the
+// loads and writes the assignment is never interleaved with another.
+
+// departmentSettings encodes d's settings for the settings column.
+func departmentSettings(d switchboard.Department) string {
+	b, _ := json.Marshal(d.DepartmentSettings)
+	return string(b)
+}
+
+// setMembers replaces the department's members when d.MemberIDs is set.
+func setMembers(ctx context.Context, tx *sql.Tx, d switchboard.Department) error {
+	if d.MemberIDs == nil {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM operator_departments WHERE department_id = ?`, d.ID); err != nil {
+		return err
+	}
+	for _, op := range d.MemberIDs {
+		res, err := tx.ExecContext(ctx, `INSERT INTO operator_departments (operator_id, department_id)
+			SELECT id, ? FROM operators WHERE id = ? AND workspace_id = ? ON CONFLICT DO NOTHING`, d.ID, op, d.WorkspaceID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM operator_departments WHERE operator_id = ? AND department_id = ?`, op, d.ID).Scan(&one); err != nil {
+				return fmt.Errorf("operator %s: %w", op, store.ErrNotFound)
+			}
+		}
+	}
+	return nil
+}
+
+// GetDepartment returns a department with its settings and members.
+func (s *Store) GetDepartment(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.DepartmentID) (switchboard.Department, error) {
+	d, err := scanDepartment(s.queryRow(ctx, `SELECT `+departmentCols+` FROM departments WHERE workspace_id = ? AND id = ?`, ws, id))
+	if err != nil {
+		return d, mapErr("get department", err)
+	}
+	rows, err := s.query(ctx, `SELECT operator_id FROM operator_departments WHERE department_id = ? ORDER BY operator_id`, id)
+	if err != nil {
+		return d, mapErr("get department", err)
+	}
+	defer rows.Close()
+	d.MemberIDs = []switchboard.OperatorID{}
+	for rows.Next() {
+		var op switchboard.OperatorID
+		if err := rows.Scan(&op); err != nil {
+			return d, mapErr("get department", err)
+		}
+		d.MemberIDs = append(d.MemberIDs, op)
+	}
+	return d, mapErr("get department", rows.Err())
+}
+
+// UpdateDepartment replaces name, settings and (when set) members.
+func (s *Store) UpdateDepartment(ctx context.Context, d switchboard.Department) error {
+	return mapErr("update department", s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE departments SET name = ?, settings = ? WHERE workspace_id = ? AND id = ?`,
+			d.Name, departmentSettings(d), d.WorkspaceID, d.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sql.ErrNoRows
+		}
+		return setMembers(ctx, tx, d)
+	}))
+}
+
+// DeleteDepartment removes a department that is not the default and has
+// no unresolved conversations.
+func (s *Store) DeleteDepartment(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.DepartmentID) error {
+	return mapErr("delete department", s.write(ctx, func(tx *sql.Tx) error {
+		var isDefault bool
+		if err := tx.QueryRowContext(ctx, `SELECT is_default FROM departments WHERE workspace_id = ? AND id = ?`, ws, id).Scan(&isDefault); err != nil {
+			return err
+		}
+		if isDefault {
+			return fmt.Errorf("the default department: %w", store.ErrConflict)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM conversations WHERE workspace_id = ? AND department_id = ? AND status <> 'resolved'`, ws, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%d conversations are not resolved: %w", n, store.ErrConflict)
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM departments WHERE workspace_id = ? AND id = ?`, ws, id)
+		return err
+	}))
+}
+
+const ruleCols = `id, workspace_id, name, position, match, action, created_at, updated_at`
+
+func scanRule(sc interface{ Scan(...any) error }) (switchboard.RoutingRule, error) {
+	var r switchboard.RoutingRule
+	var match, action string
+	var created, updated int64
+	if err := sc.Scan(&r.ID, &r.WorkspaceID, &r.Name, &r.Position, &match, &action, &created, &updated); err != nil {
+		return r, err
+	}
+	r.CreatedAt, r.UpdatedAt = fromTS(created), fromTS(updated)
+	return r, errors.Join(store.DecodeJSON(match, &r.Match), store.DecodeJSON(action, &r.Action))
+}
+
+// ListRoutingRules lists a workspace's rules in order.
+func (s *Store) ListRoutingRules(ctx context.Context, ws switchboard.WorkspaceID) ([]switchboard.RoutingRule, error) {
+	rows, err := s.query(ctx, `SELECT `+ruleCols+` FROM routing_rules WHERE workspace_id = ? ORDER BY position, id`, ws)
+	if err != nil {
+		return nil, mapErr("list routing rules", err)
+	}
+	defer rows.Close()
+	out := []switchboard.RoutingRule{}
+	for rows.Next() {
+		r, err := scanRule(rows)
+		if err != nil {
+			return nil, mapErr("list routing rules", err)
+		}
+		out = append(out, r)
+	}
+	return out, mapErr("list routing rules", rows.Err())
+}
+
+// GetRoutingRule finds a rule of the workspace.
+func (s *Store) GetRoutingRule(ctx context.Context, ws switchboard.WorkspaceID, id string) (switchboard.RoutingRule, error) {
+	r, err := scanRule(s.queryRow(ctx, `SELECT `+ruleCols+` FROM routing_rules WHERE workspace_id = ? AND id = ?`, ws, id))
+	return r, mapErr("get routing rule", err)
+}
+
+// CreateRoutingRule stores a rule at the end of the order.
+func (s *Store) CreateRoutingRule(ctx context.Context, r switchboard.RoutingRule) (switchboard.RoutingRule, error) {
+	if r.ID == "" || r.WorkspaceID == "" {
+		return r, errors.New("sqlite: create routing rule: empty id or workspace")
+	}
+	r.CreatedAt = orNow(r.CreatedAt).Truncate(time.Microsecond)
+	r.UpdatedAt = r.CreatedAt
+	match, _ := json.Marshal(r.Match)
+	action, _ := json.Marshal(r.Action)
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(position) + 1, 0) FROM routing_rules WHERE workspace_id = ?`, r.WorkspaceID).Scan(&r.Position); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO routing_rules (`+ruleCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.WorkspaceID, r.Name, r.Position, string(match), string(action), ts(r.CreatedAt), ts(r.UpdatedAt))
+		return err
+	})
+	return r, mapErr("create routing rule", err)
+}
+
+// UpdateRoutingRule replaces a rule's name, match and action.
+func (s *Store) UpdateRoutingRule(ctx context.Context, r switchboard.RoutingRule) (switchboard.RoutingRule, error) {
+	match, _ := json.Marshal(r.Match)
+	action, _ := json.Marshal(r.Action)
+	var out switchboard.RoutingRule
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE routing_rules SET name = ?, match = ?, action = ?, updated_at = ? WHERE workspace_id = ? AND id = ?`,
+			r.Name, string(match), string(action), ts(orNow(r.UpdatedAt)), r.WorkspaceID, r.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sql.ErrNoRows
+		}
+		out, err = scanRule(tx.QueryRowContext(ctx, `SELECT `+ruleCols+` FROM routing_rules WHERE id = ?`, r.ID))
+		return err
+	})
+	return out, mapErr("update routing rule", err)
+}
+
+// DeleteRoutingRule removes a rule.
+func (s *Store) DeleteRoutingRule(ctx context.Context, ws switchboard.WorkspaceID, id string) error {
+	return mapErr("delete routing rule", s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM routing_rules WHERE workspace_id = ? AND id = ?`, ws, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sql.ErrNoRows
+		}
+		return nil
+	}))
+}
+
+// ReorderRoutingRules numbers the rules in the order of ids.
+func (s *Store) ReorderRoutingRules(ctx context.Context, ws switchboard.WorkspaceID, ids []string) error {
+	return mapErr("reorder routing rules", s.write(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM routing_rules WHERE workspace_id = ?`, ws)
+		if err != nil {
+			return err
+		}
+		var have []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			have = append(have, id)
+		}
+		rows.Close()
+		if !store.ValidateOrder(have, ids) {
+			return fmt.Errorf("the order must name each of the %d rules once: %w", len(have), store.ErrInvalid)
+		}
+		for i, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE routing_rules SET position = ? WHERE workspace_id = ? AND id = ?`, i, ws, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+}
+
+// SetOperatorMaxChats sets or clears an operator's own limit.
+func (s *Store) SetOperatorMaxChats(ctx context.Context, ws switchboard.WorkspaceID, op switchboard.OperatorID, limit *int) error {
+	return mapErr("set operator max chats", s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE operators SET max_chats = ? WHERE workspace_id = ? AND id = ?`, limit, ws, op)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sql.ErrNoRows
+		}
+		return nil
+	}))
+}
+
+// OpenChats counts each operator's open assigned conversations.
+func (s *Store) OpenChats(ctx context.Context, ws switchboard.WorkspaceID) (map[switchboard.OperatorID]int, error) {
+	out, err := openChats(ctx, s.r, ws)
+	return out, mapErr("open chats", err)
+}
+
+func openChats(ctx context.Context, q querier, ws switchboard.WorkspaceID) (map[switchboard.OperatorID]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT assignee_id, count(*) FROM conversations
+		WHERE workspace_id = ? AND status = 'open' AND assignee_id <> '' GROUP BY assignee_id`, ws)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[switchboard.OperatorID]int{}
+	for rows.Next() {
+		var op switchboard.OperatorID
+		var n int
+		if err := rows.Scan(&op, &n); err != nil {
+			return nil, err
+		}
+		out[op] = n
+	}
+	return out, rows.Err()
+}
+
+// ChangeRouting applies a routing change with its activity entries.
+func (s *Store) ChangeRouting(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, c store.RoutingChange, outboxFor func(store.RoutingResult) []store.OutboxEntry) (store.RoutingResult, error) {
+	var res store.RoutingResult
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		before, err := conversationTx(ctx, tx, ws, id)
+		if err != nil {
+			return err
+		}
+		if c.IfUnassigned && (before.AssigneeID != "" || before.Status == switchboard.ConversationResolved) {
+			return fmt.Errorf("conversation %s is taken: %w", id, store.ErrConflict)
+		}
+		res, err = applyRouting(ctx, tx, before, c)
+		if err != nil {
+			return err
+		}
+		if outboxFor != nil {
+			return insertOutbox(ctx, tx, outboxFor(res))
+		}
+		return nil
+	})
+	if err != nil {
+		return store.RoutingResult{}, mapErr("change routing", err)
+	}
+	return res, nil
+}
+
+// applyRouting writes c to before's row and the activity entries.
+func applyRouting(ctx context.Context, tx *sql.Tx, before switchboard.Conversation, c store.RoutingChange) (store.RoutingResult, error) {
+	after := store.ApplyRouting(before, c)
+	labels := ""
+	if len(after.Labels) > 0 {
+		b, _ := json.Marshal(after.Labels)
+		labels = string(b)
+	}
+	var queued any
+	if after.QueuedAt != nil {
+		queued = ts(*after.QueuedAt)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET department_id = ?, assignee_id = ?, status = ?, priority = ?,
+		labels = ?, queued_at = ? WHERE id = ?`, after.DepartmentID, after.AssigneeID, after.Status, after.Priority,
+		labels, queued, after.ID); err != nil {
+		return store.RoutingResult{}, err
+	}
+	for _, l := range c.Labels {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_labels (conversation_id, workspace_id, label) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, after.ID, after.WorkspaceID, l); err != nil {
+			return store.RoutingResult{}, err
+		}
+	}
+	res := store.RoutingResult{Before: before, Conversation: after, Assigned: after.AssigneeID != "" && after.AssigneeID != before.AssigneeID}
+	for _, m := range c.Activities {
+		m.WorkspaceID, m.ConversationID, m.ChannelID = after.WorkspaceID, after.ID, after.ChannelID
+		m.CreatedAt = orNow(m.CreatedAt)
+		activity, _ := json.Marshal(m.Activity)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
+			external_id, author_id, status, failure_reason, created_at, activity)
+			VALUES (?, ?, ?, ?, 'activity', '[]', '', '', ?, 'delivered', '', ?, ?)`,
+			m.ID, m.WorkspaceID, m.ConversationID, m.ChannelID, m.AuthorID, ts(m.CreatedAt), string(activity)); err != nil {
+			return res, err
+		}
+		m.Direction, m.Status = switchboard.DirectionActivity, switchboard.StatusDelivered
+		if m.Parts == nil {
+			m.Parts = []switchboard.Part{}
+		}
+		res.Activities = append(res.Activities, m)
+	}
+	return res, nil
+}
+
+// Assign hands a waiting conversation to an online member under their
+// limit, in one write transaction.
+func (s *Store) Assign(ctx context.Context, a store.AssignRequest, outboxFor func(store.RoutingResult) []store.OutboxEntry) (store.RoutingResult, error) {
+	var res store.RoutingResult
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		dept, err := scanDepartment(tx.QueryRowContext(ctx, `SELECT `+departmentCols+` FROM departments WHERE workspace_id = ? AND id = ?`, a.WorkspaceID, a.DepartmentID))
+		if err != nil {
+			return err
+		}
+		var last switchboard.OperatorID
+		if err := tx.QueryRowContext(ctx, `SELECT last_assignee FROM departments WHERE id = ?`, a.DepartmentID).Scan(&last); err != nil {
+			return err
+		}
+		convID := a.ConversationID
+		where, args := `c.workspace_id = ? AND c.department_id = ? AND c.status = 'open' AND c.assignee_id = ''`, []any{a.WorkspaceID, a.DepartmentID}
+		if convID != "" {
+			where += ` AND c.id = ?`
+			args = append(args, convID)
+		} else {
+			where += ` AND c.queued_at IS NOT NULL`
+		}
+		err = tx.QueryRowContext(ctx, `SELECT c.id FROM conversations c WHERE `+where+` ORDER BY c.priority DESC, c.queued_at, c.id LIMIT 1`, args...).Scan(&convID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		cands, err := candidates(ctx, tx, a, dept.MaxChats)
+		if err != nil {
+			return err
+		}
+		op, ok := store.PickAssignee(a.Mode, cands, last)
+		if !ok {
+			return nil
+		}
+		before, err := conversationTx(ctx, tx, a.WorkspaceID, convID)
+		if err != nil {
+			return err
+		}
+		var name string
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM operators WHERE id = ?`, op).Scan(&name); err != nil {
+			return err
+		}
+		entry := store.ActivityEntry(a.ActivityID, before, switchboard.Activity{
+			Kind: switchboard.ActivityAssigned, OperatorID: op, OperatorName: name, DepartmentID: dept.ID, DepartmentName: dept.Name,
+		}, a.At)
+		res, err = applyRouting(ctx, tx, before, store.RoutingChange{AssigneeID: &op, Activities: []switchboard.Message{entry}, At: a.At})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE departments SET last_assignee = ? WHERE id = ?`, op, dept.ID); err != nil {
+			return err
+		}
+		if outboxFor != nil {
+			return insertOutbox(ctx, tx, outboxFor(res))
+		}
+		return nil
+	})
+	if err != nil {
+		return store.RoutingResult{}, mapErr("assign", err)
+	}
+	return res, nil
+}
+
+// candidates are a.Online who are enabled members of the department,
+// with their loads and limits.
+func candidates(ctx context.Context, tx *sql.Tx, a store.AssignRequest, deptMax int) ([]store.Candidate, error) {
+	if len(a.Online) == 0 {
+		return nil, nil
+	}
+	loads, err := openChats(ctx, tx, a.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{a.DepartmentID, a.WorkspaceID}
+	for _, op := range a.Online {
+		args = append(args, op)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.max_chats FROM operators o JOIN operator_departments od ON od.operator_id = o.id
+		WHERE od.department_id = ? AND o.workspace_id = ? AND o.disabled = 0 AND o.id IN (`+placeholders(len(a.Online))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Candidate
+	for rows.Next() {
+		var c store.Candidate
+		var own sql.NullInt64
+		if err := rows.Scan(&c.ID, &own); err != nil {
+			return nil, err
+		}
+		var ownLimit *int
+		if own.Valid {
+			n := int(own.Int64)
+			ownLimit = &n
+		}
+		c.Chats, c.Limit = loads[c.ID], store.ChatLimit(ownLimit, deptMax)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Queue lists a department's waiting conversations in queue order.
+func (s *Store) Queue(ctx context.Context, ws switchboard.WorkspaceID, dept switchboard.DepartmentID, limit int) ([]switchboard.Conversation, error) {
+	limit = store.ClampLimit(limit, 50, 1, 500)
+	rows, err := s.query(ctx, `SELECT `+conversationListCols+conversationFrom+`
+		WHERE c.workspace_id = ? AND c.department_id = ? AND c.status = 'open' AND c.assignee_id = '' AND c.queued_at IS NOT NULL
+		ORDER BY c.priority DESC, c.queued_at, c.id LIMIT ?`, ws, dept, limit)
+	if err != nil {
+		return nil, mapErr("queue", err)
+	}
+	defer rows.Close()
+	out := []switchboard.Conversation{}
+	for rows.Next() {
+		c, err := scanConversation(rows)
+		if err != nil {
+			return nil, mapErr("queue", err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr("queue", rows.Err())
+}
+
+// QueueStats summarises a department's queue and recent first replies.
+func (s *Store) QueueStats(ctx context.Context, ws switchboard.WorkspaceID, dept switchboard.DepartmentID) (store.QueueStats, error) {
+	var st store.QueueStats
+	var oldest sql.NullInt64
+	if err := s.queryRow(ctx, `SELECT count(*), min(queued_at) FROM conversations
+		WHERE workspace_id = ? AND department_id = ? AND status = 'open' AND assignee_id = '' AND queued_at IS NOT NULL`, ws, dept).Scan(&st.Waiting, &oldest); err != nil {
+		return st, mapErr("queue stats", err)
+	}
+	st.OldestQueued = ptrTS(oldest)
+	rows, err := s.query(ctx, `SELECT f - c.created_at FROM (
+			SELECT c.created_at, (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'out') AS f
+			FROM conversations c WHERE c.workspace_id = ? AND c.department_id = ?
+			ORDER BY c.created_at DESC LIMIT 50) c
+		WHERE f IS NOT NULL LIMIT 20`, ws, dept)
+	if err != nil {
+		return st, mapErr("queue stats", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d int64
+		if err := rows.Scan(&d); err != nil {
+			return st, mapErr("queue stats", err)
+		}
+		st.RecentFirstReplies = append(st.RecentFirstReplies, time.Duration(max(d, 0))*time.Microsecond)
+	}
+	return st, mapErr("queue stats", rows.Err())
+}
