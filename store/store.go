@@ -33,6 +33,7 @@ var (
 // Store is the whole contract. The hub holds one for the process.
 type Store interface {
 	RoutingStore
+	NotifyStore
 	// Migrate brings the schema to the newest version. It is safe to call
 	// from several processes at once (PostgreSQL takes an advisory lock).
 	Migrate(ctx context.Context) error

@@ -1,0 +1,88 @@
+package switchboard
+
+// NotifyEvents says which events an operator wants to hear of by one
+// method.
+type NotifyEvents struct {
+	// NewConversation: a new conversation in one of my departments.
+	NewConversation bool `json:"new_conversation"`
+	// NewMessage: a customer wrote in a conversation assigned to me.
+	NewMessage bool `json:"new_message"`
+	// Transfer: a conversation was transferred to me or my department.
+	Transfer bool `json:"transfer"`
+	// Waiting: a conversation of my department waits longer than the
+	// department's NotifyPolicy.WaitingMinutes.
+	Waiting bool `json:"waiting"`
+}
+
+// Wants reports whether the operator wants to hear of kind.
+func (e NotifyEvents) Wants(kind NotifyKind) bool {
+	switch kind {
+	case NotifyNewConversation:
+		return e.NewConversation
+	case NotifyNewMessage:
+		return e.NewMessage
+	case NotifyTransfer:
+		return e.Transfer
+	case NotifyWaiting:
+		return e.Waiting
+	}
+	return false
+}
+
+// NotifyPreferences are an operator's own choices of what reaches them by
+// e-mail and by Web Push; a department's NotifyPolicy decides which
+// methods are used at all, these can only turn them off.
+type NotifyPreferences struct {
+	Email NotifyEvents `json:"email"`
+	Push  NotifyEvents `json:"push"`
+}
+
+// Wants reports whether the operator wants kind by method. Methods the
+// preferences do not cover (SMS, browser) follow the department's policy.
+func (p NotifyPreferences) Wants(method NotifyMethod, kind NotifyKind) bool {
+	switch method {
+	case NotifyEmail:
+		return p.Email.Wants(kind)
+	case NotifyPush:
+		return p.Push.Wants(kind)
+	}
+	return true
+}
+
+// DefaultNotifyPreferences are the preferences of an operator who never
+// saved any: everything the department's policy sends.
+func DefaultNotifyPreferences() NotifyPreferences {
+	all := NotifyEvents{NewConversation: true, NewMessage: true, Transfer: true, Waiting: true}
+	return NotifyPreferences{Email: all, Push: all}
+}
+
+// NotifyKind names what a notification tells.
+type NotifyKind string
+
+const (
+	NotifyNewConversation NotifyKind = "new_conversation"
+	NotifyNewMessage      NotifyKind = "new_message"
+	NotifyTransfer        NotifyKind = "transfer"
+	NotifyWaiting         NotifyKind = "waiting"
+)
+
+// Methods returns the methods the policy uses for kind.
+func (p NotifyPolicy) Methods(kind NotifyKind) []NotifyMethod {
+	switch kind {
+	case NotifyNewConversation:
+		return p.NewConversation
+	case NotifyNewMessage:
+		return p.NewMessage
+	case NotifyTransfer:
+		return p.Transfer
+	case NotifyWaiting:
+		return p.Waiting
+	}
+	return nil
+}
+
+// IsZero reports whether no method is set for any event (a department
+// that never configured its policy: DefaultNotifyPolicy applies).
+func (p NotifyPolicy) IsZero() bool {
+	return p.NewConversation == nil && p.NewMessage == nil && p.Transfer == nil && p.Waiting == nil && p.WaitingMinutes == 0
+}
