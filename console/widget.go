@@ -132,6 +132,7 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request) {
 	}
 	token, visitor := wc.IssueSession()
 	out := s.widgetConfig(req.Channel, wc)
+	out["availability"] = s.availability(r.Context(), req.Channel, widgetLanguage(r, wc))
 	out["token"], out["visitor_id"] = token, visitor
 	writeJSON(w, http.StatusCreated, out)
 }
@@ -355,9 +356,39 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.stream(w, r, streamSpec{crossOrigin: true, keep: func(ev switchboard.Event) (any, bool) {
+	// The visitor's place in the queue: recomputed off the fan-out
+	// goroutine whenever the workspace's queues or the conversation change.
+	queueWake, queuePush := make(chan struct{}, 1), make(chan any, 1)
+	wakeQueue := func() {
+		select {
+		case queueWake <- struct{}{}:
+		default:
+		}
+	}
+	var workspace switchboard.WorkspaceID
+	if ch, found := s.router.Channels.Get(channel); found {
+		workspace = ch.WorkspaceID
+		qctx, qcancel := context.WithCancel(r.Context())
+		defer qcancel()
+		go s.visitorQueue(qctx, ch.WorkspaceID, func() switchboard.ConversationID {
+			mu.Lock()
+			defer mu.Unlock()
+			return convID
+		}, queueWake, queuePush)
+		if convID != "" {
+			wakeQueue()
+		}
+	}
+	s.stream(w, r, streamSpec{crossOrigin: true, push: queuePush, keep: func(ev switchboard.Event) (any, bool) {
+		if (ev.Type == eventQueueUpdated || ev.Type == switchboard.EventOperatorPresence) && ev.WorkspaceID == workspace {
+			wakeQueue()
+			return nil, false
+		}
 		if !mine(ev) {
 			return nil, false
+		}
+		if ev.Type == switchboard.EventConversationUpdated || ev.Type == switchboard.EventMessageCreated {
+			wakeQueue()
 		}
 		switch {
 		case ev.Type == switchboard.EventOperatorTyping:
