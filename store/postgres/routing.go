@@ -30,8 +30,13 @@ func routingLock(ctx context.Context, tx pgx.Tx, ws switchboard.WorkspaceID) err
 	return err
 }
 
-// departmentSettings encodes d's settings for the settings column.
-func departmentSettings(d switchboard.Department) string {
+// departmentSettings encodes d's settings for the settings column;
+// settings nobody set (no assignment mode) are stored as none, read back
+// as store.DefaultDepartmentSettings.
+func departmentSettings(d switchboard.Department) any {
+	if d.Assignment == "" {
+		return nil
+	}
 	b, _ := json.Marshal(d.DepartmentSettings)
 	return string(b)
 }

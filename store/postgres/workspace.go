@@ -115,11 +115,12 @@ func (s *Store) DefaultDepartment(ctx context.Context, ws switchboard.WorkspaceI
 		}
 		if tag.RowsAffected() == 0 {
 			d = switchboard.Department{
-				ID:          switchboard.DepartmentID(switchboard.NewID("dep")),
-				WorkspaceID: ws,
-				Name:        "General",
-				Default:     true,
-				CreatedAt:   time.Now().UTC().Truncate(time.Microsecond),
+				ID:                 switchboard.DepartmentID(switchboard.NewID("dep")),
+				WorkspaceID:        ws,
+				Name:               "General",
+				Default:            true,
+				DepartmentSettings: store.DefaultDepartmentSettings(),
+				CreatedAt:          time.Now().UTC().Truncate(time.Microsecond),
 			}
 			_, err = tx.Exec(ctx, `INSERT INTO departments (id, workspace_id, name, is_default, created_at) VALUES ($1, $2, $3, true, $4)`,
 				d.ID, d.WorkspaceID, d.Name, d.CreatedAt)

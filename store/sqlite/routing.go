@@ -16,8 +16,13 @@ import (
 // and assignment. SQLite has one writer, so a transaction that reads the
 // loads and writes the assignment is never interleaved with another.
 
-// departmentSettings encodes d's settings for the settings column.
+// departmentSettings encodes d's settings for the settings column;
+// settings nobody set (no assignment mode) are stored as none, read back
+// as store.DefaultDepartmentSettings.
 func departmentSettings(d switchboard.Department) string {
+	if d.Assignment == "" {
+		return ""
+	}
 	b, _ := json.Marshal(d.DepartmentSettings)
 	return string(b)
 }

@@ -125,11 +125,12 @@ func (s *Store) DefaultDepartment(ctx context.Context, ws switchboard.WorkspaceI
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			d = switchboard.Department{
-				ID:          switchboard.DepartmentID(switchboard.NewID("dep")),
-				WorkspaceID: ws,
-				Name:        "General",
-				Default:     true,
-				CreatedAt:   time.Now().UTC().Truncate(time.Microsecond),
+				ID:                 switchboard.DepartmentID(switchboard.NewID("dep")),
+				WorkspaceID:        ws,
+				Name:               "General",
+				Default:            true,
+				DepartmentSettings: store.DefaultDepartmentSettings(),
+				CreatedAt:          time.Now().UTC().Truncate(time.Microsecond),
 			}
 			_, err = tx.ExecContext(ctx,
 				`INSERT INTO departments (id, workspace_id, name, is_default, created_at) VALUES (?, ?, ?, 1, ?)`,
