@@ -331,6 +331,13 @@ type consumerSpec struct {
 
 func (s *natsSubscriber) specs(topic string) []consumerSpec {
 	b := s.bus
+	// "events@notify" reads events with consumers of its own (see
+	// Router.OnEvent), beside the mirror's.
+	topic, group, _ := strings.Cut(topic, groupSep)
+	durable := natsName(topic)
+	if group != "" {
+		durable += "_" + natsName(group)
+	}
 	stream := b.streamName(topic)
 	if s.fanout {
 		return []consumerSpec{{stream: stream, cfg: jetstream.ConsumerConfig{
@@ -350,7 +357,7 @@ func (s *natsSubscriber) specs(topic string) []consumerSpec {
 	out := make([]consumerSpec, natsPartitions)
 	for p := range out {
 		out[p] = consumerSpec{stream: stream, cfg: jetstream.ConsumerConfig{
-			Durable:       fmt.Sprintf("%s_%s_%d", b.ns, natsName(topic), p),
+			Durable:       fmt.Sprintf("%s_%s_%d", b.ns, durable, p),
 			FilterSubject: b.subject(topic, p),
 			DeliverPolicy: deliver,
 			AckPolicy:     jetstream.AckExplicitPolicy,

@@ -1,0 +1,85 @@
+package notify
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/switchboardhq/switchboard"
+)
+
+// text is a notification's words in one language.
+type text struct {
+	subject, body, url string
+	// mailBody is body with a line that links to the conversation.
+	mailBody string
+}
+
+// excerptRunes is how much of a customer's message a notification quotes.
+const excerptRunes = 200
+
+// render writes what e tells in lang ("ja"; anything else is English).
+func render(lang string, e pending, url string) text {
+	ja := strings.HasPrefix(lang, "ja")
+	customer := ""
+	if e.conv.Contact != nil {
+		customer = e.conv.Contact.Name
+	}
+	if customer == "" {
+		customer = pick(ja, "お客様", "A customer")
+	}
+	dept := e.deptName
+	if dept == "" {
+		dept = pick(ja, "部署", "your department")
+	}
+	quote := excerpt(e.msg.Text())
+	var t text
+	switch e.kind {
+	case switchboard.NotifyNewConversation:
+		t.subject = pick(ja, "新しい会話（"+dept+"）: "+customer, "New conversation in "+dept+": "+customer)
+		t.body = pick(ja, customer+"さんからの新しい会話です。", customer+" started a conversation.")
+	case switchboard.NotifyNewMessage:
+		t.subject = pick(ja, customer+"さんから新しいメッセージ", "New message from "+customer)
+		t.body = pick(ja, "担当の会話に"+customer+"さんからメッセージが届きました。", customer+" wrote in your conversation.")
+	case switchboard.NotifyTransfer:
+		a := e.activity
+		actor := a.ActorName
+		if actor == "" {
+			actor = pick(ja, "オペレーター", "An operator")
+		}
+		to := pick(ja, "あなた", "you")
+		if a.OperatorID == "" {
+			to = dept
+		}
+		t.subject = pick(ja, "会話が"+to+"に転送されました: "+customer, "Conversation transferred to "+to+": "+customer)
+		t.body = pick(ja, actor+"さんが"+customer+"さんとの会話を"+to+"に転送しました。", actor+" transferred the conversation with "+customer+" to "+to+".")
+		if a.Reason != "" {
+			t.body += "\n" + pick(ja, "理由: ", "Reason: ") + a.Reason
+		}
+		quote = ""
+	default:
+		t.subject = pick(ja, "会話の通知", "Conversation notification")
+	}
+	if quote != "" {
+		t.body += "\n\n" + quote
+	}
+	t.url = url
+	t.mailBody = t.body + "\n\n" + pick(ja, "会話を開く: ", "Open the conversation: ") + url + "\n"
+	return t
+}
+
+func pick(ja bool, jaText, enText string) string {
+	if ja {
+		return jaText
+	}
+	return enText
+}
+
+// excerpt shortens s to excerptRunes characters.
+func excerpt(s string) string {
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) <= excerptRunes {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:excerptRunes]) + "…"
+}
