@@ -6,10 +6,12 @@ package console
 // ({"type":"queue"} frames on the widget stream).
 //
 // Which department: a site chat channel's new conversations land in the
-// workspace's default department unless a rule routes them elsewhere; a
+// workspace's default department unless a rule routes them elsewhere. A
 // rule can depend on the first message, which the widget does not have
-// yet when it asks. So availability is the default department's. Once the
-// visitor has a conversation, its queue place is in the department the
+// when it asks; so availability is the department of the first rule that
+// matches on what is known before anyone writes (the channel, its type,
+// the page's language), else the default department's. Once the visitor
+// has a conversation, its queue place is in the department the
 // conversation is actually in.
 
 import (
@@ -22,6 +24,8 @@ import (
 
 	switchboard "github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors/webchat"
+	"github.com/switchboardhq/switchboard/router/hours"
+	"github.com/switchboardhq/switchboard/router/rules"
 	"github.com/switchboardhq/switchboard/store"
 )
 
@@ -30,36 +34,6 @@ const eventQueueUpdated switchboard.EventType = "queue.updated"
 
 // offlineLabel marks conversations left through the offline form.
 const offlineLabel = "offline"
-
-var weekdayKeys = [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
-
-// openAt reports whether business hours h are open at t (nil: always).
-// Holidays close the day; a special day's ranges replace the weekday's.
-func openAt(h *switchboard.BusinessHours, t time.Time) bool {
-	if h == nil {
-		return true
-	}
-	if loc, err := time.LoadLocation(h.TimeZone); err == nil {
-		t = t.In(loc)
-	}
-	date := t.Format("2006-01-02")
-	if slices.Contains(h.Holidays, date) {
-		return false
-	}
-	ranges := h.Weekly[weekdayKeys[t.Weekday()]]
-	for _, sp := range h.Special {
-		if sp.Date == date {
-			ranges = sp.Ranges
-		}
-	}
-	now := t.Format("15:04")
-	for _, r := range ranges {
-		if r.From <= now && now < r.To {
-			return true
-		}
-	}
-	return false
-}
 
 // localized picks the text of lang, else English, else Japanese, else any.
 func localized(texts map[string]string, lang string) string {
@@ -88,15 +62,12 @@ func (s *Server) availability(ctx context.Context, channel switchboard.ChannelID
 	if !found {
 		return out
 	}
-	dept, err := s.store.DefaultDepartment(ctx, ch.WorkspaceID)
-	if err == nil {
-		dept, err = s.store.GetDepartment(ctx, ch.WorkspaceID, dept.ID)
-	}
+	dept, err := s.widgetDepartment(ctx, ch.WorkspaceID, channel, ch.Type, lang)
 	if err != nil {
 		s.log.WarnContext(ctx, "availability: department not read", "channel", channel, "err", err)
 		return out
 	}
-	open := openAt(dept.Hours, time.Now())
+	open := hours.Open(dept.Hours, time.Now())
 	if open && dept.Offline.WhenNobodyOnline && !s.anyMemberOnline(ctx, ch.WorkspaceID, dept.MemberIDs) {
 		open = false
 	}
@@ -117,6 +88,27 @@ func (s *Server) availability(ctx context.Context, channel switchboard.ChannelID
 		out["mode"] = string(dept.Offline.Mode)
 	}
 	return out
+}
+
+// widgetDepartment is the department a new visitor of channel would
+// reach (see the top of this file).
+func (s *Server) widgetDepartment(ctx context.Context, ws switchboard.WorkspaceID, channel switchboard.ChannelID, channelType, lang string) (switchboard.Department, error) {
+	id := switchboard.DepartmentID("")
+	if list, err := s.store.ListRoutingRules(ctx, ws); err == nil {
+		if rule, ok := rules.First(list, switchboard.RoutingInput{Channel: channel, ChannelType: channelType, Language: lang}); ok {
+			id = rule.Action.DepartmentID
+		}
+	}
+	if id != "" {
+		if d, err := s.store.GetDepartment(ctx, ws, id); err == nil {
+			return d, nil
+		}
+	}
+	d, err := s.store.DefaultDepartment(ctx, ws)
+	if err != nil {
+		return d, err
+	}
+	return s.store.GetDepartment(ctx, ws, d.ID)
 }
 
 // anyMemberOnline reports whether one of the operators is online.
