@@ -168,6 +168,11 @@ const (
 	EventMessageUpdated      EventType = "message.updated"
 	EventConversationUpdated EventType = "conversation.updated"
 	EventContactUpdated      EventType = "contact.updated"
+	// EventQueueUpdated says a department's queue changed (a conversation
+	// joined, left or was taken): DepartmentID names it. Consoles refresh
+	// their queue views; the widget tells each waiting visitor their new
+	// place and wait. Published through the outbox with the change.
+	EventQueueUpdated EventType = "queue.updated"
 
 	// Ephemeral events: never stored, never in the outbox; they reach the
 	// streams of every instance that is up when they are published.

@@ -29,7 +29,47 @@ func (e *ConflictError) Error() string { return e.Message }
 // instance's streams hear it, after a crash too. When the department
 // changes, the old department hears it as well (its operators drop the
 // conversation). The caller has checked access and validated u.
+//
+// A change of status, assignee or department is a routing change (see
+// Hub.change): it writes activity entries naming the actor of ctx
+// (WithActor), puts an unassigned open conversation in its department's
+// queue (assigning it when someone can take it), and a resolved or
+// reassigned conversation frees its former assignee, whose departments'
+// queues are pulled.
 func (h *Hub) UpdateConversation(ctx context.Context, conv switchboard.Conversation, u store.ConversationUpdate) (switchboard.Conversation, error) {
+	c, ok, err := h.routingUpdate(ctx, conv, u)
+	if err != nil {
+		return switchboard.Conversation{}, fmt.Errorf("update conversation: %w", err)
+	}
+	if !ok {
+		return h.updateConversation(ctx, conv, u)
+	}
+	res, err := h.change(ctx, conv.WorkspaceID, conv.ID, c)
+	if err != nil {
+		return switchboard.Conversation{}, fmt.Errorf("update conversation: %w", err)
+	}
+	updated := res.Conversation
+	if rest := (store.ConversationUpdate{Labels: u.Labels, Unread: u.Unread}); !rest.Empty() {
+		if updated, err = h.updateConversation(ctx, updated, rest); err != nil {
+			return updated, err
+		}
+	}
+	if updated.QueuedAt != nil {
+		if d, err := h.store.GetDepartment(ctx, updated.WorkspaceID, updated.DepartmentID); err == nil {
+			if got, err := h.assign(ctx, d, updated.ID); err == nil && got.Assigned {
+				updated = got.Conversation
+			}
+		}
+	}
+	if conv.AssigneeID != "" && (updated.AssigneeID != conv.AssigneeID || updated.Status != switchboard.ConversationOpen) {
+		h.freed(ctx, conv.WorkspaceID, conv.AssigneeID)
+	}
+	return updated, nil
+}
+
+// updateConversation writes u (labels, read state, or a change made
+// before routing existed) with its conversation.updated events.
+func (h *Hub) updateConversation(ctx context.Context, conv switchboard.Conversation, u store.ConversationUpdate) (switchboard.Conversation, error) {
 	at := h.now()
 	updated, err := h.store.UpdateConversation(ctx, conv.WorkspaceID, conv.ID, u, func(c switchboard.Conversation) []store.OutboxEntry {
 		ev := switchboard.Event{

@@ -284,8 +284,9 @@ func (r *Router) eventOf(msg *message.Message) (switchboard.Event, bool) {
 }
 
 // handleInbound routes a committed customer event: a conversation without a
-// department lands in the workspace's default department; then the message
-// is announced. Redelivery is harmless: routing is a no-op the second time,
+// department goes where the workspace's routing rules send it (else the
+// default department) and to an online member or the queue (Hub.route);
+// then the message is announced. Redelivery is harmless: routing is a no-op the second time,
 // the announcement has the same event id (deduplicated by NATS) and clients
 // drop events for messages they already have.
 func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error) {
@@ -317,14 +318,11 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 		}
 	}
 	if conv.DepartmentID == "" {
-		dept, err := r.Hub.defaultDepartment(ctx, conv.WorkspaceID)
+		routed, err := r.Hub.route(ctx, conv.WorkspaceID, conv.ID, m)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := r.store.SetConversationDepartment(ctx, conv.WorkspaceID, conv.ID, dept); err != nil {
-			return nil, err
-		}
-		conv.DepartmentID = dept
+		conv = routed
 	}
 	inboundRouted.Inc()
 	// The event id follows from the message: a notice handled twice (a
