@@ -380,7 +380,7 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.stream(w, r, streamSpec{crossOrigin: true, push: queuePush, keep: func(ev switchboard.Event) (any, bool) {
-		if (ev.Type == eventQueueUpdated || ev.Type == switchboard.EventOperatorPresence) && ev.WorkspaceID == workspace {
+		if (ev.Type == switchboard.EventQueueUpdated || ev.Type == switchboard.EventOperatorPresence) && ev.WorkspaceID == workspace {
 			wakeQueue()
 			return nil, false
 		}

@@ -29,9 +29,6 @@ import (
 	"github.com/switchboardhq/switchboard/store"
 )
 
-// EventQueueUpdated is published when a department's queue changes.
-const eventQueueUpdated switchboard.EventType = "queue.updated"
-
 // offlineLabel marks conversations left through the offline form.
 const offlineLabel = "offline"
 
