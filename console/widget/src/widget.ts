@@ -111,14 +111,16 @@ export class Widget {
     const a = c.availability;
     if (a && !a.open && a.mode === "banner") this.view.setNotice(closedBanner(this.t, a), false);
     else if (a && !a.open && a.mode === "form") this.leaveMessage();
-    else if (!this.queued) this.view.setNotice(null);
+    else if (!this.queued && !this.leaving) this.view.setNotice(null);
   }
 
   private queued = false;
+  private leaving = false;
 
-  /** leaveMessage swaps the chat for the offline form. */
+  /** leaveMessage swaps the chat for the offline form (queue places no longer show). */
   private leaveMessage(): void {
     this.queued = false;
+    this.leaving = true;
     this.view.setNotice(offlineForm(this.t, this.config.availability, (v) => this.api.session().then(() => this.api.offline(v))), false);
   }
 
@@ -157,6 +159,7 @@ export class Widget {
         this.thread.read(f.at);
         break;
       case "queue":
+        if (this.leaving) break;
         this.queued = !!f.position;
         if (f.position) this.view.setNotice(queueNotice(this.t, f.position, f.wait_seconds ?? 0, () => this.leaveMessage()));
         else this.view.setNotice(null);
