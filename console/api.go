@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/switchboardhq/switchboard"
@@ -240,6 +241,19 @@ func (s *Server) listDepartments(w http.ResponseWriter, r *http.Request) {
 	}
 	if depts == nil {
 		depts = []switchboard.Department{}
+	}
+	ops, err := s.store.ListOperators(r.Context(), p.WorkspaceID)
+	if err != nil {
+		s.writeStoreError(w, r, err, "operators")
+		return
+	}
+	for i := range depts {
+		depts[i].MemberIDs = []switchboard.OperatorID{}
+		for _, op := range ops {
+			if slices.Contains(op.DepartmentIDs, depts[i].ID) {
+				depts[i].MemberIDs = append(depts[i].MemberIDs, op.ID)
+			}
+		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": depts})
 }

@@ -214,7 +214,7 @@ func (s *Server) patchConversation(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	updated, err := s.hub.UpdateConversation(ctx, conv, u)
+	updated, err := s.hub.UpdateConversation(s.actorContext(ctx), conv, u)
 	if err != nil {
 		s.writeStoreError(w, r, err, "conversation")
 		return

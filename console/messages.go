@@ -48,7 +48,7 @@ func (s *Server) deleteMessage(w http.ResponseWriter, r *http.Request) {
 }
 
 // hiddenFromVisitor reports whether the widget must not show a message:
-// notes, retracted and deleted messages.
+// notes, activity entries, retracted and deleted messages.
 func hiddenFromVisitor(m switchboard.Message) bool {
-	return m.Direction == switchboard.DirectionNote || m.RetractedAt != nil || m.DeletedAt != nil
+	return m.Direction == switchboard.DirectionNote || m.Direction == switchboard.DirectionActivity || m.RetractedAt != nil || m.DeletedAt != nil
 }

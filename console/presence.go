@@ -50,6 +50,12 @@ func (s *Server) putPresence(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.announcePresence(r.Context(), p, req.Presence)
+	if req.Presence == switchboard.PresenceOnline {
+		// An operator coming online takes what waits in their queues.
+		if err := s.hub.OperatorFreed(r.Context(), p.WorkspaceID, p.OperatorID); err != nil {
+			s.log.WarnContext(r.Context(), "queue not pulled for an operator coming online", "operator", p.OperatorID, "err", err)
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"operator_id": p.OperatorID, "presence": req.Presence})
 }
 

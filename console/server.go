@@ -252,6 +252,7 @@ func (s *Server) routesOn(mux *routeMux) {
 	mux.HandleFunc("GET /api/v1/workspace/privacy", s.authed(s.getPrivacy))
 	mux.HandleFunc("PUT /api/v1/workspace/privacy", s.authed(s.putPrivacy))
 	s.adminRoutes(mux)
+	s.routingRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -31,10 +31,11 @@ type widgetMessage struct {
 	Author *widgetAuthor `json:"author,omitempty"`
 }
 
-// viewWidgetMessage is what a visitor may see of m: never notes, and of a
-// retracted or deleted message only that it is gone (ok false for history).
+// viewWidgetMessage is what a visitor may see of m: never notes nor
+// activity entries, and of a retracted or deleted message only that it is
+// gone (ok false for history).
 func viewWidgetMessage(m switchboard.Message) (widgetMessage, bool) {
-	if m.Direction == switchboard.DirectionNote {
+	if m.Direction == switchboard.DirectionNote || m.Direction == switchboard.DirectionActivity {
 		return widgetMessage{}, false
 	}
 	if hiddenFromVisitor(m) {

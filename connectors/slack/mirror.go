@@ -49,7 +49,7 @@ func (c *Connector) Mirror(ctx context.Context, ev switchboard.Event) error {
 		return nil // another workspace's event: never mirror across workspaces
 	}
 	convID := firstNonEmpty(msg.ConversationID, ev.ConversationID)
-	if msg.ID == "" || convID == "" || !msg.Direction.Valid() {
+	if msg.ID == "" || convID == "" || !msg.Direction.Valid() || msg.Direction == switchboard.DirectionActivity {
 		return nil
 	}
 	if !c.mirrorsDepartment(ev.DepartmentID) {
