@@ -77,6 +77,11 @@ type Config struct {
 	// the console's map of a visitor's place loads; empty: the default
 	// OpenStreetMap tiles.
 	MapTileURL string
+	// Notifier, when set, gives browsers the VAPID key for Web Push
+	// (router/notify's Notifier); nil: GET /api/v1/push/vapid-key is 404.
+	Notifier interface {
+		VAPIDPublicKey(ctx context.Context) (string, error)
+	}
 }
 
 // Server serves everything the hub shows over HTTP.
@@ -253,6 +258,7 @@ func (s *Server) routesOn(mux *routeMux) {
 	mux.HandleFunc("PUT /api/v1/workspace/privacy", s.authed(s.putPrivacy))
 	s.adminRoutes(mux)
 	s.routingRoutes(mux)
+	s.notifyRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -43,6 +43,7 @@ type Config struct {
 	Outbound      OutboundConfig `yaml:"outbound"`
 	GeoIP         GeoIPConfig    `yaml:"geoip"`
 	Map           MapConfig      `yaml:"map"`
+	SMTP          SMTPConfig     `yaml:"smtp"`
 	// ShutdownTimeout bounds the drain after SIGTERM: stop accepting, finish
 	// work in flight, publish the outbox; then the process exits 0.
 	ShutdownTimeout time.Duration  `yaml:"shutdown_timeout"`
@@ -256,6 +257,7 @@ func applyEnv(cfg *Config) {
 	if v := os.Getenv("SWITCHBOARD_LISTEN"); v != "" {
 		cfg.Listen = v
 	}
+	cfg.SMTP.applyEnv()
 	for i := range cfg.Channels {
 		ch := &cfg.Channels[i]
 		prefix := "SWITCHBOARD_CHANNEL_" + envName(string(ch.ID)) + "_"
@@ -370,6 +372,9 @@ func (c *Config) validate() error {
 		if major, minor, ok := strings.Cut(t, "/"); !ok || major == "" || minor == "" || strings.ContainsAny(t, " ;") {
 			return fmt.Errorf("media.allowed_types[%d]: %q is not a content type like image/png or image/*", i, t)
 		}
+	}
+	if err := c.SMTP.validate(); err != nil {
+		return err
 	}
 	if c.Outbound.Retries < 0 || c.Outbound.Retries > 50 {
 		return fmt.Errorf("outbound.retries: %d is out of range 0..50", c.Outbound.Retries)

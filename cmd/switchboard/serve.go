@@ -74,6 +74,7 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	if err != nil {
 		return err
 	}
+	notifier := newNotifier(st, rt, cfg, log)
 	if err := syncConfigChannels(ctx, st, rt.Channels, cfg); err != nil {
 		return err
 	}
@@ -96,6 +97,7 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 		TrustForwardedFor: cfg.Limits.TrustForwardedFor, TrustedProxies: proxies,
 		MetricsToken: cfg.Metrics.Token, MetricsOff: cfg.Metrics.Listen != "",
 		MaxUploadBytes: cfg.Media.MaxUploadBytes, UploadTypes: cfg.Media.AllowedTypes,
+		Notifier: notifier,
 	})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -112,6 +114,7 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 		ln.Close()
 		return fmt.Errorf("router: %w", err)
 	}
+	go runNotifier(routerCtx, notifier, log)
 
 	srv := &http.Server{Handler: cons.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	serveErr := make(chan error, 1)
