@@ -11,7 +11,7 @@ import { useDeleteRule, useDepartments, useReorderRules, useRules, useSaveRule, 
 
 export default function RulesPage() {
   return (
-    <RoleGate roles={["admin", "supervisor"]}>
+    <RoleGate roles={["admin"]}>
       <Rules />
     </RoleGate>
   );
