@@ -131,6 +131,7 @@ export class View {
   setNotice(el: HTMLElement | null, chat = true): void {
     this.notice.replaceChildren(...(el ? [el] : []));
     this.notice.hidden = !el;
+    this.notice.className = chat ? "" : "full";
     this.composer.el.hidden = !chat;
   }
 

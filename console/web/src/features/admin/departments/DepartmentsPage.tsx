@@ -10,6 +10,7 @@ import { HoursEditor } from "./HoursEditor";
 import {
   NOTIFY_EVENTS,
   NOTIFY_METHODS,
+  WEEKDAYS,
   useDeleteDepartment,
   useDepartments,
   useSaveDepartment,
@@ -94,7 +95,7 @@ function Departments() {
 function HoursSummary({ d }: { d: DepartmentFull }) {
   const { t } = useTranslation("routing");
   const h = d.hours!;
-  const days = Object.entries(h.weekly).filter(([, r]) => r && r.length > 0);
+  const days = WEEKDAYS.map((k) => [k, h.weekly[k]] as const).filter(([, r]) => r && r.length > 0);
   return (
     <>
       <div className="small">{h.time_zone}</div>

@@ -24,12 +24,23 @@ function Ranges({ label, ranges, onChange }: { label: string; ranges: TimeRange[
       {ranges.length === 0 && <span className="muted small">{t("hours.closed")}</span>}
       {ranges.map((r, i) => (
         <span key={i} className="row hours-range">
-          <input type="time" aria-label={`${label} ${t("hours.from")} ${i + 1}`} value={r.from} required onChange={(e) => onChange(ranges.map((x, j) => (j === i ? { ...x, from: e.target.value } : x)))} />
+          <input
+            type="text"
+            inputMode="numeric"
+            pattern="([01][0-9]|2[0-3]):[0-5][0-9]"
+            placeholder="09:00"
+            className="time-text"
+            aria-label={`${label} ${t("hours.from")} ${i + 1}`}
+            value={r.from}
+            required
+            onChange={(e) => onChange(ranges.map((x, j) => (j === i ? { ...x, from: e.target.value } : x)))}
+          />
           <span aria-hidden="true">–</span>
           <input
             type="text"
             inputMode="numeric"
             pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00"
+            placeholder="18:00"
             className="time-text"
             aria-label={`${label} ${t("hours.to")} ${i + 1}`}
             value={r.to}

@@ -73,7 +73,7 @@ function Rules() {
               <div className="rule-body">
                 <strong>{r.name}</strong>
                 <div className="muted small">{describeMatch(r, t)}</div>
-                <div className="small">→ {deptName(r.action.department_id)}{r.action.priority ? ` · ${t("rules.priorityValue", { n: r.action.priority })}` : ""}{(r.action.labels ?? []).map((l) => <span key={l} className="chip">{l}</span>)}</div>
+                <div className="small">→ {deptName(r.action.department_id)}{r.action.priority ? ` · ${t("rules.priorityValue", { n: r.action.priority })}` : ""}{(r.action.labels ?? []).map((l) => <span key={l} className="chip chip-after">{l}</span>)}</div>
               </div>
               <span className="row">
                 <button type="button" aria-label={`${t("rules.moveUp")}: ${r.name}`} disabled={i === 0 || reorder.isPending} onClick={() => move(i, i - 1)}>↑</button>
