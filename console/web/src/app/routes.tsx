@@ -27,7 +27,7 @@ export const routes: AppRoute[] = [
   { path: "admin/departments", component: lazy(() => import("../features/admin/departments/DepartmentsPage")), navKey: "routing:nav.departments", roles: ["admin"], icon: "▦" },
   { path: "admin/routing-rules", component: lazy(() => import("../features/admin/rules/RulesPage")), navKey: "routing:nav.rules", roles: ["admin"], icon: "⇶" },
   { path: "supervisor", component: lazy(() => import("../features/admin/supervisor/SupervisorPage")), navKey: "routing:nav.supervisor", roles: ["admin", "supervisor"], icon: "◷" },
-  { path: "admin/notifications", component: lazy(() => import("../features/admin/notifylog/NotificationLogPage")), navKey: "routing:nav.log", roles: ["admin"], icon: "✉" },
+  { path: "admin/notifications", component: lazy(() => import("../features/admin/notifylog/NotificationLogPage")), navKey: "routing:nav.log", roles: ["admin", "supervisor"], icon: "✉" },
   { path: "admin/tokens", component: lazy(() => import("../features/admin/tokens/TokensPage")), navKey: "admin:nav.tokens", roles: ["admin"], icon: "✦" },
   // WEB-ADMIN: add "Templates", "Channels", "Operators", "API tokens", "Settings" here, e.g.
   // { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },

@@ -8,7 +8,7 @@ import { useNotificationLog } from "../departments/api";
 
 export default function NotificationLogPage() {
   return (
-    <RoleGate roles={["admin"]}>
+    <RoleGate roles={["admin", "supervisor"]}>
       <Log />
     </RoleGate>
   );
