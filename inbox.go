@@ -101,10 +101,14 @@ type Conversation struct {
 	ContactOnline bool `json:"contact_online"`
 	// Priority orders the department's queue (higher first, then older);
 	// QueuedAt is set while the conversation waits for an operator.
-	Priority       int        `json:"priority"`
-	QueuedAt       *time.Time `json:"queued_at,omitempty"`
-	LastMessage    string     `json:"last_message,omitempty"`
-	LastActivityAt time.Time  `json:"last_activity_at"`
+	Priority int        `json:"priority"`
+	QueuedAt *time.Time `json:"queued_at,omitempty"`
+	// QueuePosition (1-based) and WaitSeconds, the estimated wait, are
+	// filled by the API for a queued conversation (never stored).
+	QueuePosition  int       `json:"queue_position,omitempty"`
+	WaitSeconds    int       `json:"wait_seconds,omitempty"`
+	LastMessage    string    `json:"last_message,omitempty"`
+	LastActivityAt time.Time `json:"last_activity_at"`
 	// LastReadAt is when an operator last read the conversation (the
 	// visitor's widget shows its messages up to then as read).
 	LastReadAt *time.Time `json:"last_read_at,omitempty"`

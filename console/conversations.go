@@ -56,6 +56,13 @@ func (s *Server) viewConversation(ctx context.Context, conv switchboard.Conversa
 	if conv.Context == nil && conv.Contact != nil {
 		conv.Context = conv.Contact.Context
 	}
+	if conv.QueuedAt != nil {
+		pos, wait, err := s.hub.QueuePlace(ctx, conv)
+		if err != nil {
+			s.log.WarnContext(ctx, "queue place not read", "conversation", conv.ID, "err", err)
+		}
+		conv.QueuePosition, conv.WaitSeconds = pos, int(wait.Seconds())
+	}
 	return s.viewConversations(ctx, []switchboard.Conversation{conv})[0]
 }
 

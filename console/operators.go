@@ -1,6 +1,7 @@
 package console
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -152,6 +153,9 @@ type patchOperatorRequest struct {
 	DepartmentIDs *[]switchboard.DepartmentID `json:"department_ids"`
 	Disabled      *bool                       `json:"disabled"`
 	SlackUserID   *string                     `json:"slack_user_id"`
+	// MaxChats is the operator's own limit of open assigned chats: a
+	// number (0: no limit), or null to use their departments' limit.
+	MaxChats json.RawMessage `json:"max_chats"`
 }
 
 func (s *Server) patchOperator(w http.ResponseWriter, r *http.Request) {
@@ -190,6 +194,15 @@ func (s *Server) patchOperator(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_request", "you cannot disable yourself or take away your own admin role")
 		return
 	}
+	setMaxChats := req.MaxChats != nil
+	if setMaxChats {
+		limit, ok := parseMaxChats(req.MaxChats)
+		if !ok {
+			writeError(w, http.StatusBadRequest, "invalid_max_chats", "max_chats: a whole number 0 or more (0: no limit), or null for the departments' limit")
+			return
+		}
+		op.MaxChats = limit
+	}
 	if req.SlackUserID != nil && strings.ContainsAny(*req.SlackUserID, " \t\n") {
 		writeError(w, http.StatusBadRequest, "invalid_slack_user_id", "slack_user_id: must not contain spaces")
 		return
@@ -202,6 +215,16 @@ func (s *Server) patchOperator(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, err, "operator")
 		return
 	}
+	if setMaxChats {
+		if err := s.store.SetOperatorMaxChats(r.Context(), p.WorkspaceID, op.ID, op.MaxChats); err != nil {
+			s.writeStoreError(w, r, err, "operator")
+			return
+		}
+		// A higher limit may let the operator take what waits.
+		if err := s.hub.OperatorFreed(r.Context(), p.WorkspaceID, op.ID); err != nil {
+			s.log.WarnContext(r.Context(), "queue not pulled after a limit change", "operator", op.ID, "err", err)
+		}
+	}
 	v := viewOperator(op, s.presences(r))
 	if req.SlackUserID != nil && *req.SlackUserID != "" {
 		if err := s.store.LinkOperatorAccount(r.Context(), p.WorkspaceID, op.ID, "slack", *req.SlackUserID); err != nil {
@@ -211,4 +234,17 @@ func (s *Server) patchOperator(w http.ResponseWriter, r *http.Request) {
 		v.SlackUserID = *req.SlackUserID
 	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// parseMaxChats reads max_chats: null (nil, the departments' limit) or a
+// whole number >= 0.
+func parseMaxChats(raw json.RawMessage) (*int, bool) {
+	if string(raw) == "null" {
+		return nil, true
+	}
+	var n int
+	if err := json.Unmarshal(raw, &n); err != nil || n < 0 {
+		return nil, false
+	}
+	return &n, true
 }

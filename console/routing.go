@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/switchboardhq/switchboard"
@@ -520,16 +519,8 @@ func (s *Server) listQueues(w http.ResponseWriter, r *http.Request) {
 			}
 			v.Online = append(v.Online, queueOperator{OperatorID: op.ID, Name: op.Name, Chats: loads[op.ID], MaxChats: limit})
 		}
-		v.EstimatedWaitSeconds = int(store.EstimateWait(st.RecentFirstReplies, st.Waiting+1, len(v.Online), defaultWait(d)).Seconds())
+		v.EstimatedWaitSeconds = int(store.EstimateWait(st.RecentFirstReplies, st.Waiting+1, len(v.Online), store.WaitFallback(d.DepartmentSettings)).Seconds())
 		items = append(items, v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
-}
-
-// defaultWait is the wait told before a department has history.
-func defaultWait(d switchboard.Department) time.Duration {
-	if d.DefaultWaitSeconds > 0 {
-		return time.Duration(d.DefaultWaitSeconds) * time.Second
-	}
-	return switchboard.DefaultWaitSeconds * time.Second
 }

@@ -41,6 +41,10 @@ type Config struct {
 	// ChannelSync is how often channels changed elsewhere are picked up
 	// (default 5s).
 	ChannelSync time.Duration
+	// QueueSweep is how often waiting conversations are offered again to
+	// their departments' online members, for departments that opened
+	// since (default 15s).
+	QueueSweep time.Duration
 	// BatchItems caps a group commit (default 256).
 	BatchItems int
 	// DrainTimeout bounds the shutdown of Run once its context is done:
@@ -97,6 +101,9 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	}
 	if cfg.ChannelSync == 0 {
 		cfg.ChannelSync = 5 * time.Second
+	}
+	if cfg.QueueSweep == 0 {
+		cfg.QueueSweep = 15 * time.Second
 	}
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 15 * time.Second
@@ -195,6 +202,7 @@ func (r *Router) Run(ctx context.Context) error {
 	r.relay.Prepare(relayCtx)
 	go func() { r.relay.Run(relayCtx); close(relayDone) }()
 	go r.Channels.watch(ctx, r.cfg.ChannelSync)
+	go r.Hub.sweepQueues(ctx, r.cfg.QueueSweep)
 	close(r.running)
 
 	<-ctx.Done()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/router/hours"
@@ -173,14 +174,16 @@ func (h *Hub) route(ctx context.Context, ws switchboard.WorkspaceID, id switchbo
 	if err != nil {
 		return conv, err
 	}
-	if c.AssigneeID != nil {
+	if c.AssigneeID != nil || res.Conversation.QueuedAt == nil {
 		return res.Conversation, nil
 	}
-	got, err := h.assign(ctx, dept, id)
-	if err != nil || !got.Assigned {
+	// The queue is served in order: older or more urgent conversations
+	// waiting there (the department just opened, say) go first, then
+	// this one if someone can still take it.
+	if _, err := h.pull(ctx, dept); err != nil {
 		return res.Conversation, err
 	}
-	return got.Conversation, nil
+	return h.store.GetConversation(ctx, ws, id)
 }
 
 // onlineMembers are the department's members whose presence is online.
@@ -238,15 +241,64 @@ func (h *Hub) PullQueue(ctx context.Context, ws switchboard.WorkspaceID, dept sw
 	if err != nil {
 		return 0, err
 	}
+	return h.pull(ctx, d)
+}
+
+// pull assigns the head of dept's queue while someone can take it.
+func (h *Hub) pull(ctx context.Context, dept switchboard.Department) (int, error) {
 	n := 0
 	for n < maxPulls {
-		res, err := h.assign(ctx, d, "")
+		res, err := h.assign(ctx, dept, "")
 		if err != nil || !res.Assigned {
 			return n, err
 		}
 		n++
 	}
 	return n, nil
+}
+
+// SweepQueues pulls every department's queue that has conversations
+// waiting: a department that opened (business hours) or members who
+// freed up without the hub noticing get their queue served. Several
+// instances may sweep at once: assignment is one locked transaction.
+func (h *Hub) SweepQueues(ctx context.Context) error {
+	workspaces, err := h.store.ListWorkspaces(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, ws := range workspaces {
+		depts, err := h.store.ListDepartments(ctx, ws.ID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, d := range depts {
+			if st, err := h.store.QueueStats(ctx, ws.ID, d.ID); err != nil || st.Waiting == 0 {
+				continue
+			}
+			if _, err := h.PullQueue(ctx, ws.ID, d.ID); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// sweepQueues runs SweepQueues every interval until ctx is done.
+func (h *Hub) sweepQueues(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := h.SweepQueues(ctx); err != nil && ctx.Err() == nil {
+				h.log.Warn("queue sweep", "err", err)
+			}
+		}
+	}
 }
 
 // OperatorFreed pulls the queues of the operator's departments: called
@@ -388,4 +440,35 @@ func (h *Hub) routingUpdate(ctx context.Context, conv switchboard.Conversation, 
 		c.Activities = append(c.Activities, h.activity(ctx, conv, a))
 	}
 	return c, true, nil
+}
+
+// QueuePlace is where a waiting conversation stands: its 1-based place in
+// its department's queue and the estimated wait (from the department's
+// recent times to first reply and its online members; before any history,
+// the department's default wait). Position 0: it is not waiting.
+func (h *Hub) QueuePlace(ctx context.Context, conv switchboard.Conversation) (position int, wait time.Duration, err error) {
+	if conv.QueuedAt == nil || conv.AssigneeID != "" || conv.Status != switchboard.ConversationOpen {
+		return 0, 0, nil
+	}
+	queue, err := h.store.Queue(ctx, conv.WorkspaceID, conv.DepartmentID, 500)
+	if err != nil {
+		return 0, 0, err
+	}
+	position = slices.IndexFunc(queue, func(c switchboard.Conversation) bool { return c.ID == conv.ID }) + 1
+	if position == 0 {
+		return 0, 0, nil
+	}
+	dept, err := h.store.GetDepartment(ctx, conv.WorkspaceID, conv.DepartmentID)
+	if err != nil {
+		return position, 0, err
+	}
+	stats, err := h.store.QueueStats(ctx, conv.WorkspaceID, conv.DepartmentID)
+	if err != nil {
+		return position, 0, err
+	}
+	online, err := h.onlineMembers(ctx, dept)
+	if err != nil {
+		return position, 0, err
+	}
+	return position, store.EstimateWait(stats.RecentFirstReplies, position, len(online), store.WaitFallback(dept.DepartmentSettings)), nil
 }

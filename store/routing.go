@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -295,4 +296,122 @@ func DecodeDepartmentSettings(v string) (switchboard.DepartmentSettings, error) 
 	}
 	err := DecodeJSON(v, &set)
 	return set, err
+}
+
+// WaitFallback is the wait told before a department has history: its
+// DefaultWaitSeconds, else switchboard.DefaultWaitSeconds.
+func WaitFallback(set switchboard.DepartmentSettings) time.Duration {
+	if set.DefaultWaitSeconds > 0 {
+		return time.Duration(set.DefaultWaitSeconds) * time.Second
+	}
+	return switchboard.DefaultWaitSeconds * time.Second
+}
+
+// RoutingTx is what an engine gives the shared routing logic (AssignIn,
+// ChangeRoutingIn) inside one of its write transactions.
+type RoutingTx interface {
+	// Lock serialises the workspace's routing transactions across
+	// processes (PostgreSQL: an advisory transaction lock; SQLite has one
+	// writer and need not).
+	Lock(ctx context.Context, ws switchboard.WorkspaceID) error
+	// Department returns a department (settings filled) and the member
+	// assigned last in it.
+	Department(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.DepartmentID) (switchboard.Department, switchboard.OperatorID, error)
+	// NextWaiting is the conversation Assign takes: a.ConversationID when
+	// it is open, unassigned and in the department, else (when
+	// a.ConversationID is empty) the head of the department's queue; ""
+	// when there is none.
+	NextWaiting(ctx context.Context, a AssignRequest) (switchboard.ConversationID, error)
+	// Candidates are a.Online who are enabled members of the department,
+	// with their open chats and limits (ChatLimit with deptMax).
+	Candidates(ctx context.Context, a AssignRequest, deptMax int) ([]Candidate, error)
+	// Conversation reads a conversation of the workspace, Contact filled.
+	Conversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error)
+	OperatorName(ctx context.Context, id switchboard.OperatorID) (string, error)
+	// Write stores after (as ApplyRouting made it from a change adding
+	// labels) and inserts the activity entries, returning them as stored.
+	Write(ctx context.Context, after switchboard.Conversation, labels []string, activities []switchboard.Message) ([]switchboard.Message, error)
+	SetLastAssignee(ctx context.Context, dept switchboard.DepartmentID, op switchboard.OperatorID) error
+	Outbox(ctx context.Context, entries []OutboxEntry) error
+}
+
+// ChangeRoutingIn is ChangeRouting inside an engine's transaction.
+func ChangeRoutingIn(ctx context.Context, tx RoutingTx, ws switchboard.WorkspaceID, id switchboard.ConversationID, c RoutingChange, outboxFor func(RoutingResult) []OutboxEntry) (RoutingResult, error) {
+	if err := tx.Lock(ctx, ws); err != nil {
+		return RoutingResult{}, err
+	}
+	before, err := tx.Conversation(ctx, ws, id)
+	if err != nil {
+		return RoutingResult{}, err
+	}
+	if c.IfUnassigned && (before.AssigneeID != "" || before.Status == switchboard.ConversationResolved) {
+		return RoutingResult{}, fmt.Errorf("conversation %s is taken: %w", id, ErrConflict)
+	}
+	return writeRouting(ctx, tx, before, c, outboxFor)
+}
+
+// writeRouting applies c to before, writes it and its activity entries
+// and the outbox entries.
+func writeRouting(ctx context.Context, tx RoutingTx, before switchboard.Conversation, c RoutingChange, outboxFor func(RoutingResult) []OutboxEntry) (RoutingResult, error) {
+	after := ApplyRouting(before, c)
+	acts := make([]switchboard.Message, len(c.Activities))
+	for i, m := range c.Activities {
+		m.WorkspaceID, m.ConversationID, m.ChannelID = after.WorkspaceID, after.ID, after.ChannelID
+		m.Direction, m.Status = switchboard.DirectionActivity, switchboard.StatusDelivered
+		if m.CreatedAt.IsZero() {
+			m.CreatedAt = time.Now().UTC()
+		}
+		if m.Parts == nil {
+			m.Parts = []switchboard.Part{}
+		}
+		acts[i] = m
+	}
+	stored, err := tx.Write(ctx, after, c.Labels, acts)
+	if err != nil {
+		return RoutingResult{}, err
+	}
+	res := RoutingResult{Before: before, Conversation: after, Activities: stored,
+		Assigned: after.AssigneeID != "" && after.AssigneeID != before.AssigneeID}
+	if outboxFor != nil {
+		err = tx.Outbox(ctx, outboxFor(res))
+	}
+	return res, err
+}
+
+// AssignIn is Assign inside an engine's transaction.
+func AssignIn(ctx context.Context, tx RoutingTx, a AssignRequest, outboxFor func(RoutingResult) []OutboxEntry) (RoutingResult, error) {
+	if err := tx.Lock(ctx, a.WorkspaceID); err != nil {
+		return RoutingResult{}, err
+	}
+	dept, last, err := tx.Department(ctx, a.WorkspaceID, a.DepartmentID)
+	if err != nil {
+		return RoutingResult{}, err
+	}
+	id, err := tx.NextWaiting(ctx, a)
+	if err != nil || id == "" {
+		return RoutingResult{}, err
+	}
+	cands, err := tx.Candidates(ctx, a, dept.MaxChats)
+	if err != nil {
+		return RoutingResult{}, err
+	}
+	op, ok := PickAssignee(a.Mode, cands, last)
+	if !ok {
+		return RoutingResult{}, nil
+	}
+	before, err := tx.Conversation(ctx, a.WorkspaceID, id)
+	if err != nil {
+		return RoutingResult{}, err
+	}
+	name, err := tx.OperatorName(ctx, op)
+	if err != nil {
+		return RoutingResult{}, err
+	}
+	entry := ActivityEntry(a.ActivityID, before, switchboard.Activity{
+		Kind: switchboard.ActivityAssigned, OperatorID: op, OperatorName: name, DepartmentID: dept.ID, DepartmentName: dept.Name,
+	}, a.At)
+	if err := tx.SetLastAssignee(ctx, dept.ID, op); err != nil {
+		return RoutingResult{}, err
+	}
+	return writeRouting(ctx, tx, before, RoutingChange{AssigneeID: &op, Activities: []switchboard.Message{entry}, At: a.At}, outboxFor)
 }

@@ -46,8 +46,9 @@ type Config struct {
 	SMTP          SMTPConfig     `yaml:"smtp"`
 	// ShutdownTimeout bounds the drain after SIGTERM: stop accepting, finish
 	// work in flight, publish the outbox; then the process exits 0.
-	ShutdownTimeout time.Duration  `yaml:"shutdown_timeout"`
-	Channels        []ChannelEntry `yaml:"channels"`
+	ShutdownTimeout time.Duration      `yaml:"shutdown_timeout"`
+	Channels        []ChannelEntry     `yaml:"channels"`
+	RoutingRules    []RoutingRuleEntry `yaml:"routing_rules"`
 }
 
 // LogConfig chooses log level and format.
@@ -378,6 +379,9 @@ func (c *Config) validate() error {
 	}
 	if c.Outbound.Retries < 0 || c.Outbound.Retries > 50 {
 		return fmt.Errorf("outbound.retries: %d is out of range 0..50", c.Outbound.Retries)
+	}
+	if err := c.validateRoutingRules(); err != nil {
+		return err
 	}
 	seen := map[switchboard.ChannelID]bool{}
 	for i, ch := range c.Channels {

@@ -78,6 +78,9 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	if err := syncConfigChannels(ctx, st, rt.Channels, cfg); err != nil {
 		return err
 	}
+	if err := syncConfigRoutingRules(ctx, st, cfg); err != nil {
+		return err
+	}
 	proxies, err := cfg.Limits.trustedProxies()
 	if err != nil {
 		return err

@@ -24,12 +24,6 @@ import (
 // second key is the workspace's hash).
 const lockRouting int32 = 0x5342_5254
 
-// routingLock takes the workspace's routing lock inside tx.
-func routingLock(ctx context.Context, tx pgx.Tx, ws switchboard.WorkspaceID) error {
-	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockRouting, string(ws))
-	return err
-}
-
 // departmentSettings encodes d's settings for the settings column;
 // settings nobody set (no assignment mode) are stored as none, read back
 // as store.DefaultDepartmentSettings.
@@ -287,60 +281,12 @@ func openChats(ctx context.Context, q querier, ws switchboard.WorkspaceID) (map[
 func (s *Store) ChangeRouting(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, c store.RoutingChange, outboxFor func(store.RoutingResult) []store.OutboxEntry) (store.RoutingResult, error) {
 	var res store.RoutingResult
 	err := s.tx(ctx, false, func(tx pgx.Tx) error {
-		if err := routingLock(ctx, tx, ws); err != nil {
-			return err
-		}
-		before, err := conversationTx(ctx, tx, ws, id)
-		if err != nil {
-			return err
-		}
-		if c.IfUnassigned && (before.AssigneeID != "" || before.Status == switchboard.ConversationResolved) {
-			return fmt.Errorf("conversation %s is taken: %w", id, store.ErrConflict)
-		}
-		res, err = applyRouting(ctx, tx, before, c)
-		if err != nil {
-			return err
-		}
-		if outboxFor != nil {
-			return insertOutbox(ctx, tx, orNow(time.Time{}), outboxFor(res))
-		}
-		return nil
+		var err error
+		res, err = store.ChangeRoutingIn(ctx, routingTx{tx}, ws, id, c, outboxFor)
+		return err
 	})
 	if err != nil {
 		return store.RoutingResult{}, mapErr("change routing", err)
-	}
-	return res, nil
-}
-
-// applyRouting writes c to before's row and the activity entries.
-func applyRouting(ctx context.Context, tx pgx.Tx, before switchboard.Conversation, c store.RoutingChange) (store.RoutingResult, error) {
-	after := store.ApplyRouting(before, c)
-	labels := after.Labels
-	if labels == nil {
-		labels = []string{}
-	}
-	queued := after.QueuedAt
-	if _, err := tx.Exec(ctx, `UPDATE conversations SET department_id = $1, assignee_id = $2, status = $3, priority = $4,
-		labels = $5, queued_at = $6 WHERE id = $7`, after.DepartmentID, after.AssigneeID, after.Status, after.Priority,
-		labels, queued, after.ID); err != nil {
-		return store.RoutingResult{}, err
-	}
-	res := store.RoutingResult{Before: before, Conversation: after, Assigned: after.AssigneeID != "" && after.AssigneeID != before.AssigneeID}
-	for _, m := range c.Activities {
-		m.WorkspaceID, m.ConversationID, m.ChannelID = after.WorkspaceID, after.ID, after.ChannelID
-		m.CreatedAt = orNow(m.CreatedAt)
-		activity, _ := json.Marshal(m.Activity)
-		if _, err := tx.Exec(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
-			external_id, author_id, status, failure_reason, created_at, activity)
-			VALUES ($1, $2, $3, $4, 'activity', '[]', '', '', $5, 'delivered', '', $6, $7)`,
-			m.ID, m.WorkspaceID, m.ConversationID, m.ChannelID, m.AuthorID, m.CreatedAt, string(activity)); err != nil {
-			return res, err
-		}
-		m.Direction, m.Status = switchboard.DirectionActivity, switchboard.StatusDelivered
-		if m.Parts == nil {
-			m.Parts = []switchboard.Part{}
-		}
-		res.Activities = append(res.Activities, m)
 	}
 	return res, nil
 }
@@ -350,62 +296,9 @@ func applyRouting(ctx context.Context, tx pgx.Tx, before switchboard.Conversatio
 func (s *Store) Assign(ctx context.Context, a store.AssignRequest, outboxFor func(store.RoutingResult) []store.OutboxEntry) (store.RoutingResult, error) {
 	var res store.RoutingResult
 	err := s.tx(ctx, false, func(tx pgx.Tx) error {
-		if err := routingLock(ctx, tx, a.WorkspaceID); err != nil {
-			return err
-		}
-		dept, err := scanDepartment(tx.QueryRow(ctx, `SELECT `+departmentCols+` FROM departments WHERE workspace_id = $1 AND id = $2`, a.WorkspaceID, a.DepartmentID))
-		if err != nil {
-			return err
-		}
-		var last switchboard.OperatorID
-		if err := tx.QueryRow(ctx, `SELECT last_assignee FROM departments WHERE id = $1`, a.DepartmentID).Scan(&last); err != nil {
-			return err
-		}
-		convID := a.ConversationID
-		where, args := `c.workspace_id = $1 AND c.department_id = $2 AND c.status = 'open' AND c.assignee_id = ''`, []any{a.WorkspaceID, a.DepartmentID}
-		if convID != "" {
-			where += ` AND c.id = $3`
-			args = append(args, convID)
-		} else {
-			where += ` AND c.queued_at IS NOT NULL`
-		}
-		err = tx.QueryRow(ctx, `SELECT c.id FROM conversations c WHERE `+where+` ORDER BY c.priority DESC, c.queued_at, c.id LIMIT 1`, args...).Scan(&convID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		cands, err := candidates(ctx, tx, a, dept.MaxChats)
-		if err != nil {
-			return err
-		}
-		op, ok := store.PickAssignee(a.Mode, cands, last)
-		if !ok {
-			return nil
-		}
-		before, err := conversationTx(ctx, tx, a.WorkspaceID, convID)
-		if err != nil {
-			return err
-		}
-		var name string
-		if err := tx.QueryRow(ctx, `SELECT name FROM operators WHERE id = $1`, op).Scan(&name); err != nil {
-			return err
-		}
-		entry := store.ActivityEntry(a.ActivityID, before, switchboard.Activity{
-			Kind: switchboard.ActivityAssigned, OperatorID: op, OperatorName: name, DepartmentID: dept.ID, DepartmentName: dept.Name,
-		}, a.At)
-		res, err = applyRouting(ctx, tx, before, store.RoutingChange{AssigneeID: &op, Activities: []switchboard.Message{entry}, At: a.At})
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE departments SET last_assignee = $1 WHERE id = $2`, op, dept.ID); err != nil {
-			return err
-		}
-		if outboxFor != nil {
-			return insertOutbox(ctx, tx, orNow(time.Time{}), outboxFor(res))
-		}
-		return nil
+		var err error
+		res, err = store.AssignIn(ctx, routingTx{tx}, a, outboxFor)
+		return err
 	})
 	if err != nil {
 		return store.RoutingResult{}, mapErr("assign", err)
@@ -413,13 +306,46 @@ func (s *Store) Assign(ctx context.Context, a store.AssignRequest, outboxFor fun
 	return res, nil
 }
 
-// candidates are a.Online who are enabled members of the department,
-// with their loads and limits.
-func candidates(ctx context.Context, tx pgx.Tx, a store.AssignRequest, deptMax int) ([]store.Candidate, error) {
+// routingTx is the store.RoutingTx of a write transaction.
+type routingTx struct{ tx pgx.Tx }
+
+// Lock takes the workspace's routing lock.
+func (r routingTx) Lock(ctx context.Context, ws switchboard.WorkspaceID) error {
+	_, err := r.tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockRouting, string(ws))
+	return err
+}
+
+func (r routingTx) Department(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.DepartmentID) (switchboard.Department, switchboard.OperatorID, error) {
+	d, err := scanDepartment(r.tx.QueryRow(ctx, `SELECT `+departmentCols+` FROM departments WHERE workspace_id = $1 AND id = $2`, ws, id))
+	if err != nil {
+		return d, "", err
+	}
+	var last switchboard.OperatorID
+	err = r.tx.QueryRow(ctx, `SELECT last_assignee FROM departments WHERE id = $1`, id).Scan(&last)
+	return d, last, err
+}
+
+func (r routingTx) NextWaiting(ctx context.Context, a store.AssignRequest) (switchboard.ConversationID, error) {
+	where, args := `c.workspace_id = $1 AND c.department_id = $2 AND c.status = 'open' AND c.assignee_id = ''`, []any{a.WorkspaceID, a.DepartmentID}
+	if a.ConversationID != "" {
+		where += ` AND c.id = $3`
+		args = append(args, a.ConversationID)
+	} else {
+		where += ` AND c.queued_at IS NOT NULL`
+	}
+	var id switchboard.ConversationID
+	err := r.tx.QueryRow(ctx, `SELECT c.id FROM conversations c WHERE `+where+` ORDER BY c.priority DESC, c.queued_at, c.id LIMIT 1`, args...).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
+func (r routingTx) Candidates(ctx context.Context, a store.AssignRequest, deptMax int) ([]store.Candidate, error) {
 	if len(a.Online) == 0 {
 		return nil, nil
 	}
-	loads, err := openChats(ctx, tx, a.WorkspaceID)
+	loads, err := openChats(ctx, r.tx, a.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +353,7 @@ func candidates(ctx context.Context, tx pgx.Tx, a store.AssignRequest, deptMax i
 	for i, op := range a.Online {
 		online[i] = string(op)
 	}
-	rows, err := tx.Query(ctx, `SELECT o.id, o.max_chats FROM operators o JOIN operator_departments od ON od.operator_id = o.id
+	rows, err := r.tx.Query(ctx, `SELECT o.id, o.max_chats FROM operators o JOIN operator_departments od ON od.operator_id = o.id
 		WHERE od.department_id = $1 AND o.workspace_id = $2 AND NOT o.disabled AND o.id = ANY($3)`, a.DepartmentID, a.WorkspaceID, online)
 	if err != nil {
 		return nil, err
@@ -436,14 +362,55 @@ func candidates(ctx context.Context, tx pgx.Tx, a store.AssignRequest, deptMax i
 	var out []store.Candidate
 	for rows.Next() {
 		var c store.Candidate
-		var ownLimit *int
-		if err := rows.Scan(&c.ID, &ownLimit); err != nil {
+		var own *int
+		if err := rows.Scan(&c.ID, &own); err != nil {
 			return nil, err
 		}
-		c.Chats, c.Limit = loads[c.ID], store.ChatLimit(ownLimit, deptMax)
+		c.Chats, c.Limit = loads[c.ID], store.ChatLimit(own, deptMax)
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+func (r routingTx) Conversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error) {
+	return conversationTx(ctx, r.tx, ws, id)
+}
+
+func (r routingTx) OperatorName(ctx context.Context, id switchboard.OperatorID) (string, error) {
+	var name string
+	err := r.tx.QueryRow(ctx, `SELECT name FROM operators WHERE id = $1`, id).Scan(&name)
+	return name, err
+}
+
+func (r routingTx) Write(ctx context.Context, after switchboard.Conversation, _ []string, activities []switchboard.Message) ([]switchboard.Message, error) {
+	labels := after.Labels
+	if labels == nil {
+		labels = []string{}
+	}
+	if _, err := r.tx.Exec(ctx, `UPDATE conversations SET department_id = $1, assignee_id = $2, status = $3, priority = $4,
+		labels = $5, queued_at = $6 WHERE id = $7`, after.DepartmentID, after.AssigneeID, after.Status, after.Priority,
+		labels, after.QueuedAt, after.ID); err != nil {
+		return nil, err
+	}
+	for _, m := range activities {
+		activity, _ := json.Marshal(m.Activity)
+		if _, err := r.tx.Exec(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
+			external_id, author_id, status, failure_reason, created_at, activity)
+			VALUES ($1, $2, $3, $4, 'activity', '[]', '', '', $5, 'delivered', '', $6, $7)`,
+			m.ID, m.WorkspaceID, m.ConversationID, m.ChannelID, m.AuthorID, m.CreatedAt, string(activity)); err != nil {
+			return nil, err
+		}
+	}
+	return activities, nil
+}
+
+func (r routingTx) SetLastAssignee(ctx context.Context, dept switchboard.DepartmentID, op switchboard.OperatorID) error {
+	_, err := r.tx.Exec(ctx, `UPDATE departments SET last_assignee = $1 WHERE id = $2`, op, dept)
+	return err
+}
+
+func (r routingTx) Outbox(ctx context.Context, entries []store.OutboxEntry) error {
+	return insertOutbox(ctx, r.tx, orNow(time.Time{}), entries)
 }
 
 // Queue lists a department's waiting conversations in queue order.

@@ -274,67 +274,12 @@ func openChats(ctx context.Context, q querier, ws switchboard.WorkspaceID) (map[
 func (s *Store) ChangeRouting(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID, c store.RoutingChange, outboxFor func(store.RoutingResult) []store.OutboxEntry) (store.RoutingResult, error) {
 	var res store.RoutingResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		before, err := conversationTx(ctx, tx, ws, id)
-		if err != nil {
-			return err
-		}
-		if c.IfUnassigned && (before.AssigneeID != "" || before.Status == switchboard.ConversationResolved) {
-			return fmt.Errorf("conversation %s is taken: %w", id, store.ErrConflict)
-		}
-		res, err = applyRouting(ctx, tx, before, c)
-		if err != nil {
-			return err
-		}
-		if outboxFor != nil {
-			return insertOutbox(ctx, tx, outboxFor(res))
-		}
-		return nil
+		var err error
+		res, err = store.ChangeRoutingIn(ctx, routingTx{tx}, ws, id, c, outboxFor)
+		return err
 	})
 	if err != nil {
 		return store.RoutingResult{}, mapErr("change routing", err)
-	}
-	return res, nil
-}
-
-// applyRouting writes c to before's row and the activity entries.
-func applyRouting(ctx context.Context, tx *sql.Tx, before switchboard.Conversation, c store.RoutingChange) (store.RoutingResult, error) {
-	after := store.ApplyRouting(before, c)
-	labels := ""
-	if len(after.Labels) > 0 {
-		b, _ := json.Marshal(after.Labels)
-		labels = string(b)
-	}
-	var queued any
-	if after.QueuedAt != nil {
-		queued = ts(*after.QueuedAt)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE conversations SET department_id = ?, assignee_id = ?, status = ?, priority = ?,
-		labels = ?, queued_at = ? WHERE id = ?`, after.DepartmentID, after.AssigneeID, after.Status, after.Priority,
-		labels, queued, after.ID); err != nil {
-		return store.RoutingResult{}, err
-	}
-	for _, l := range c.Labels {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_labels (conversation_id, workspace_id, label) VALUES (?, ?, ?)
-			ON CONFLICT DO NOTHING`, after.ID, after.WorkspaceID, l); err != nil {
-			return store.RoutingResult{}, err
-		}
-	}
-	res := store.RoutingResult{Before: before, Conversation: after, Assigned: after.AssigneeID != "" && after.AssigneeID != before.AssigneeID}
-	for _, m := range c.Activities {
-		m.WorkspaceID, m.ConversationID, m.ChannelID = after.WorkspaceID, after.ID, after.ChannelID
-		m.CreatedAt = orNow(m.CreatedAt)
-		activity, _ := json.Marshal(m.Activity)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
-			external_id, author_id, status, failure_reason, created_at, activity)
-			VALUES (?, ?, ?, ?, 'activity', '[]', '', '', ?, 'delivered', '', ?, ?)`,
-			m.ID, m.WorkspaceID, m.ConversationID, m.ChannelID, m.AuthorID, ts(m.CreatedAt), string(activity)); err != nil {
-			return res, err
-		}
-		m.Direction, m.Status = switchboard.DirectionActivity, switchboard.StatusDelivered
-		if m.Parts == nil {
-			m.Parts = []switchboard.Part{}
-		}
-		res.Activities = append(res.Activities, m)
 	}
 	return res, nil
 }
@@ -344,59 +289,9 @@ func applyRouting(ctx context.Context, tx *sql.Tx, before switchboard.Conversati
 func (s *Store) Assign(ctx context.Context, a store.AssignRequest, outboxFor func(store.RoutingResult) []store.OutboxEntry) (store.RoutingResult, error) {
 	var res store.RoutingResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		dept, err := scanDepartment(tx.QueryRowContext(ctx, `SELECT `+departmentCols+` FROM departments WHERE workspace_id = ? AND id = ?`, a.WorkspaceID, a.DepartmentID))
-		if err != nil {
-			return err
-		}
-		var last switchboard.OperatorID
-		if err := tx.QueryRowContext(ctx, `SELECT last_assignee FROM departments WHERE id = ?`, a.DepartmentID).Scan(&last); err != nil {
-			return err
-		}
-		convID := a.ConversationID
-		where, args := `c.workspace_id = ? AND c.department_id = ? AND c.status = 'open' AND c.assignee_id = ''`, []any{a.WorkspaceID, a.DepartmentID}
-		if convID != "" {
-			where += ` AND c.id = ?`
-			args = append(args, convID)
-		} else {
-			where += ` AND c.queued_at IS NOT NULL`
-		}
-		err = tx.QueryRowContext(ctx, `SELECT c.id FROM conversations c WHERE `+where+` ORDER BY c.priority DESC, c.queued_at, c.id LIMIT 1`, args...).Scan(&convID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		cands, err := candidates(ctx, tx, a, dept.MaxChats)
-		if err != nil {
-			return err
-		}
-		op, ok := store.PickAssignee(a.Mode, cands, last)
-		if !ok {
-			return nil
-		}
-		before, err := conversationTx(ctx, tx, a.WorkspaceID, convID)
-		if err != nil {
-			return err
-		}
-		var name string
-		if err := tx.QueryRowContext(ctx, `SELECT name FROM operators WHERE id = ?`, op).Scan(&name); err != nil {
-			return err
-		}
-		entry := store.ActivityEntry(a.ActivityID, before, switchboard.Activity{
-			Kind: switchboard.ActivityAssigned, OperatorID: op, OperatorName: name, DepartmentID: dept.ID, DepartmentName: dept.Name,
-		}, a.At)
-		res, err = applyRouting(ctx, tx, before, store.RoutingChange{AssigneeID: &op, Activities: []switchboard.Message{entry}, At: a.At})
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE departments SET last_assignee = ? WHERE id = ?`, op, dept.ID); err != nil {
-			return err
-		}
-		if outboxFor != nil {
-			return insertOutbox(ctx, tx, outboxFor(res))
-		}
-		return nil
+		var err error
+		res, err = store.AssignIn(ctx, routingTx{tx}, a, outboxFor)
+		return err
 	})
 	if err != nil {
 		return store.RoutingResult{}, mapErr("assign", err)
@@ -404,13 +299,43 @@ func (s *Store) Assign(ctx context.Context, a store.AssignRequest, outboxFor fun
 	return res, nil
 }
 
-// candidates are a.Online who are enabled members of the department,
-// with their loads and limits.
-func candidates(ctx context.Context, tx *sql.Tx, a store.AssignRequest, deptMax int) ([]store.Candidate, error) {
+// routingTx is the store.RoutingTx of a write transaction.
+type routingTx struct{ tx *sql.Tx }
+
+// Lock does nothing: SQLite has a single writer.
+func (routingTx) Lock(context.Context, switchboard.WorkspaceID) error { return nil }
+
+func (r routingTx) Department(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.DepartmentID) (switchboard.Department, switchboard.OperatorID, error) {
+	d, err := scanDepartment(r.tx.QueryRowContext(ctx, `SELECT `+departmentCols+` FROM departments WHERE workspace_id = ? AND id = ?`, ws, id))
+	if err != nil {
+		return d, "", err
+	}
+	var last switchboard.OperatorID
+	err = r.tx.QueryRowContext(ctx, `SELECT last_assignee FROM departments WHERE id = ?`, id).Scan(&last)
+	return d, last, err
+}
+
+func (r routingTx) NextWaiting(ctx context.Context, a store.AssignRequest) (switchboard.ConversationID, error) {
+	where, args := `c.workspace_id = ? AND c.department_id = ? AND c.status = 'open' AND c.assignee_id = ''`, []any{a.WorkspaceID, a.DepartmentID}
+	if a.ConversationID != "" {
+		where += ` AND c.id = ?`
+		args = append(args, a.ConversationID)
+	} else {
+		where += ` AND c.queued_at IS NOT NULL`
+	}
+	var id switchboard.ConversationID
+	err := r.tx.QueryRowContext(ctx, `SELECT c.id FROM conversations c WHERE `+where+` ORDER BY c.priority DESC, c.queued_at, c.id LIMIT 1`, args...).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
+func (r routingTx) Candidates(ctx context.Context, a store.AssignRequest, deptMax int) ([]store.Candidate, error) {
 	if len(a.Online) == 0 {
 		return nil, nil
 	}
-	loads, err := openChats(ctx, tx, a.WorkspaceID)
+	loads, err := openChats(ctx, r.tx, a.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +343,7 @@ func candidates(ctx context.Context, tx *sql.Tx, a store.AssignRequest, deptMax 
 	for _, op := range a.Online {
 		args = append(args, op)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT o.id, o.max_chats FROM operators o JOIN operator_departments od ON od.operator_id = o.id
+	rows, err := r.tx.QueryContext(ctx, `SELECT o.id, o.max_chats FROM operators o JOIN operator_departments od ON od.operator_id = o.id
 		WHERE od.department_id = ? AND o.workspace_id = ? AND o.disabled = 0 AND o.id IN (`+placeholders(len(a.Online))+`)`, args...)
 	if err != nil {
 		return nil, err
@@ -440,6 +365,58 @@ func candidates(ctx context.Context, tx *sql.Tx, a store.AssignRequest, deptMax 
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+func (r routingTx) Conversation(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error) {
+	return conversationTx(ctx, r.tx, ws, id)
+}
+
+func (r routingTx) OperatorName(ctx context.Context, id switchboard.OperatorID) (string, error) {
+	var name string
+	err := r.tx.QueryRowContext(ctx, `SELECT name FROM operators WHERE id = ?`, id).Scan(&name)
+	return name, err
+}
+
+func (r routingTx) Write(ctx context.Context, after switchboard.Conversation, added []string, activities []switchboard.Message) ([]switchboard.Message, error) {
+	labels := ""
+	if len(after.Labels) > 0 {
+		b, _ := json.Marshal(after.Labels)
+		labels = string(b)
+	}
+	var queued any
+	if after.QueuedAt != nil {
+		queued = ts(*after.QueuedAt)
+	}
+	if _, err := r.tx.ExecContext(ctx, `UPDATE conversations SET department_id = ?, assignee_id = ?, status = ?, priority = ?,
+		labels = ?, queued_at = ? WHERE id = ?`, after.DepartmentID, after.AssigneeID, after.Status, after.Priority,
+		labels, queued, after.ID); err != nil {
+		return nil, err
+	}
+	for _, l := range added {
+		if _, err := r.tx.ExecContext(ctx, `INSERT INTO conversation_labels (conversation_id, workspace_id, label) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, after.ID, after.WorkspaceID, l); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range activities {
+		activity, _ := json.Marshal(m.Activity)
+		if _, err := r.tx.ExecContext(ctx, `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
+			external_id, author_id, status, failure_reason, created_at, activity)
+			VALUES (?, ?, ?, ?, 'activity', '[]', '', '', ?, 'delivered', '', ?, ?)`,
+			m.ID, m.WorkspaceID, m.ConversationID, m.ChannelID, m.AuthorID, ts(m.CreatedAt), string(activity)); err != nil {
+			return nil, err
+		}
+	}
+	return activities, nil
+}
+
+func (r routingTx) SetLastAssignee(ctx context.Context, dept switchboard.DepartmentID, op switchboard.OperatorID) error {
+	_, err := r.tx.ExecContext(ctx, `UPDATE departments SET last_assignee = ? WHERE id = ?`, op, dept)
+	return err
+}
+
+func (r routingTx) Outbox(ctx context.Context, entries []store.OutboxEntry) error {
+	return insertOutbox(ctx, r.tx, entries)
 }
 
 // Queue lists a department's waiting conversations in queue order.
