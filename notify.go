@@ -64,7 +64,17 @@ const (
 	NotifyNewMessage      NotifyKind = "new_message"
 	NotifyTransfer        NotifyKind = "transfer"
 	NotifyWaiting         NotifyKind = "waiting"
+	// NotifyReplyCopy is an e-mail copy of an operator's reply to a
+	// site-chat visitor who left before reading it.
+	NotifyReplyCopy NotifyKind = "reply_copy"
 )
+
+// ReplyCopyAttribute is the contact attribute by which a site-chat visitor
+// agrees to get copies of replies they miss: "email" sends them to the
+// contact's e-mail address, "sms" to its phone number (set by the host
+// site's identify call or the widget's form when the visitor ticks the
+// box).
+const ReplyCopyAttribute = "reply_copies"
 
 // Methods returns the methods the policy uses for kind.
 func (p NotifyPolicy) Methods(kind NotifyKind) []NotifyMethod {

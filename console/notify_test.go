@@ -67,6 +67,10 @@ func TestPushSubscriptions(t *testing.T) {
 	}{
 		{"http endpoint", sub("http://push.example/send/abc", b64(key.PublicKey().Bytes()), b64(auth))},
 		{"relative endpoint", sub("/send/abc", b64(key.PublicKey().Bytes()), b64(auth))},
+		{"loopback endpoint", sub("https://127.0.0.1:8443/send", b64(key.PublicKey().Bytes()), b64(auth))},
+		{"private endpoint", sub("https://10.1.2.3/send", b64(key.PublicKey().Bytes()), b64(auth))},
+		{"localhost endpoint", sub("https://localhost/send", b64(key.PublicKey().Bytes()), b64(auth))},
+		{"single-label host", sub("https://intranet/send", b64(key.PublicKey().Bytes()), b64(auth))},
 		{"p256dh not base64url", sub("https://push.example/x", "not base64!", b64(auth))},
 		{"p256dh not a point", sub("https://push.example/x", b64(make([]byte, 65)), b64(auth))},
 		{"short auth", sub("https://push.example/x", b64(key.PublicKey().Bytes()), b64(auth[:8]))},

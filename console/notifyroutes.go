@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -104,11 +105,20 @@ type pushSubscriptionRequest struct {
 // bytes).
 const maxEndpointLen = 2048
 
-// checkEndpoint validates a push endpoint: an absolute https URL.
+// checkEndpoint validates a push endpoint: an absolute https URL of a
+// host on the internet (the hub posts to it: never to itself or the
+// private network it sits in).
 func checkEndpoint(endpoint string) error {
 	u, err := url.Parse(endpoint)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(endpoint) > maxEndpointLen {
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" || u.User != nil || len(endpoint) > maxEndpointLen {
 		return fmt.Errorf("endpoint: %q is not an https URL of a push service (at most %d bytes)", endpoint, maxEndpointLen)
+	}
+	host := strings.ToLower(u.Hostname())
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") || !strings.ContainsAny(host, ".:") {
+		return fmt.Errorf("endpoint: %q is not a push service on the internet", endpoint)
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && (!ip.IsGlobalUnicast() || ip.IsPrivate()) {
+		return fmt.Errorf("endpoint: %q is not a push service on the internet", endpoint)
 	}
 	return nil
 }

@@ -57,43 +57,52 @@ func NewSealer(secrets ...[]byte) (*Sealer, error) {
 // Seal returns config with the values of its channel type's secret keys
 // encrypted. Values already sealed are left alone.
 func (s *Sealer) Seal(channelType string, config json.RawMessage) (json.RawMessage, error) {
-	return s.transform(channelType, config, func(key, v string) (string, error) {
-		if strings.HasPrefix(v, sealedPrefix) || v == "" {
-			return v, nil
-		}
-		k := s.keys[0]
-		nonce := make([]byte, k.aead.NonceSize())
-		if _, err := rand.Read(nonce); err != nil {
-			return "", err
-		}
-		ct := k.aead.Seal(nonce, nonce, []byte(v), []byte(key))
-		return sealedPrefix + k.id + ":" + base64.RawStdEncoding.EncodeToString(ct), nil
-	})
+	return s.transform(channelType, config, s.SealString)
 }
 
 // Open returns config with its sealed values decrypted.
 func (s *Sealer) Open(channelType string, config json.RawMessage) (json.RawMessage, error) {
-	return s.transform(channelType, config, func(key, v string) (string, error) {
-		if !strings.HasPrefix(v, sealedPrefix) {
-			return v, nil
+	return s.transform(channelType, config, s.OpenString)
+}
+
+// SealString encrypts one secret v, bound to key (the name it is stored
+// under: a value sealed for one key does not open for another). A value
+// already sealed, or empty, is returned as it is.
+func (s *Sealer) SealString(key, v string) (string, error) {
+	if strings.HasPrefix(v, sealedPrefix) || v == "" {
+		return v, nil
+	}
+	k := s.keys[0]
+	nonce := make([]byte, k.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", err
+	}
+	ct := k.aead.Seal(nonce, nonce, []byte(v), []byte(key))
+	return sealedPrefix + k.id + ":" + base64.RawStdEncoding.EncodeToString(ct), nil
+}
+
+// OpenString decrypts a value SealString made for key; a value that is
+// not sealed is returned as it is.
+func (s *Sealer) OpenString(key, v string) (string, error) {
+	if !strings.HasPrefix(v, sealedPrefix) {
+		return v, nil
+	}
+	id, data, ok := strings.Cut(strings.TrimPrefix(v, sealedPrefix), ":")
+	raw, err := base64.RawStdEncoding.DecodeString(data)
+	if !ok || err != nil {
+		return "", fmt.Errorf("%s: sealed value is corrupt", key)
+	}
+	for _, k := range s.keys {
+		if k.id != id || len(raw) < k.aead.NonceSize() {
+			continue
 		}
-		id, data, ok := strings.Cut(strings.TrimPrefix(v, sealedPrefix), ":")
-		raw, err := base64.RawStdEncoding.DecodeString(data)
-		if !ok || err != nil {
-			return "", fmt.Errorf("%s: sealed value is corrupt", key)
+		pt, err := k.aead.Open(nil, raw[:k.aead.NonceSize()], raw[k.aead.NonceSize():], []byte(key))
+		if err != nil {
+			return "", fmt.Errorf("%s: sealed value does not open with its key", key)
 		}
-		for _, k := range s.keys {
-			if k.id != id || len(raw) < k.aead.NonceSize() {
-				continue
-			}
-			pt, err := k.aead.Open(nil, raw[:k.aead.NonceSize()], raw[k.aead.NonceSize():], []byte(key))
-			if err != nil {
-				return "", fmt.Errorf("%s: sealed value does not open with its key", key)
-			}
-			return string(pt), nil
-		}
-		return "", fmt.Errorf("%s: sealed with a key that is not configured (secret_key or old_secret_keys)", key)
-	})
+		return string(pt), nil
+	}
+	return "", fmt.Errorf("%s: sealed with a key that is not configured (secret_key or old_secret_keys)", key)
 }
 
 func (s *Sealer) transform(channelType string, config json.RawMessage, fn func(key, v string) (string, error)) (json.RawMessage, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -49,8 +50,9 @@ type NotifyStore interface {
 	ClaimNotifications(ctx context.Context, limit int, lease time.Duration, now time.Time) ([]Notification, error)
 	// FinishNotification records an attempt of a claimed notification:
 	// attempts + 1; with r.Sent, status sent at r.At (error cleared, no
-	// next attempt); otherwise status failed with r.Error and the next
-	// attempt at r.RetryAt (nil: given up).
+	// next attempt); with r.Skipped, status skipped with r.Error as the
+	// reason (no next attempt); otherwise status failed with r.Error and
+	// the next attempt at r.RetryAt (nil: given up).
 	FinishNotification(ctx context.Context, id int64, r NotificationResult) error
 	// ListNotifications pages a workspace's notification log, newest first.
 	ListNotifications(ctx context.Context, ws switchboard.WorkspaceID, q NotificationQuery) (NotificationPage, error)
@@ -83,6 +85,9 @@ const (
 	NotificationPending NotificationStatus = "pending"
 	NotificationSent    NotificationStatus = "sent"
 	NotificationFailed  NotificationStatus = "failed"
+	// NotificationSkipped is a row that was no longer needed when it was
+	// due (a waiting conversation someone took meanwhile).
+	NotificationSkipped NotificationStatus = "skipped"
 )
 
 // Notification is one message to one recipient by one method, for one
@@ -112,7 +117,9 @@ type Notification struct {
 
 // NotificationResult is the outcome of one attempt.
 type NotificationResult struct {
-	Sent    bool
+	Sent bool
+	// Skipped ends the row unsent, with Error saying why (not a failure).
+	Skipped bool
 	At      time.Time
 	Error   string
 	RetryAt *time.Time
@@ -164,4 +171,12 @@ func PageNotifications(rows []Notification, limit int) NotificationPage {
 		return NotificationPage{Items: rows[:limit], Next: NotificationCursor(rows[limit-1].ID)}
 	}
 	return NotificationPage{Items: rows}
+}
+
+// DecodeNotifyPreferences reads stored preferences (JSON); choices a
+// stored row lacks (added since it was saved) are the defaults.
+func DecodeNotifyPreferences(raw string) (switchboard.NotifyPreferences, error) {
+	p := switchboard.DefaultNotifyPreferences()
+	err := json.Unmarshal([]byte(raw), &p)
+	return p, err
 }

@@ -74,7 +74,10 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	if err != nil {
 		return err
 	}
-	notifier := newNotifier(st, rt, cfg, log)
+	notifier, err := newNotifier(st, rt, cfg, log, append([][]byte{secret}, oldSecrets...)...)
+	if err != nil {
+		return err
+	}
 	if err := syncConfigChannels(ctx, st, rt.Channels, cfg); err != nil {
 		return err
 	}

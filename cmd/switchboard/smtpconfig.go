@@ -78,15 +78,22 @@ func (c SMTPConfig) String() string {
 
 // newNotifier builds the notifier of operators' notifications and has rt
 // hand it every committed event; its sender runs with runNotifier.
-func newNotifier(st store.Store, rt *router.Router, cfg Config, log *slog.Logger) *notify.Notifier {
+// secrets (the hub's secret key first) seal the VAPID private key.
+func newNotifier(st store.Store, rt *router.Router, cfg Config, log *slog.Logger, secrets ...[]byte) (*notify.Notifier, error) {
+	sealer, err := router.NewSealer(secrets...)
+	if err != nil {
+		return nil, err
+	}
 	n := notify.New(st, notify.Config{
+		Secrets:    sealer,
 		PublicURL:  cfg.PublicURL,
 		SMTP:       cfg.SMTP.notifier(),
 		HTTPClient: connectors.NewHTTPClient(cfg.Outbound.Timeout),
 		Logger:     log.With("component", "notify"),
+		SMS:        rt.Channels,
 	})
 	rt.OnEvent("notify", n.HandleEvent)
-	return n
+	return n, nil
 }
 
 // runNotifier makes the VAPID keys on first start (stored, shared by

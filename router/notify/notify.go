@@ -67,8 +67,29 @@ type Config struct {
 	// Collapse is the window in which a burst of customer messages in
 	// one conversation makes one notification (default 5m).
 	Collapse time.Duration
+	// Secrets, when set, seals the VAPID private key in the store
+	// (router.Sealer, with the hub's secret key); nil stores it plain.
+	Secrets Sealer
+	// SMS, when set, sends the SMS copies of replies customers asked for
+	// (router.Channels.SendSMS: through the workspace's SMS channel).
+	SMS SMSSender
+	// CopyDelay is how long after an operator's reply a site-chat visitor
+	// who agreed to copies and left gets it by e-mail (default 2m).
+	CopyDelay time.Duration
 	// Now tells the time (tests); default time.Now.
 	Now func() time.Time
+}
+
+// Sealer encrypts secrets kept in the store and opens them again.
+type Sealer interface {
+	SealString(key, v string) (string, error)
+	OpenString(key, v string) (string, error)
+}
+
+// SMSSender sends a text message to a phone number through one of the
+// workspace's channels.
+type SMSSender interface {
+	SendSMS(ctx context.Context, ws switchboard.WorkspaceID, phone, text string) error
 }
 
 // Notifier turns events into notifications and sends them.
@@ -107,6 +128,9 @@ func New(st store.Store, cfg Config) *Notifier {
 	}
 	if cfg.Collapse <= 0 {
 		cfg.Collapse = 5 * time.Minute
+	}
+	if cfg.CopyDelay <= 0 {
+		cfg.CopyDelay = 2 * time.Minute
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -151,6 +175,62 @@ func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error 
 			return err
 		}
 	}
+	if m.Direction == switchboard.DirectionOut && m.AuthorID != "" && conv.ChannelType == "webchat" {
+		return n.replyCopy(ctx, conv, m)
+	}
+	e, err := n.pendingOf(ctx, conv, m)
+	if err != nil {
+		return err
+	}
+	if len(e.recipients) == 0 {
+		return nil
+	}
+	dept := conv.DepartmentID
+	if e.activity != nil && e.activity.DepartmentID != "" {
+		dept = e.activity.DepartmentID
+	}
+	policy, deptName, err := n.policy(ctx, conv.WorkspaceID, dept)
+	if err != nil {
+		return err
+	}
+	e.conv, e.msg, e.deptName, e.methods = conv, m, deptName, policy.Methods(e.kind)
+	rows, err := n.rows(ctx, e)
+	if err != nil {
+		return err
+	}
+	if e.kind == switchboard.NotifyNewConversation && policy.WaitingMinutes > 0 && len(policy.Waiting) > 0 {
+		// Told only if nobody took the conversation by then: the row is
+		// due later and the sender checks before sending (a row in the
+		// store, not a timer in memory).
+		w := e
+		w.kind, w.key, w.methods, w.waitMinutes = switchboard.NotifyWaiting, "wait:"+string(conv.ID), policy.Waiting, policy.WaitingMinutes
+		more, err := n.rows(ctx, w)
+		if err != nil {
+			return err
+		}
+		due := m.CreatedAt.Add(time.Duration(policy.WaitingMinutes) * time.Minute).UTC()
+		for i := range more {
+			more[i].NextAttemptAt = &due
+		}
+		rows = append(rows, more...)
+	}
+	stored, err := n.store.EnqueueNotifications(ctx, rows)
+	if err != nil {
+		return fmt.Errorf("enqueue notifications: %w", err)
+	}
+	if stored > 0 {
+		n.log.Debug("notifications enqueued", "event", ev.ID, "kind", e.kind, "rows", stored)
+		n.Kick()
+	}
+	return nil
+}
+
+// pendingOf says whom a message tells what: a customer's message the
+// assignee (a burst within Config.Collapse is one notification, by key),
+// or the department's members when it opens an unassigned conversation;
+// a transfer the operator or department it went to (not who moved it).
+// Nothing (no recipients) for the rest.
+func (n *Notifier) pendingOf(ctx context.Context, conv switchboard.Conversation, m switchboard.Message) (pending, error) {
 	var (
 		e   pending
 		err error
@@ -172,37 +252,8 @@ func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error 
 			e.recipients, err = n.members(ctx, conv.WorkspaceID, m.Activity.DepartmentID)
 		}
 		e.recipients = slices.DeleteFunc(e.recipients, func(id switchboard.OperatorID) bool { return id == m.Activity.ActorID })
-	default:
-		return nil
 	}
-	if err != nil {
-		return err
-	}
-	if len(e.recipients) == 0 {
-		return nil
-	}
-	dept := conv.DepartmentID
-	if e.activity != nil && e.activity.DepartmentID != "" {
-		dept = e.activity.DepartmentID
-	}
-	policy, deptName, err := n.policy(ctx, conv.WorkspaceID, dept)
-	if err != nil {
-		return err
-	}
-	e.conv, e.msg, e.deptName, e.methods = conv, m, deptName, policy.Methods(e.kind)
-	rows, err := n.rows(ctx, e)
-	if err != nil {
-		return err
-	}
-	stored, err := n.store.EnqueueNotifications(ctx, rows)
-	if err != nil {
-		return fmt.Errorf("enqueue notifications: %w", err)
-	}
-	if stored > 0 {
-		n.log.Debug("notifications enqueued", "event", ev.ID, "kind", e.kind, "rows", stored)
-		n.Kick()
-	}
-	return nil
+	return e, err
 }
 
 // pending is what an event asks to tell, before it is made into rows.
@@ -215,6 +266,8 @@ type pending struct {
 	msg        switchboard.Message
 	activity   *switchboard.Activity
 	deptName   string
+	// waitMinutes is the department's waiting limit (kind waiting).
+	waitMinutes int
 }
 
 // members lists the enabled operators of a department.

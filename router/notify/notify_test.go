@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/router"
 	"github.com/switchboardhq/switchboard/router/notify"
 	"github.com/switchboardhq/switchboard/store"
 	"github.com/switchboardhq/switchboard/store/sqlite"
@@ -425,5 +427,45 @@ func TestExpiredPushSubscriptionIsDropped(t *testing.T) {
 	must(t, err)
 	if len(subs) != 0 {
 		t.Fatalf("expired subscription kept: %+v", subs)
+	}
+}
+
+// siteConversation stores a conversation (id cv_<visitor>, contact
+// ct_<visitor>) opened by visitor's text at at on the channel "site",
+// of channelType.
+func (f *fixture) siteConversation(t *testing.T, visitor, channelType, text string, at time.Time) switchboard.Conversation {
+	t.Helper()
+	ctx := context.Background()
+	must(t, f.st.PutChannel(ctx, store.Channel{ID: "site", WorkspaceID: f.ws, Type: "notifytest", Name: "Site", Config: json.RawMessage("{}"), CreatedAt: at, UpdatedAt: at}))
+	res, err := f.st.Accept(ctx, []store.AcceptItem{{WorkspaceID: f.ws, ChannelType: channelType, DepartmentID: f.dept.ID,
+		MessageID: switchboard.MessageID("msg_" + visitor), ContactID: switchboard.ContactID("ct_" + visitor), ConversationID: switchboard.ConversationID("cv_" + visitor),
+		Inbound: switchboard.Inbound{Kind: switchboard.InboundMessage, ChannelID: "site", ExternalID: switchboard.ExternalID(visitor), Sender: switchboard.ExternalID(visitor),
+			Parts: switchboard.TextParts(text), At: at}}})
+	must(t, err)
+	return *res[0].Conversation
+}
+
+// TestVAPIDPrivateKeySealedAtRest: with the hub's secret key the stored
+// private key is encrypted, and pushes still verify with the public one.
+func TestVAPIDPrivateKeySealedAtRest(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	sealer, err := router.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	must(t, err)
+	f.n = notify.New(f.st, notify.Config{PublicURL: publicURL, HTTPClient: f.push.srv.Client(), Logger: quiet(), Poll: 10 * time.Millisecond, Secrets: sealer})
+	key, err := f.n.VAPIDPublicKey(ctx)
+	must(t, err)
+	stored, err := f.st.VAPIDKeys(ctx, store.VAPIDKeys{PublicKey: "other", PrivateKey: "other"})
+	must(t, err)
+	if stored.PublicKey != key || !strings.HasPrefix(stored.PrivateKey, "sealed:") {
+		t.Fatalf("stored pair %q / %q, want the public key and a sealed private one", stored.PublicKey, stored.PrivateKey)
+	}
+	f.push.vapidKey = key
+	f.subscribe(t, f.bob, "/push/bob")
+	f.run(t)
+	must(t, f.n.HandleEvent(ctx, f.inbound(f.conversation("cv_sealed", "", 1), "m1", "hi", time.Now().UTC())))
+	f.settled(t)
+	if got, errs := f.push.received(); len(got) != 1 || len(errs) != 0 {
+		t.Fatalf("pushes %+v, push service errors %v", got, errs)
 	}
 }

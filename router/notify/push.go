@@ -34,13 +34,27 @@ func (n *Notifier) vapidKeys(ctx context.Context) (store.VAPIDKeys, error) {
 	if err != nil {
 		return store.VAPIDKeys{}, fmt.Errorf("generate vapid keys: %w", err)
 	}
+	if n.cfg.Secrets != nil {
+		if private, err = n.cfg.Secrets.SealString(vapidSecretKey, private); err != nil {
+			return store.VAPIDKeys{}, fmt.Errorf("seal vapid key: %w", err)
+		}
+	}
 	k, err := n.store.VAPIDKeys(ctx, store.VAPIDKeys{PublicKey: public, PrivateKey: private})
 	if err != nil {
 		return store.VAPIDKeys{}, fmt.Errorf("vapid keys: %w", err)
 	}
+	if n.cfg.Secrets != nil {
+		// A key stored plain (before a secret key was set) opens as is.
+		if k.PrivateKey, err = n.cfg.Secrets.OpenString(vapidSecretKey, k.PrivateKey); err != nil {
+			return store.VAPIDKeys{}, fmt.Errorf("open vapid key: %w", err)
+		}
+	}
 	n.vapid = k
 	return k, nil
 }
+
+// vapidSecretKey names the VAPID private key to the sealer.
+const vapidSecretKey = "vapid_private_key"
 
 // pushPayload is what the console's service worker receives.
 type pushPayload struct {

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -24,8 +25,10 @@ func render(lang string, e pending, url string) text {
 	if e.conv.Contact != nil {
 		customer = e.conv.Contact.Name
 	}
+	// san is the customer as a Japanese sentence names them.
+	san := customer + "さん"
 	if customer == "" {
-		customer = pick(ja, "お客様", "A customer")
+		customer, san = pick(ja, "お客様", "A customer"), "お客様"
 	}
 	dept := e.deptName
 	if dept == "" {
@@ -36,10 +39,10 @@ func render(lang string, e pending, url string) text {
 	switch e.kind {
 	case switchboard.NotifyNewConversation:
 		t.subject = pick(ja, "新しい会話（"+dept+"）: "+customer, "New conversation in "+dept+": "+customer)
-		t.body = pick(ja, customer+"さんからの新しい会話です。", customer+" started a conversation.")
+		t.body = pick(ja, san+"からの新しい会話です。", customer+" started a conversation.")
 	case switchboard.NotifyNewMessage:
-		t.subject = pick(ja, customer+"さんから新しいメッセージ", "New message from "+customer)
-		t.body = pick(ja, "担当の会話に"+customer+"さんからメッセージが届きました。", customer+" wrote in your conversation.")
+		t.subject = pick(ja, san+"から新しいメッセージ", "New message from "+customer)
+		t.body = pick(ja, "担当の会話に"+san+"からメッセージが届きました。", customer+" wrote in your conversation.")
 	case switchboard.NotifyTransfer:
 		a := e.activity
 		actor := a.ActorName
@@ -51,11 +54,15 @@ func render(lang string, e pending, url string) text {
 			to = dept
 		}
 		t.subject = pick(ja, "会話が"+to+"に転送されました: "+customer, "Conversation transferred to "+to+": "+customer)
-		t.body = pick(ja, actor+"さんが"+customer+"さんとの会話を"+to+"に転送しました。", actor+" transferred the conversation with "+customer+" to "+to+".")
+		t.body = pick(ja, actor+"さんが"+san+"との会話を"+to+"に転送しました。", actor+" transferred the conversation with "+customer+" to "+to+".")
 		if a.Reason != "" {
 			t.body += "\n" + pick(ja, "理由: ", "Reason: ") + a.Reason
 		}
 		quote = ""
+	case switchboard.NotifyWaiting:
+		mins := strconv.Itoa(e.waitMinutes)
+		t.subject = pick(ja, san+"が"+mins+"分以上お待ちです（"+dept+"）", customer+" has been waiting over "+mins+" minutes in "+dept)
+		t.body = pick(ja, "まだ誰も担当していない会話です。", "Nobody has taken the conversation yet.")
 	default:
 		t.subject = pick(ja, "会話の通知", "Conversation notification")
 	}

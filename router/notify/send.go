@@ -51,12 +51,15 @@ func (n *Notifier) Run(ctx context.Context) {
 // deliver sends one claimed row and records the outcome.
 func (n *Notifier) deliver(ctx context.Context, row store.Notification) {
 	sendCtx, cancel := context.WithTimeout(ctx, n.cfg.Lease/2)
-	err := n.send(sendCtx, row)
+	skip, err := n.stale(sendCtx, row)
+	if skip == "" && err == nil {
+		err = n.send(sendCtx, row)
+	}
 	cancel()
 	if ctx.Err() != nil {
 		return // shutting down: the lease runs out and a sender takes it again
 	}
-	res := store.NotificationResult{Sent: err == nil, At: n.cfg.Now().UTC()}
+	res := store.NotificationResult{Sent: err == nil && skip == "", Skipped: skip != "", Error: skip, At: n.cfg.Now().UTC()}
 	log := n.log.With("notification", row.ID, "method", row.Method, "kind", row.Kind, "recipient", row.RecipientID)
 	if err != nil {
 		res.Error = err.Error()
@@ -69,13 +72,38 @@ func (n *Notifier) deliver(ctx context.Context, row store.Notification) {
 			log.Error("notification failed; giving up", "attempt", attempt, "err", err)
 		}
 	} else {
-		log.Debug("notification sent")
+		log.Debug("notification done", "skipped", skip)
 	}
 	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer fcancel()
 	if err := n.store.FinishNotification(fctx, row.ID, res); err != nil {
 		log.Warn("recording a notification's outcome failed; it is tried again after its lease", "err", err)
 	}
+}
+
+// stale says why a due row is no longer worth sending ("" when it is):
+// a waiting conversation that someone took, or that was resolved, since;
+// a reply copy the visitor does not need.
+func (n *Notifier) stale(ctx context.Context, row store.Notification) (string, error) {
+	switch row.Kind {
+	case switchboard.NotifyReplyCopy:
+		return n.copyStale(ctx, row)
+	case switchboard.NotifyWaiting:
+	default:
+		return "", nil
+	}
+	conv, err := n.store.GetConversation(ctx, row.WorkspaceID, row.ConversationID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "the conversation is gone", nil
+	case err != nil:
+		return "", err
+	case conv.AssigneeID != "":
+		return "the conversation was taken", nil
+	case conv.Status != switchboard.ConversationOpen:
+		return "the conversation is " + string(conv.Status), nil
+	}
+	return "", nil
 }
 
 // backoff is the wait before attempt+1: RetryInitial doubled per attempt,
@@ -95,6 +123,11 @@ func (n *Notifier) send(ctx context.Context, row store.Notification) error {
 		return n.sendEmail(ctx, row)
 	case switchboard.NotifyPush:
 		return n.sendPush(ctx, row)
+	case switchboard.NotifySMS:
+		if n.cfg.SMS == nil {
+			return connectors.Permanent("no SMS channel configured", nil)
+		}
+		return n.cfg.SMS.SendSMS(ctx, row.WorkspaceID, row.Address, row.Body)
 	}
 	return connectors.Permanent(fmt.Sprintf("method %q cannot be sent", row.Method), nil)
 }

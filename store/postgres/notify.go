@@ -25,8 +25,8 @@ func (s *Store) GetNotifyPreferences(ctx context.Context, ws switchboard.Workspa
 	if err != nil {
 		return switchboard.NotifyPreferences{}, mapErr("get notify preferences", err)
 	}
-	p := switchboard.DefaultNotifyPreferences()
-	return p, mapErr("get notify preferences", json.Unmarshal([]byte(raw), &p))
+	p, err := store.DecodeNotifyPreferences(raw)
+	return p, mapErr("get notify preferences", err)
 }
 
 // PutNotifyPreferences replaces an operator's preferences.
@@ -157,10 +157,13 @@ func (s *Store) ClaimNotifications(ctx context.Context, limit int, lease time.Du
 // FinishNotification records one attempt's outcome.
 func (s *Store) FinishNotification(ctx context.Context, id int64, r store.NotificationResult) error {
 	status, sent, next := store.NotificationFailed, (*time.Time)(nil), utcPtr(r.RetryAt)
-	if r.Sent {
+	switch {
+	case r.Sent:
 		at := orNow(r.At)
 		status, sent, next = store.NotificationSent, &at, nil
 		r.Error = ""
+	case r.Skipped:
+		status, next = store.NotificationSkipped, nil
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET status = $1, attempts = attempts + 1, error = $2, next_attempt_at = $3, sent_at = $4
 		WHERE id = $5`, status, r.Error, next, sent, id)

@@ -24,8 +24,8 @@ func (s *Store) GetNotifyPreferences(ctx context.Context, ws switchboard.Workspa
 	if err != nil {
 		return switchboard.NotifyPreferences{}, mapErr("get notify preferences", err)
 	}
-	p := switchboard.DefaultNotifyPreferences()
-	return p, mapErr("get notify preferences", json.Unmarshal([]byte(raw), &p))
+	p, err := store.DecodeNotifyPreferences(raw)
+	return p, mapErr("get notify preferences", err)
 }
 
 // PutNotifyPreferences replaces an operator's preferences.
@@ -34,50 +34,23 @@ func (s *Store) PutNotifyPreferences(ctx context.Context, ws switchboard.Workspa
 	if err != nil {
 		return err
 	}
-	return mapErr("put notify preferences", s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO notify_preferences (operator_id, workspace_id, prefs)
-			SELECT id, workspace_id, ? FROM operators WHERE workspace_id = ? AND id = ?
-			ON CONFLICT (operator_id) DO UPDATE SET prefs = excluded.prefs`, string(raw), ws, op)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return sql.ErrNoRows
-		}
-		return nil
-	}))
+	return s.writeOne(ctx, "put notify preferences", `INSERT INTO notify_preferences (operator_id, workspace_id, prefs)
+		SELECT id, workspace_id, ? FROM operators WHERE workspace_id = ? AND id = ?
+		ON CONFLICT (operator_id) DO UPDATE SET prefs = excluded.prefs`, string(raw), ws, op)
 }
 
 // PutPushSubscription stores or replaces a subscription by endpoint.
 func (s *Store) PutPushSubscription(ctx context.Context, sub store.PushSubscription) error {
-	return mapErr("put push subscription", s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO push_subscriptions (endpoint, workspace_id, operator_id, p256dh, auth, created_at)
-			SELECT ?, workspace_id, id, ?, ?, ? FROM operators WHERE workspace_id = ? AND id = ?
-			ON CONFLICT (endpoint) DO UPDATE SET workspace_id = excluded.workspace_id, operator_id = excluded.operator_id,
-				p256dh = excluded.p256dh, auth = excluded.auth`,
-			sub.Endpoint, sub.P256dh, sub.Auth, ts(orNow(sub.CreatedAt)), sub.WorkspaceID, sub.OperatorID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return sql.ErrNoRows
-		}
-		return nil
-	}))
+	return s.writeOne(ctx, "put push subscription", `INSERT INTO push_subscriptions (endpoint, workspace_id, operator_id, p256dh, auth, created_at)
+		SELECT ?, workspace_id, id, ?, ?, ? FROM operators WHERE workspace_id = ? AND id = ?
+		ON CONFLICT (endpoint) DO UPDATE SET workspace_id = excluded.workspace_id, operator_id = excluded.operator_id,
+			p256dh = excluded.p256dh, auth = excluded.auth`,
+		sub.Endpoint, sub.P256dh, sub.Auth, ts(orNow(sub.CreatedAt)), sub.WorkspaceID, sub.OperatorID)
 }
 
 // DeletePushSubscription removes one of the operator's subscriptions.
 func (s *Store) DeletePushSubscription(ctx context.Context, ws switchboard.WorkspaceID, op switchboard.OperatorID, endpoint string) error {
-	return mapErr("delete push subscription", s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM push_subscriptions WHERE workspace_id = ? AND operator_id = ? AND endpoint = ?`, ws, op, endpoint)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return sql.ErrNoRows
-		}
-		return nil
-	}))
+	return s.writeOne(ctx, "delete push subscription", `DELETE FROM push_subscriptions WHERE workspace_id = ? AND operator_id = ? AND endpoint = ?`, ws, op, endpoint)
 }
 
 // ListPushSubscriptions lists an operator's subscriptions, oldest first.
@@ -195,21 +168,15 @@ func (s *Store) ClaimNotifications(ctx context.Context, limit int, lease time.Du
 // FinishNotification records one attempt's outcome.
 func (s *Store) FinishNotification(ctx context.Context, id int64, r store.NotificationResult) error {
 	status, sent, next := store.NotificationFailed, any(nil), nullTS(r.RetryAt)
-	if r.Sent {
+	switch {
+	case r.Sent:
 		status, sent, next = store.NotificationSent, ts(orNow(r.At)), nil
 		r.Error = ""
+	case r.Skipped:
+		status, next = store.NotificationSkipped, nil
 	}
-	return mapErr("finish notification", s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE notifications SET status = ?, attempts = attempts + 1, error = ?, next_attempt_at = ?, sent_at = ?
-			WHERE id = ?`, status, r.Error, next, sent, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return sql.ErrNoRows
-		}
-		return nil
-	}))
+	return s.writeOne(ctx, "finish notification", `UPDATE notifications SET status = ?, attempts = attempts + 1, error = ?, next_attempt_at = ?, sent_at = ?
+		WHERE id = ?`, status, r.Error, next, sent, id)
 }
 
 // ListNotifications pages the log newest first.
@@ -229,4 +196,19 @@ func (s *Store) ListNotifications(ctx context.Context, ws switchboard.WorkspaceI
 		return store.NotificationPage{}, mapErr("list notifications", err)
 	}
 	return store.PageNotifications(items, limit), nil
+}
+
+// writeOne runs one statement in a write transaction; ErrNotFound when it
+// touched no row.
+func (s *Store) writeOne(ctx context.Context, what, q string, args ...any) error {
+	return mapErr(what, s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sql.ErrNoRows
+		}
+		return nil
+	}))
 }

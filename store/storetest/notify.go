@@ -189,8 +189,19 @@ func testNotificationsClaimRetry(t *testing.T, s store.Store) {
 	if row.Status != store.NotificationSent || row.Attempts != 2 || row.Error != "" || row.SentAt == nil || !row.SentAt.Equal(retry.UTC().Truncate(time.Microsecond)) || row.NextAttemptAt != nil {
 		t.Fatalf("after sending: %+v", row)
 	}
-	if c, _ := s.ClaimNotifications(ctx, 10, time.Minute, later.Add(time.Hour)); len(c) != 1 || c[0].Key != "ev_later" {
+	c, err := s.ClaimNotifications(ctx, 10, time.Minute, later.Add(time.Hour))
+	must(t, err, "ClaimNotifications when the scheduled row is due")
+	if len(c) != 1 || c[0].Key != "ev_later" {
 		t.Fatalf("a sent row came back, or the scheduled one did not: %+v", c)
+	}
+	must(t, s.FinishNotification(ctx, c[0].ID, store.NotificationResult{Skipped: true, Error: "the conversation was taken"}), "FinishNotification skipped")
+	page, err = s.ListNotifications(ctx, ws, store.NotificationQuery{})
+	must(t, err, "ListNotifications")
+	if row := findNotification(t, page.Items, "ev_later"); row.Status != store.NotificationSkipped || row.Error != "the conversation was taken" || row.NextAttemptAt != nil || row.SentAt != nil {
+		t.Fatalf("after skipping: %+v", row)
+	}
+	if c, _ := s.ClaimNotifications(ctx, 10, time.Minute, later.Add(2*time.Hour)); len(c) != 0 {
+		t.Fatalf("a skipped row came back: %+v", c)
 	}
 	wantErr(t, s.FinishNotification(ctx, 1<<40, store.NotificationResult{Sent: true}), store.ErrNotFound, "FinishNotification of no row")
 }
