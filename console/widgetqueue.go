@@ -110,23 +110,12 @@ func (s *Server) widgetDepartment(ctx context.Context, ws switchboard.WorkspaceI
 
 // anyMemberOnline reports whether one of the operators is online.
 func (s *Server) anyMemberOnline(ctx context.Context, ws switchboard.WorkspaceID, members []switchboard.OperatorID) bool {
-	return s.onlineCount(ctx, ws, members) > 0
-}
-
-// onlineCount counts the online operators among members.
-func (s *Server) onlineCount(ctx context.Context, ws switchboard.WorkspaceID, members []switchboard.OperatorID) int {
 	all, err := s.store.OperatorPresence(ctx, ws)
 	if err != nil {
 		s.log.WarnContext(ctx, "presence not read", "err", err)
-		return 0
+		return false
 	}
-	n := 0
-	for _, op := range members {
-		if all[op] == switchboard.PresenceOnline {
-			n++
-		}
-	}
-	return n
+	return slices.ContainsFunc(members, func(op switchboard.OperatorID) bool { return all[op] == switchboard.PresenceOnline })
 }
 
 type widgetOfflineRequest struct {
@@ -190,37 +179,18 @@ func (s *Server) labelOffline(ctx context.Context, wc *webchat.Connector, id swi
 	}
 }
 
-// queueFrame is the visitor's place in their department's queue: position
-// 0 when nobody needs to wait (an operator has it, or it is not queued).
+// queueFrame is the visitor's place in their department's queue (the
+// router's QueuePlace): position 0 when nobody needs to wait (an operator
+// has it, or it is not queued).
 func (s *Server) queueFrame(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) (map[string]any, error) {
 	conv, err := s.store.GetConversation(ctx, ws, id)
 	if err != nil {
 		return nil, err
 	}
-	if conv.QueuedAt == nil || conv.AssigneeID != "" || conv.Status != switchboard.ConversationOpen {
-		return map[string]any{"type": "queue", "position": 0, "wait_seconds": 0}, nil
-	}
-	queue, err := s.store.Queue(ctx, ws, conv.DepartmentID, 1000)
+	position, wait, err := s.hub.QueuePlace(ctx, conv)
 	if err != nil {
 		return nil, err
 	}
-	position := slices.IndexFunc(queue, func(c switchboard.Conversation) bool { return c.ID == id }) + 1
-	if position == 0 {
-		position = len(queue) + 1
-	}
-	dept, err := s.store.GetDepartment(ctx, ws, conv.DepartmentID)
-	if err != nil {
-		return nil, err
-	}
-	stats, err := s.store.QueueStats(ctx, ws, conv.DepartmentID)
-	if err != nil {
-		return nil, err
-	}
-	fallback := dept.DefaultWaitSeconds
-	if fallback <= 0 {
-		fallback = switchboard.DefaultWaitSeconds
-	}
-	wait := store.EstimateWait(stats.RecentFirstReplies, position, s.onlineCount(ctx, ws, dept.MemberIDs), time.Duration(fallback)*time.Second)
 	return map[string]any{"type": "queue", "position": position, "wait_seconds": int(wait.Round(time.Second) / time.Second)}, nil
 }
 
