@@ -205,13 +205,20 @@ type widgetPostRequest struct {
 	Parts []switchboard.Part `json:"parts"`
 }
 
-func (s *Server) widgetPost(w http.ResponseWriter, r *http.Request) {
-	wc, _, visitor, ok := s.visitor(w, r)
-	if !ok || throttled(w, s.widgetVisitor, string(visitor), "messages") {
-		return
-	}
+// visitorMessage authenticates and throttles a visitor's message and
+// reads its body; false: the answer is written.
+func (s *Server) visitorMessage(w http.ResponseWriter, r *http.Request) (*webchat.Connector, switchboard.ExternalID, widgetPostRequest, bool) {
 	var req widgetPostRequest
-	if !s.decodeJSON(w, r, &req) {
+	wc, _, visitor, ok := s.visitor(w, r)
+	if !ok || throttled(w, s.widgetVisitor, string(visitor), "messages") || !s.decodeJSON(w, r, &req) {
+		return nil, "", req, false
+	}
+	return wc, visitor, req, true
+}
+
+func (s *Server) widgetPost(w http.ResponseWriter, r *http.Request) {
+	wc, visitor, req, ok := s.visitorMessage(w, r)
+	if !ok {
 		return
 	}
 	if len(req.Parts) > 0 && req.Parts[0].Kind == switchboard.PartFormResponse {

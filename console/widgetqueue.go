@@ -118,23 +118,14 @@ func (s *Server) anyMemberOnline(ctx context.Context, ws switchboard.WorkspaceID
 	return slices.ContainsFunc(members, func(op switchboard.OperatorID) bool { return all[op] == switchboard.PresenceOnline })
 }
 
-type widgetOfflineRequest struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
-	Text  string `json:"text"`
-}
-
 // widgetOffline serves POST /widget/v1/offline: a message left while the
 // chat is closed. It goes through the hub's normal intake (durable, one
 // transaction) as the visitor's message, with the name and e-mail on the
-// contact, and the conversation gets the label "offline".
+// contact, and the conversation gets the label "offline". The body is
+// {"name","email","text"} (a widget message without parts).
 func (s *Server) widgetOffline(w http.ResponseWriter, r *http.Request) {
-	wc, _, visitor, ok := s.visitor(w, r)
-	if !ok || throttled(w, s.widgetVisitor, string(visitor), "messages") {
-		return
-	}
-	var req widgetOfflineRequest
-	if !s.decodeJSON(w, r, &req) {
+	wc, visitor, req, ok := s.visitorMessage(w, r)
+	if !ok {
 		return
 	}
 	req.Name, req.Email, req.Text = strings.TrimSpace(req.Name), strings.TrimSpace(req.Email), strings.TrimSpace(req.Text)
@@ -146,7 +137,7 @@ func (s *Server) widgetOffline(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "invalid_email", "email: an e-mail address to answer to is required")
 		return
 	}
-	body, status, e := s.acceptVisitorText(r.Context(), wc, visitor, widgetPostRequest{Text: req.Text, Name: req.Name, Email: req.Email})
+	body, status, e := s.acceptVisitorText(r.Context(), wc, visitor, widgetPostRequest{Text: req.Text, Name: req.Name, Email: req.Email, ClientID: req.ClientID})
 	if e != nil {
 		writeJSON(w, status, e)
 		return

@@ -6,7 +6,7 @@
 // shows the activity entry of a transfer.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launch, login, skipReason, startHub, until, Visitor } from "./hub.mjs";
+import { launch, login, recordNotifications, skipReason, startHub, until, Visitor } from "./hub.mjs";
 
 const skip = skipReason();
 if (skip) console.log(skip);
@@ -68,17 +68,7 @@ test("a visitor's refund question lands in Billing and Billing's operator is not
   const ctx = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } });
   try {
     // Record desktop notifications instead of showing them; the tab is hidden.
-    await ctx.addInitScript(() => {
-      window.__notes = [];
-      window.Notification = class {
-        static permission = "granted";
-        static requestPermission = () => Promise.resolve("granted");
-        constructor(title, o) {
-          window.__notes.push({ title, body: o?.body });
-        }
-        close() {}
-      };
-    });
+    await ctx.addInitScript(recordNotifications);
     const p = await ctx.newPage();
     p.on("pageerror", (e) => console.log("pageerror:", e.message));
     const frames = [];

@@ -17,6 +17,23 @@ export function defaultHours(): BusinessHours {
   return { time_zone: "Asia/Tokyo", weekly: { mon: day, tue: day, wed: day, thu: day, fri: day }, holidays: [], special: [] };
 }
 
+/** TimeInput is a 24-hour "HH:MM" field (the end of a range may be 24:00). */
+function TimeInput({ label, value, placeholder, end, onChange }: { label: string; value: string; placeholder: string; end?: boolean; onChange: (v: string) => void }) {
+  return (
+    <input
+      type="text"
+      inputMode="numeric"
+      pattern={end ? "([01][0-9]|2[0-3]):[0-5][0-9]|24:00" : "([01][0-9]|2[0-3]):[0-5][0-9]"}
+      placeholder={placeholder}
+      className="time-text"
+      aria-label={label}
+      value={value}
+      required
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}
+
 function Ranges({ label, ranges, onChange }: { label: string; ranges: TimeRange[]; onChange: (r: TimeRange[]) => void }) {
   const { t } = useTranslation("routing");
   return (
@@ -24,29 +41,9 @@ function Ranges({ label, ranges, onChange }: { label: string; ranges: TimeRange[
       {ranges.length === 0 && <span className="muted small">{t("hours.closed")}</span>}
       {ranges.map((r, i) => (
         <span key={i} className="row hours-range">
-          <input
-            type="text"
-            inputMode="numeric"
-            pattern="([01][0-9]|2[0-3]):[0-5][0-9]"
-            placeholder="09:00"
-            className="time-text"
-            aria-label={`${label} ${t("hours.from")} ${i + 1}`}
-            value={r.from}
-            required
-            onChange={(e) => onChange(ranges.map((x, j) => (j === i ? { ...x, from: e.target.value } : x)))}
-          />
+          <TimeInput label={`${label} ${t("hours.from")} ${i + 1}`} value={r.from} placeholder="09:00" onChange={(from) => onChange(ranges.map((x, j) => (j === i ? { ...x, from } : x)))} />
           <span aria-hidden="true">–</span>
-          <input
-            type="text"
-            inputMode="numeric"
-            pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00"
-            placeholder="18:00"
-            className="time-text"
-            aria-label={`${label} ${t("hours.to")} ${i + 1}`}
-            value={r.to}
-            required
-            onChange={(e) => onChange(ranges.map((x, j) => (j === i ? { ...x, to: e.target.value } : x)))}
-          />
+          <TimeInput label={`${label} ${t("hours.to")} ${i + 1}`} value={r.to} placeholder="18:00" end onChange={(to) => onChange(ranges.map((x, j) => (j === i ? { ...x, to } : x)))} />
           <button type="button" aria-label={`${t("hours.removeRange")}: ${label} ${i + 1}`} onClick={() => onChange(ranges.filter((_, j) => j !== i))}>
             ✕
           </button>
