@@ -2,7 +2,8 @@
 // whose operators are all offline, a visitor sees their place in the queue
 // and the estimated wait, updated live as the conversation ahead is taken;
 // outside business hours the widget shows the offline form, and what the
-// visitor leaves there becomes a conversation labelled "offline".
+// visitor leaves there becomes a conversation labelled "offline"; or, when
+// the department says so, a banner with its message and opening hours.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch, skipReason, startHub, until, Visitor } from "./hub.mjs";
@@ -107,4 +108,19 @@ test("outside business hours the widget shows the offline form and the answer be
     "the offline conversation",
   );
   assert.ok(conv.labels.includes("offline"), "labelled offline");
+});
+
+test("a department set to show a banner when closed shows its message and opening hours, nothing to fill in", { skip: skip || false }, async () => {
+  await ada.request("PATCH", `/api/v1/departments/${dept.id}`, {
+    hours: { time_zone: "Asia/Tokyo", weekly: { mon: [{ from: "09:00", to: "18:00" }] }, holidays: [new Date().toISOString().slice(0, 10), new Date(Date.now() + 9 * 3600e3).toISOString().slice(0, 10)] },
+    offline: { mode: "banner", when_nobody_online: false, message: { en: "Back on Monday.", ja: "月曜日に再開します。" } },
+  });
+  const { ctx, dialog } = await visitorPage("/ja.html", "ja-JP");
+  try {
+    await dialog.getByText("月曜日に再開します。").waitFor();
+    await dialog.getByText("月 09:00–18:00").waitFor();
+    assert.equal(await dialog.getByRole("textbox").count(), 0, "no composer, no form");
+  } finally {
+    await ctx.close();
+  }
 });
