@@ -524,3 +524,50 @@ func (s *Server) listQueues(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
 }
+
+// activityText says in a line what an activity entry records (for
+// transcripts): "Transferred to Billing by Sue: asks for a refund".
+func activityText(a *switchboard.Activity) string {
+	if a == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(map[switchboard.ActivityKind]string{
+		switchboard.ActivityRouted: "Routed", switchboard.ActivityAssigned: "Assigned", switchboard.ActivityUnassigned: "Unassigned",
+		switchboard.ActivityClaimed: "Claimed", switchboard.ActivityTransferred: "Transferred", switchboard.ActivityResolved: "Resolved",
+		switchboard.ActivityReopened: "Reopened",
+	}[a.Kind])
+	if b.Len() == 0 {
+		b.WriteString(string(a.Kind))
+	}
+	target := firstNonEmpty(a.OperatorName, string(a.OperatorID))
+	if d := firstNonEmpty(a.DepartmentName, string(a.DepartmentID)); d != "" && (target == "" || a.Kind == switchboard.ActivityTransferred) {
+		target = strings.TrimSpace(target + " (" + d + ")")
+		if a.OperatorID == "" {
+			target = d
+		}
+	}
+	if target != "" {
+		if a.Kind == switchboard.ActivityUnassigned {
+			b.WriteString(" from " + target)
+		} else {
+			b.WriteString(" to " + target)
+		}
+	}
+	if a.ActorName != "" {
+		b.WriteString(" by " + a.ActorName)
+	}
+	if a.Reason != "" {
+		b.WriteString(": " + a.Reason)
+	}
+	return b.String()
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

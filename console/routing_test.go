@@ -336,6 +336,11 @@ func TestTransferAndClaim(t *testing.T) {
 		acts[0].DepartmentName != "Escalations" || acts[0].FromDepartmentID != from || acts[0].Reason != "asks for a manager" {
 		t.Fatalf("transfer entry = %+v", acts)
 	}
+	code, doc := f.do(nil, request{method: "GET", path: "/api/v1/conversations/" + string(conv.ID) + "/transcript?format=json", bearer: admin})
+	lines, _ := doc["messages"].([]any)
+	if code != http.StatusOK || len(lines) != 2 || lines[1].(map[string]any)["text"] != "Transferred to Escalations by sue@example.com: asks for a manager" {
+		t.Fatalf("transcript: %d %v", code, doc)
+	}
 	_, hist := f.do(nil, request{method: "GET", path: "/widget/v1/messages", bearer: v.token})
 	if n := len(hist["items"].([]any)); n != 1 {
 		t.Fatalf("the visitor sees %d messages, want only their own", n)
@@ -447,5 +452,30 @@ func TestOperatorOwnLimit(t *testing.T) {
 	eventually(t, "the second assigned once the limit is the department's", func() bool {
 		c, _ := f.store.GetConversation(context.Background(), f.ws, second.ID)
 		return c.AssigneeID == ana.ID
+	})
+}
+
+// TestReturningCustomerWaitsAgain: a customer writing into a resolved
+// conversation nobody holds is back in the queue, and an operator coming
+// online takes it.
+func TestReturningCustomerWaitsAgain(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(f.ws, switchboard.RoleAdmin)
+	ana := f.operator("ana@example.com", switchboard.RoleOperator)
+	sales := f.routingDepartment(admin, `{"name":"Sales","member_ids":["`+string(ana.ID)+`"]}`)
+	f.do(nil, request{method: "POST", path: "/api/v1/routing-rules", bearer: admin, body: `{"name":"all","action":{"department_id":"` + sales + `"}}`})
+	conv := f.customerWrites("returning", "hello")
+	if code, out := f.do(nil, request{method: "PATCH", path: "/api/v1/conversations/" + string(conv.ID), bearer: admin, body: `{"status":"resolved"}`}); code != http.StatusOK || out["queued_at"] != nil {
+		t.Fatalf("resolve: %d %v", code, out)
+	}
+	f.customerWrites("returning", "one more question")
+	eventually(t, "the reopened conversation queued", func() bool {
+		c, _ := f.store.GetConversation(context.Background(), f.ws, conv.ID)
+		return c.Status == switchboard.ConversationOpen && c.QueuedAt != nil
+	})
+	f.online("ana@example.com")
+	eventually(t, "ana takes it", func() bool {
+		c, _ := f.store.GetConversation(context.Background(), f.ws, conv.ID)
+		return c.AssigneeID == ana.ID && c.QueuedAt == nil
 	})
 }

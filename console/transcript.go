@@ -75,9 +75,12 @@ func (s *Server) transcript(w http.ResponseWriter, r *http.Request) {
 				Text: v.Text, Parts: m.Parts, Status: m.Status, CreatedAt: m.CreatedAt, RetractedAt: m.RetractedAt,
 				DeletedAt: m.DeletedAt, DeletedByName: v.DeletedByName,
 			}
-			if m.Direction == switchboard.DirectionIn {
+			switch {
+			case m.Direction == switchboard.DirectionActivity:
+				line.AuthorName, line.Text = "Activity", activityText(m.Activity)
+			case m.Direction == switchboard.DirectionIn:
 				line.AuthorName = doc.ContactName
-			} else if line.AuthorName == "" {
+			case line.AuthorName == "":
 				line.AuthorName = "Operator"
 			}
 			if line.Parts == nil {

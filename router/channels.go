@@ -274,18 +274,7 @@ func (c *Channels) stop(id switchboard.ChannelID) {
 // watch re-syncs every interval until ctx is done, so channels changed on
 // another instance are picked up.
 func (c *Channels) watch(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := c.Sync(ctx); err != nil && ctx.Err() == nil {
-				c.log.Warn("channel sync failed", "err", err)
-			}
-		}
-	}
+	repeat(ctx, every, c.log, "channel sync failed", c.Sync)
 }
 
 // mediaStore keeps connector media in the store, so every instance can

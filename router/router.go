@@ -331,6 +331,14 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 			return nil, err
 		}
 		conv = routed
+	} else if conv.AssigneeID == "" {
+		// A customer writing again into a conversation nobody holds (one
+		// resolved and reopened by this message, say) waits in the queue.
+		requeued, err := r.Hub.requeue(ctx, conv.WorkspaceID, conv.ID)
+		if err != nil {
+			return nil, err
+		}
+		conv = requeued
 	}
 	inboundRouted.Inc()
 	// The event id follows from the message: a notice handled twice (a

@@ -146,7 +146,11 @@ func (h *Hub) route(ctx context.Context, ws switchboard.WorkspaceID, id switchbo
 		}
 	}
 	if dept.ID == "" {
-		if dept, err = h.store.DefaultDepartment(ctx, ws); err != nil {
+		def, err := h.store.DefaultDepartment(ctx, ws)
+		if err != nil {
+			return conv, err
+		}
+		if dept, err = h.store.GetDepartment(ctx, ws, def.ID); err != nil {
 			return conv, err
 		}
 	}
@@ -168,18 +172,69 @@ func (h *Hub) route(ctx context.Context, ws switchboard.WorkspaceID, id switchbo
 			}, c.At))
 		}
 	}
-	open := hours.Open(dept.Hours, c.At)
+	open, err := h.isOpen(ctx, dept, c.At)
+	if err != nil {
+		return conv, err
+	}
 	c.Queue = c.AssigneeID == nil && (open || dept.Offline.Mode == switchboard.OfflineQueue)
 	res, err := h.change(ctx, ws, id, c)
 	if err != nil {
 		return conv, err
 	}
-	if c.AssigneeID != nil || res.Conversation.QueuedAt == nil {
-		return res.Conversation, nil
+	out := res.Conversation
+	if c.AssigneeID == nil && out.QueuedAt != nil {
+		// The queue is served in order: older or more urgent
+		// conversations waiting there (the department just opened, say)
+		// go first, then this one if someone can still take it.
+		if _, err := h.pull(ctx, dept); err != nil {
+			return out, err
+		}
+		if out, err = h.store.GetConversation(ctx, ws, id); err != nil {
+			return out, err
+		}
 	}
-	// The queue is served in order: older or more urgent conversations
-	// waiting there (the department just opened, say) go first, then
-	// this one if someone can still take it.
+	if err := h.autoText(ctx, out, dept, open); err != nil {
+		h.log.Warn("automatic answer not sent", "conversation", id, "err", err)
+	}
+	return out, nil
+}
+
+// isOpen reports whether dept takes chats at t: inside its hours, and,
+// when it is closed while nobody is online (Offline.WhenNobodyOnline),
+// with a member online.
+func (h *Hub) isOpen(ctx context.Context, dept switchboard.Department, t time.Time) (bool, error) {
+	if !hours.Open(dept.Hours, t) {
+		return false, nil
+	}
+	if !dept.Offline.WhenNobodyOnline {
+		return true, nil
+	}
+	online, err := h.onlineMembers(ctx, dept)
+	return len(online) > 0, err
+}
+
+// requeue puts an open conversation nobody holds that is not waiting
+// yet into its department's queue (when the department takes chats or
+// queues while closed) and serves the queue. Anything else is returned
+// as it is.
+func (h *Hub) requeue(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) (switchboard.Conversation, error) {
+	conv, err := h.store.GetConversation(ctx, ws, id)
+	if err != nil || conv.AssigneeID != "" || conv.QueuedAt != nil || conv.Status != switchboard.ConversationOpen || conv.DepartmentID == "" {
+		return conv, err
+	}
+	dept, err := h.store.GetDepartment(ctx, ws, conv.DepartmentID)
+	if err != nil {
+		return conv, err
+	}
+	at := h.now()
+	open, err := h.isOpen(ctx, dept, at)
+	if err != nil || (!open && dept.Offline.Mode != switchboard.OfflineQueue) {
+		return conv, err
+	}
+	res, err := h.change(ctx, ws, id, store.RoutingChange{Queue: true, At: at})
+	if err != nil {
+		return conv, err
+	}
 	if _, err := h.pull(ctx, dept); err != nil {
 		return res.Conversation, err
 	}
@@ -287,18 +342,7 @@ func (h *Hub) SweepQueues(ctx context.Context) error {
 
 // sweepQueues runs SweepQueues every interval until ctx is done.
 func (h *Hub) sweepQueues(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := h.SweepQueues(ctx); err != nil && ctx.Err() == nil {
-				h.log.Warn("queue sweep", "err", err)
-			}
-		}
-	}
+	repeat(ctx, interval, h.log, "queue sweep failed", h.SweepQueues)
 }
 
 // OperatorFreed pulls the queues of the operator's departments: called

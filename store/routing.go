@@ -127,8 +127,10 @@ type RoutingResult struct {
 type QueueStats struct {
 	Waiting      int
 	OldestQueued *time.Time
-	// RecentFirstReplies are the times to first reply of the department's
-	// latest conversations that were answered (newest first, at most 20).
+	// RecentFirstReplies are the times to the first operator's reply
+	// (automatic answers have no author and do not count) of the
+	// department's latest conversations that were answered (newest first,
+	// at most 20).
 	RecentFirstReplies []time.Duration
 }
 

@@ -444,7 +444,7 @@ func (s *Store) QueueStats(ctx context.Context, ws switchboard.WorkspaceID, dept
 	}
 	st.OldestQueued = utcPtr(oldest)
 	rows, err := s.pool.Query(ctx, `SELECT (extract(epoch FROM f - c.created_at) * 1000000)::bigint FROM (
-			SELECT c.created_at, (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'out') AS f
+			SELECT c.created_at, (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'out' AND m.author_id <> '') AS f
 			FROM conversations c WHERE c.workspace_id = $1 AND c.department_id = $2
 			ORDER BY c.created_at DESC LIMIT 50) c
 		WHERE f IS NOT NULL LIMIT 20`, ws, dept)

@@ -450,7 +450,7 @@ func (s *Store) QueueStats(ctx context.Context, ws switchboard.WorkspaceID, dept
 	}
 	st.OldestQueued = ptrTS(oldest)
 	rows, err := s.query(ctx, `SELECT f - c.created_at FROM (
-			SELECT c.created_at, (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'out') AS f
+			SELECT c.created_at, (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'out' AND m.author_id <> '') AS f
 			FROM conversations c WHERE c.workspace_id = ? AND c.department_id = ?
 			ORDER BY c.created_at DESC LIMIT 50) c
 		WHERE f IS NOT NULL LIMIT 20`, ws, dept)

@@ -356,9 +356,12 @@ func testQueueStats(t *testing.T, s store.Store) {
 		t.Fatalf("empty stats = %+v", st)
 	}
 	answered := f.waiting(t, 0, t0)
-	must(t, s.CreateMessage(ctx, switchboard.Message{ID: switchboard.MessageID(switchboard.NewID("msg")), WorkspaceID: f.ws,
+	must(t, s.CreateMessage(ctx, switchboard.Message{ID: switchboard.MessageID(switchboard.NewID("msg")), WorkspaceID: f.ws, AuthorID: f.ops[0],
 		ConversationID: answered, Direction: switchboard.DirectionOut, Parts: switchboard.TextParts("hi"), CreatedAt: t0.Add(90 * time.Second)}, nil), "CreateMessage")
-	f.waiting(t, 0, t0.Add(time.Minute))
+	// An automatic answer (no author) is no operator's reply.
+	auto := f.waiting(t, 0, t0.Add(time.Minute))
+	must(t, s.CreateMessage(ctx, switchboard.Message{ID: switchboard.MessageID(switchboard.NewID("msg")), WorkspaceID: f.ws,
+		ConversationID: auto, Direction: switchboard.DirectionOut, Parts: switchboard.TextParts("you are number 2"), CreatedAt: t0.Add(61 * time.Second)}, nil), "CreateMessage")
 	st, err = s.QueueStats(ctx, f.ws, f.dept)
 	must(t, err, "QueueStats")
 	if st.Waiting != 2 || st.OldestQueued == nil || !st.OldestQueued.Equal(t0) {
