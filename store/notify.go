@@ -56,6 +56,10 @@ type NotifyStore interface {
 	FinishNotification(ctx context.Context, id int64, r NotificationResult) error
 	// ListNotifications pages a workspace's notification log, newest first.
 	ListNotifications(ctx context.Context, ws switchboard.WorkspaceID, q NotificationQuery) (NotificationPage, error)
+	// PruneNotifications deletes log rows created before before that have
+	// nothing more to do (sent, skipped, or failed for good; never one
+	// still due) and returns how many.
+	PruneNotifications(ctx context.Context, before time.Time) (int, error)
 }
 
 // PushSubscription is a browser's Web Push subscription (the JSON of the

@@ -22,10 +22,15 @@ const claimBatch = 16
 func (n *Notifier) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	prune := time.NewTicker(pruneEvery)
+	defer prune.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-prune.C:
+			n.prune(ctx)
+			continue
 		case <-n.kick:
 		case <-timer.C:
 		}
@@ -45,6 +50,23 @@ func (n *Notifier) Run(ctx context.Context) {
 			}
 		}
 		timer.Reset(n.cfg.Poll)
+	}
+}
+
+// The log keeps finished rows a month (what the console's log shows),
+// checked hourly; every instance may prune, deleting is idempotent.
+const (
+	pruneEvery = time.Hour
+	keepLog    = 30 * 24 * time.Hour
+)
+
+func (n *Notifier) prune(ctx context.Context) {
+	deleted, err := n.store.PruneNotifications(ctx, n.cfg.Now().Add(-keepLog))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		n.log.Warn("notification log prune failed", "err", err)
+	case deleted > 0:
+		n.log.Debug("notification log pruned", "rows", deleted)
 	}
 }
 

@@ -191,3 +191,12 @@ func (s *Store) ListNotifications(ctx context.Context, ws switchboard.WorkspaceI
 	}
 	return store.PageNotifications(items, limit), nil
 }
+
+// PruneNotifications deletes finished rows created before before.
+func (s *Store) PruneNotifications(ctx context.Context, before time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM notifications WHERE next_attempt_at IS NULL AND created_at < $1`, before.UTC())
+	if err != nil {
+		return 0, mapErr("prune notifications", err)
+	}
+	return int(tag.RowsAffected()), nil
+}

@@ -198,6 +198,20 @@ func (s *Store) ListNotifications(ctx context.Context, ws switchboard.WorkspaceI
 	return store.PageNotifications(items, limit), nil
 }
 
+// PruneNotifications deletes finished rows created before before.
+func (s *Store) PruneNotifications(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		r, err := tx.ExecContext(ctx, `DELETE FROM notifications WHERE next_attempt_at IS NULL AND created_at < ?`, ts(before))
+		if err != nil {
+			return err
+		}
+		n, err = r.RowsAffected()
+		return err
+	})
+	return int(n), mapErr("prune notifications", err)
+}
+
 // writeOne runs one statement in a write transaction; ErrNotFound when it
 // touched no row.
 func (s *Store) writeOne(ctx context.Context, what, q string, args ...any) error {

@@ -23,6 +23,7 @@ var notifyTests = []struct {
 	{"NotificationsClaimRetry", testNotificationsClaimRetry},
 	{"NotificationsConcurrentClaim", testNotificationsConcurrentClaim},
 	{"NotificationLogPaging", testNotificationLogPaging},
+	{"PruneNotifications", testPruneNotifications},
 }
 
 // notifyOperator makes a workspace with one operator.
@@ -289,4 +290,33 @@ func testNotificationLogPaging(t *testing.T, s store.Store) {
 	}
 	_, err = s.ListNotifications(ctx, ws, store.NotificationQuery{Cursor: "bogus"})
 	wantErr(t, err, store.ErrBadCursor, "ListNotifications with a bad cursor")
+}
+
+func testPruneNotifications(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ws, op := notifyOperator(t, s, "op_pn")
+	old := t0.Add(-48 * time.Hour)
+	rows := []store.Notification{notification(ws, op, "old_sent", switchboard.NotifyEmail), notification(ws, op, "old_due", switchboard.NotifyEmail), notification(ws, op, "new_sent", switchboard.NotifyEmail)}
+	rows[0].CreatedAt, rows[1].CreatedAt = old, old
+	_, err := s.EnqueueNotifications(ctx, rows)
+	must(t, err, "EnqueueNotifications")
+	claimed, err := s.ClaimNotifications(ctx, 10, time.Minute, time.Now())
+	must(t, err, "ClaimNotifications")
+	for _, c := range claimed {
+		if c.Key != "old_due" {
+			must(t, s.FinishNotification(ctx, c.ID, store.NotificationResult{Sent: true}), "FinishNotification")
+		}
+	}
+	n, err := s.PruneNotifications(ctx, t0.Add(-24*time.Hour))
+	must(t, err, "PruneNotifications")
+	if n != 1 {
+		t.Fatalf("pruned %d rows, want 1 (old_sent)", n)
+	}
+	page, err := s.ListNotifications(ctx, ws, store.NotificationQuery{})
+	must(t, err, "ListNotifications")
+	if len(page.Items) != 2 {
+		t.Fatalf("left %+v, want old_due (still due) and new_sent (recent)", page.Items)
+	}
+	findNotification(t, page.Items, "old_due")
+	findNotification(t, page.Items, "new_sent")
 }

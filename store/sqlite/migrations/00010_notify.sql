@@ -52,6 +52,7 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE next_attempt_at IS NOT NULL;
 CREATE INDEX notifications_log ON notifications (workspace_id, id DESC);
+CREATE INDEX notifications_done ON notifications (created_at) WHERE next_attempt_at IS NULL;
 
 -- +goose Down
 DROP TABLE notifications;
