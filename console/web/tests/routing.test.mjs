@@ -1,5 +1,5 @@
 // Departments and routing rules end to end (issue 14): an admin sets up
-// departments and rules, reorders the rules with the keyboard, asks the
+// departments and rules, reorders the rules by drag and keyboard, asks the
 // test box where a message would go; then a new visitor's message with a
 // keyword lands in Billing, and Billing's operator is told (the hidden
 // tab's title flashes and a desktop notification is shown). The history
@@ -37,7 +37,7 @@ after(async () => {
   await hub?.stop();
 });
 
-test("the admin reorders the rules with the keyboard and the test box follows", opts, async () => {
+test("the admin reorders the rules by drag and by keyboard and the test box follows", opts, async () => {
   await ada.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Routing rules" }).click();
   const list = ada.getByRole("list", { name: "Routing rules" });
   await list.getByRole("listitem").first().getByText("Everything from the site").waitFor();
@@ -48,7 +48,15 @@ test("the admin reorders the rules with the keyboard and the test box follows", 
   await test.getByRole("button", { name: "Test" }).click();
   await test.getByText("Rule “Everything from the site” matches: the conversation goes to Sales.").waitFor();
 
-  // Keyboard only: focus Refunds' "move up" and press Enter.
+  // Drag Refunds above the catch-all...
+  const item = (name) => list.getByRole("listitem").filter({ hasText: name });
+  await item("Refunds").dragTo(item("Everything from the site"));
+  await ada.getByText("“Refunds” is now number 1.").waitFor();
+  await list.getByRole("listitem").first().getByText("Refunds").waitFor();
+  // ...and, keyboard only, down and up again.
+  await list.getByRole("button", { name: "Move down: Refunds" }).focus();
+  await ada.keyboard.press("Enter");
+  await ada.getByText("“Refunds” is now number 2.").waitFor();
   await list.getByRole("button", { name: "Move up: Refunds" }).focus();
   await ada.keyboard.press("Enter");
   await ada.getByText("“Refunds” is now number 1.").waitFor();
