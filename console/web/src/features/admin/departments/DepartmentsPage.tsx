@@ -187,7 +187,7 @@ function DepartmentForm({ department, onDone }: { department?: DepartmentFull; o
           <input type="checkbox" checked={v.offline.when_nobody_online} onChange={(e) => setOffline({ when_nobody_online: e.target.checked })} />
           {t("offline.whenNobodyOnline")}
         </label>
-        <div className="form-grid">
+        <div className="form-grid lang-grid">
           {LANGS.map((l) => (
             <div className="field" key={"m" + l}>
               <label htmlFor={`${uid}-msg-${l}`}>{t("offline.message", { lang: t("lang." + l) })}</label>
