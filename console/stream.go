@@ -52,6 +52,10 @@ type streamSpec struct {
 	ended <-chan struct{}
 	// onClose runs when the stream ends.
 	onClose func()
+	// push, when set, carries frames the caller makes on its own
+	// goroutine (the widget's queue place); they are sent in order with
+	// the events' frames.
+	push <-chan any
 }
 
 // stream pushes events that spec.keep accepts to a WebSocket as JSON
@@ -177,6 +181,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, spec streamSpec)
 		case <-spec.wake:
 			if !runTick() {
 				return
+			}
+		case v := <-spec.push:
+			if b, err := json.Marshal(v); err == nil {
+				select {
+				case frames <- b:
+				default: // full: the next change sends a newer frame
+				}
 			}
 		case b := <-frames:
 			wctx, wcancel := context.WithTimeout(ctx, 10*time.Second)

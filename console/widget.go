@@ -133,6 +133,7 @@ func (s *Server) widgetSession(w http.ResponseWriter, r *http.Request) {
 	}
 	token, visitor := wc.IssueSession()
 	out := s.widgetConfig(req.Channel, wc)
+	out["availability"] = s.availability(r.Context(), req.Channel, widgetLanguage(r, wc))
 	out["token"], out["visitor_id"] = token, visitor
 	writeJSON(w, http.StatusCreated, out)
 }
@@ -204,13 +205,20 @@ type widgetPostRequest struct {
 	Parts []switchboard.Part `json:"parts"`
 }
 
-func (s *Server) widgetPost(w http.ResponseWriter, r *http.Request) {
-	wc, _, visitor, ok := s.visitor(w, r)
-	if !ok || throttled(w, s.widgetVisitor, string(visitor), "messages") {
-		return
-	}
+// visitorMessage authenticates and throttles a visitor's message and
+// reads its body; false: the answer is written.
+func (s *Server) visitorMessage(w http.ResponseWriter, r *http.Request) (*webchat.Connector, switchboard.ExternalID, widgetPostRequest, bool) {
 	var req widgetPostRequest
-	if !s.decodeJSON(w, r, &req) {
+	wc, _, visitor, ok := s.visitor(w, r)
+	if !ok || throttled(w, s.widgetVisitor, string(visitor), "messages") || !s.decodeJSON(w, r, &req) {
+		return nil, "", req, false
+	}
+	return wc, visitor, req, true
+}
+
+func (s *Server) widgetPost(w http.ResponseWriter, r *http.Request) {
+	wc, visitor, req, ok := s.visitorMessage(w, r)
+	if !ok {
 		return
 	}
 	if len(req.Parts) > 0 && req.Parts[0].Kind == switchboard.PartFormResponse {
@@ -356,9 +364,39 @@ func (s *Server) widgetStream(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.stream(w, r, streamSpec{crossOrigin: true, keep: func(ev switchboard.Event) (any, bool) {
+	// The visitor's place in the queue: recomputed off the fan-out
+	// goroutine whenever the workspace's queues or the conversation change.
+	queueWake, queuePush := make(chan struct{}, 1), make(chan any, 1)
+	wakeQueue := func() {
+		select {
+		case queueWake <- struct{}{}:
+		default:
+		}
+	}
+	var workspace switchboard.WorkspaceID
+	if ch, found := s.router.Channels.Get(channel); found {
+		workspace = ch.WorkspaceID
+		qctx, qcancel := context.WithCancel(r.Context())
+		defer qcancel()
+		go s.visitorQueue(qctx, ch.WorkspaceID, func() switchboard.ConversationID {
+			mu.Lock()
+			defer mu.Unlock()
+			return convID
+		}, queueWake, queuePush)
+		if convID != "" {
+			wakeQueue()
+		}
+	}
+	s.stream(w, r, streamSpec{crossOrigin: true, push: queuePush, keep: func(ev switchboard.Event) (any, bool) {
+		if (ev.Type == switchboard.EventQueueUpdated || ev.Type == switchboard.EventOperatorPresence) && ev.WorkspaceID == workspace {
+			wakeQueue()
+			return nil, false
+		}
 		if !mine(ev) {
 			return nil, false
+		}
+		if ev.Type == switchboard.EventConversationUpdated || ev.Type == switchboard.EventMessageCreated {
+			wakeQueue()
 		}
 		switch {
 		case ev.Type == switchboard.EventOperatorTyping:

@@ -46,7 +46,9 @@ func (s *Server) widgetConfigGet(w http.ResponseWriter, r *http.Request) {
 	if !ok || !originOK(w, r, wc) {
 		return
 	}
-	writeJSON(w, http.StatusOK, s.widgetConfig(id, wc))
+	out := s.widgetConfig(id, wc)
+	out["availability"] = s.availability(r.Context(), id, widgetLanguage(r, wc))
+	writeJSON(w, http.StatusOK, out)
 }
 
 // channelWorkspace is the workspace of a running channel; it writes the

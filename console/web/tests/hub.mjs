@@ -171,6 +171,21 @@ export async function startHub(opts = {}) {
   return hub;
 }
 
+/** recordNotifications, run in a page (addInitScript or evaluate),
+ * replaces window.Notification with one that records its calls in
+ * window.__notes instead of showing them. */
+export function recordNotifications() {
+  window.__notes = [];
+  window.Notification = class {
+    static permission = "granted";
+    static requestPermission = () => Promise.resolve("granted");
+    constructor(title, o) {
+      window.__notes.push({ title, body: o?.body });
+    }
+    close() {}
+  };
+}
+
 /** launch starts headless chromium with the flags this machine needs. */
 export async function launch() {
   const { chromium } = await import("playwright-core");

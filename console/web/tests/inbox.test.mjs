@@ -222,6 +222,12 @@ test("keyboard: ? lists the shortcuts, j/k move in the list", opts, async () => 
 });
 
 test("the list follows assignment and status changes live", opts, async () => {
+  // The router hands new conversations to online members: start from an
+  // operator who is away and a conversation nobody holds.
+  await page.evaluate(() => fetch("/api/v1/me").then((r) => r.json()).then((me) => fetch("/api/v1/me/presence", { method: "PUT", headers: { "Content-Type": "application/json", "X-CSRF-Token": me.csrf_token }, body: '{"presence":"away"}' })));
+  for (const c of (await apiAs("GET", "/api/v1/conversations?limit=100")).body.items) {
+    if (c.assignee_id) await apiAs("PATCH", `/api/v1/conversations/${encodeURIComponent(c.id)}`, { assignee_id: "" });
+  }
   await page.goto(hub.url + "/conversations");
   await page.getByRole("combobox", { name: "Assignee" }).selectOption("me");
   await page.getByText("No conversations.").waitFor();

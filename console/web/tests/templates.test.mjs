@@ -4,7 +4,7 @@
 // visitor's message flashes the title of a hidden tab.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launch, login, skipReason, startHub, until, Visitor } from "./hub.mjs";
+import { launch, login, recordNotifications, skipReason, startHub, until, Visitor } from "./hub.mjs";
 
 const skip = skipReason();
 if (skip) console.log(skip);
@@ -146,17 +146,9 @@ test("a visitor's message flashes the title of a hidden tab", opts, async () => 
     Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
     Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
     document.dispatchEvent(new Event("visibilitychange"));
-    // Record desktop notifications instead of showing them.
-    window.__notes = [];
-    window.Notification = class {
-      static permission = "granted";
-      static requestPermission = () => Promise.resolve("granted");
-      constructor(title, o) {
-        window.__notes.push({ title, body: o?.body });
-      }
-      close() {}
-    };
   });
+  // Record desktop notifications instead of showing them.
+  await page.evaluate(recordNotifications);
   const v = new Visitor(hub);
   await v.start("Taro Visitor");
   await v.send("Is my order on its way?");

@@ -71,7 +71,7 @@ export class Api {
   }
 
   config(): Promise<Config> {
-    return this.request("GET", "/widget/v1/config?channel=" + encodeURIComponent(this.channel));
+    return this.request("GET", "/widget/v1/config?channel=" + encodeURIComponent(this.channel) + "&lang=" + encodeURIComponent(document.documentElement.lang || navigator.language));
   }
 
   /** session makes sure the visitor has a token, starting a session when not. */
@@ -118,6 +118,11 @@ export class Api {
 
   typing(text: string): Promise<void> {
     return this.request("POST", "/widget/v1/typing", { text });
+  }
+
+  /** offline leaves a message while the chat is closed (a conversation the team sees first). */
+  offline(body: { name: string; email: string; text: string }): Promise<Message> {
+    return this.request("POST", "/widget/v1/offline", body);
   }
 
   read(messageId: string): Promise<void> {

@@ -34,6 +34,14 @@ const en = {
   formSent: "Thank you, your answer was sent.",
   newMessage: (name: string, text: string) => `${name}: ${text}`,
   attachment: "Attachment",
+  queue: (n: number, min: number) => `You are number ${n} in line, about ${min} min.`,
+  leave: "Leave a message instead",
+  offline: "We are away right now. Leave a message and we will answer by e-mail.",
+  name: "Name",
+  email: "E-mail",
+  hours: "Opening hours",
+  days: "Mon Tue Wed Thu Fri Sat Sun",
+  offlineSent: "Thank you! We will get back to you by e-mail.",
 };
 
 export type Strings = typeof en;
@@ -70,6 +78,14 @@ const ja: Strings = {
   formSent: "ありがとうございます。回答を送信しました。",
   newMessage: (name, text) => `${name}: ${text}`,
   attachment: "添付ファイル",
+  queue: (n, min) => `ただいま ${n} 番目です。あと約 ${min} 分でおつなぎします。`,
+  leave: "代わりにメッセージを残す",
+  offline: "ただいま受付時間外です。メッセージを残していただければ、メールでお返事します。",
+  name: "お名前",
+  email: "メールアドレス",
+  hours: "受付時間",
+  days: "月 火 水 木 金 土 日",
+  offlineSent: "ありがとうございます。メールでご連絡します。",
 };
 
 /** language picks "ja" or "en" from the first of candidates that is set. */

@@ -34,7 +34,7 @@ button{cursor:pointer}
 .head .icon{color:inherit}
 .head .icon:hover{background:rgba(255,255,255,.18)}
 .head :focus-visible{outline-color:var(--on-accent)}
-.status{background:#fff4ce;color:#4d3800;padding:6px 14px;font-size:13px;border-bottom:1px solid #f0e0a0}
+.avail{background:#eef4ff;padding:8px 14px;font-size:13px;border-bottom:1px solid #cfdcf5;overflow:auto}.full{flex:3;overflow-y:auto;background:#eef4ff}.avail .form{width:auto;margin-top:8px}.avail p{margin:0 0 4px}.avail ul{margin:2px 0;padding-left:18px}.link{background:none;border:0;padding:0;color:var(--accent-text);text-decoration:underline;cursor:pointer;font:inherit}.status{background:#fff4ce;color:#4d3800;padding:6px 14px;font-size:13px;border-bottom:1px solid #f0e0a0}
 .list{flex:1;overflow-y:auto;margin:0;padding:14px 14px 6px;list-style:none;background:#f5f6f8;display:flex;flex-direction:column;gap:8px}
 .msg{display:flex;flex-direction:column;max-width:86%;gap:4px}
 .msg.in{align-self:flex-end;align-items:flex-end}

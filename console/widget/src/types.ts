@@ -52,6 +52,16 @@ export interface Config {
   max_text_length?: number;
   upload?: UploadLimits;
   identity_verification?: boolean;
+  availability?: Availability;
+}
+
+/** Whether the team takes chats now, and what the widget shows when not. */
+export interface Availability {
+  open: boolean;
+  mode: "chat" | "form" | "banner";
+  message?: string;
+  hours?: { day: string; ranges: { from: string; to: string }[] }[];
+  time_zone?: string;
 }
 
 export interface History {
@@ -68,6 +78,9 @@ export interface Frame {
   typing?: boolean;
   name?: string;
   at?: string;
+  /** queue: the visitor's place (0: an operator has it) and the estimated wait */
+  position?: number;
+  wait_seconds?: number;
 }
 
 export interface PageContext {

@@ -24,6 +24,7 @@ export class View {
   private readonly title: HTMLElement;
   private readonly status: HTMLElement;
   private readonly typing: HTMLElement;
+  private readonly notice: HTMLElement;
   private readonly announcer: HTMLElement;
   private unread = 0;
   private typingTimer = 0;
@@ -42,12 +43,14 @@ export class View {
     this.title = h("h2", { id: titleId }, t.title);
     this.status = h("div", { class: "status", role: "status", hidden: true });
     this.typing = h("div", { class: "typing", hidden: true });
+    this.notice = h("div", { hidden: true });
     this.announcer = h("div", { class: "sr", "aria-live": "polite" });
     this.panel = h(
       "div",
       { class: "panel", id: "sb-panel", role: "dialog", "aria-labelledby": titleId, hidden: true },
       h("div", { class: "head" }, this.title, h("button", { class: "icon", type: "button", "aria-label": t.close, onclick: () => on.close() }, icon(icons.close))),
       this.status,
+      this.notice,
       thread.el,
       this.typing,
       composer.el,
@@ -121,6 +124,15 @@ export class View {
   setStatus(text: string): void {
     this.status.textContent = text;
     this.status.hidden = !text;
+  }
+
+  /** setNotice shows el above the messages (queue place, closed banner,
+   * offline form), or nothing; chat false hides the composer. */
+  setNotice(el: HTMLElement | null, chat = true): void {
+    this.notice.replaceChildren(...(el ? [el] : []));
+    this.notice.hidden = !el;
+    this.notice.className = chat ? "" : "full";
+    this.composer.el.hidden = !chat;
   }
 
   /** showTyping shows "<name> is typing…" until hidden or 6 s without news. */

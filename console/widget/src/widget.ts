@@ -2,6 +2,7 @@
 // the view together and keeps the conversation's state (messages, what
 // the team has read, what the visitor has seen).
 import { Api, type ApiError } from "./api";
+import { closedBanner, offlineForm, queueNotice } from "./availability";
 import { Composer } from "./composer";
 import { trackPages } from "./context";
 import { language, strings, type Strings } from "./i18n";
@@ -107,6 +108,20 @@ export class Widget {
     this.view.style(c.color, c.title, c.position);
     this.thread.greet(c.greeting ?? "");
     this.composer.setLimits(c.upload, c.max_text_length);
+    const a = c.availability;
+    if (a && !a.open && a.mode === "banner") this.view.setNotice(closedBanner(this.t, a), false);
+    else if (a && !a.open && a.mode === "form") this.leaveMessage();
+    else if (!this.queued && !this.leaving) this.view.setNotice(null);
+  }
+
+  private queued = false;
+  private leaving = false;
+
+  /** leaveMessage swaps the chat for the offline form (queue places no longer show). */
+  private leaveMessage(): void {
+    this.queued = false;
+    this.leaving = true;
+    this.view.setNotice(offlineForm(this.t, this.config.availability, (v) => this.api.session().then(() => this.api.offline(v))), false);
   }
 
   /** reload merges the history (after each (re)connect): nothing said meanwhile is lost. */
@@ -142,6 +157,12 @@ export class Widget {
         break;
       case "read":
         this.thread.read(f.at);
+        break;
+      case "queue":
+        if (this.leaving) break;
+        this.queued = !!f.position;
+        if (f.position) this.view.setNotice(queueNotice(this.t, f.position, f.wait_seconds ?? 0, () => this.leaveMessage()));
+        else this.view.setNotice(null);
         break;
     }
   }

@@ -24,6 +24,10 @@ export const routes: AppRoute[] = [
   { path: "admin/channels", component: lazy(() => import("../features/admin/channels/ChannelsPage")), navKey: "admin:nav.channels", roles: ["admin"], icon: "⇄" },
   { path: "admin/operators", component: lazy(() => import("../features/admin/operators/OperatorsPage")), navKey: "admin:nav.operators", roles: ["admin"], icon: "☺" },
   { path: "admin/privacy", component: lazy(() => import("../features/admin/privacy/PrivacyPage")), navKey: "admin:nav.privacy", roles: ["admin"], icon: "🔒" },
+  { path: "admin/departments", component: lazy(() => import("../features/admin/departments/DepartmentsPage")), navKey: "routing:nav.departments", roles: ["admin"], icon: "▦" },
+  { path: "admin/routing-rules", component: lazy(() => import("../features/admin/rules/RulesPage")), navKey: "routing:nav.rules", roles: ["admin"], icon: "⇶" },
+  { path: "supervisor", component: lazy(() => import("../features/admin/supervisor/SupervisorPage")), navKey: "routing:nav.supervisor", roles: ["admin", "supervisor"], icon: "◷" },
+  { path: "admin/notifications", component: lazy(() => import("../features/admin/notifylog/NotificationLogPage")), navKey: "routing:nav.log", roles: ["admin", "supervisor"], icon: "✉" },
   { path: "admin/tokens", component: lazy(() => import("../features/admin/tokens/TokensPage")), navKey: "admin:nav.tokens", roles: ["admin"], icon: "✦" },
   // WEB-ADMIN: add "Templates", "Channels", "Operators", "API tokens", "Settings" here, e.g.
   // { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },

@@ -121,6 +121,12 @@ export interface Conversation {
   /** the customer's context during this conversation (GET one only) */
   context?: CustomerContext;
   created_at: string;
+  /** higher first in the department's queue */
+  priority?: number;
+  /** set while the conversation waits for an operator */
+  queued_at?: string;
+  queue_position?: number;
+  wait_seconds?: number;
 }
 
 export interface Button {

@@ -1,4 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { ClaimButton, TransferButton } from "./routing";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import type { Conversation, Me } from "../../lib/types";
@@ -94,6 +95,8 @@ function ConversationHeader({ c, me, onMarkUnread, panelOpen, panelToggle, onPan
             {c.assignee_id && c.assignee_id !== me.id && !ops.some((o) => o.id === c.assignee_id) && <option value={c.assignee_id}>{c.assignee_id}</option>}
           </select>
         </label>
+        <ClaimButton c={c} />
+        <TransferButton c={c} />
         <button
           type="button"
           onClick={() => {

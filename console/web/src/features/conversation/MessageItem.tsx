@@ -4,6 +4,7 @@ import { ApiError } from "../../lib/api";
 import type { Message, Part } from "../../lib/types";
 import { channelIcon } from "../inbox/api";
 import { useDelete, useRetract, useRetry } from "./api";
+import { ActivityLine } from "./routing";
 
 export function MessageItem({
   m,
@@ -22,6 +23,7 @@ export function MessageItem({
   const retry = useRetry();
   const retract = useRetract();
   const remove = useDelete();
+  if (m.direction === "activity") return <ActivityLine m={m} />;
   const kind = m.direction === "note" ? "note" : m.direction === "in" ? "in" : "out";
   const author = m.direction === "in" ? contactName : m.author_name || t("message.system");
   const when = new Date(m.created_at);

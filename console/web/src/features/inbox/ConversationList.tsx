@@ -1,3 +1,4 @@
+import { QueueTag } from "../conversation/routing";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -91,6 +92,7 @@ function ConversationRow({ c, selected }: { c: Conversation; selected: boolean }
         </span>
         <span className="conv-bottom">
           <span className="conv-last">{c.last_message ?? ""}</span>
+          <QueueTag c={c} />
           {unread && (
             <span className="badge" title={t("list.unread")}>
               {c.unread_count > 0 ? c.unread_count : "•"}

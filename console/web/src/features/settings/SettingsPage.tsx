@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { LANGUAGES, setLanguage, type Language } from "../../lib/i18n";
 import { ErrorBox, Page, QueryState } from "../admin/ui";
 import { beep } from "../notifications/beep";
+import { NotificationPrefs } from "./NotificationPrefs";
 import { useSaveSettings, useSettings, type OperatorSettings } from "./api";
 
 type Perm = NotificationPermission | "unsupported";
@@ -95,6 +96,7 @@ export default function SettingsPage() {
           </div>
         </form>
       )}
+      <NotificationPrefs />
     </Page>
   );
 }
