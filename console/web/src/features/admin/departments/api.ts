@@ -176,7 +176,7 @@ export interface NotificationLogItem {
   event: string;
   method: string;
   recipient: string;
-  status: "sent" | "failed" | "pending";
+  status: "sent" | "failed" | "pending" | "skipped";
   attempts: number;
   error?: string;
   created_at: string;
