@@ -1,7 +1,9 @@
 // Tells the operator about new customer messages while the console is open:
 // flashes the tab title while the tab is hidden, shows a desktop
-// notification (when allowed) and beeps, each as the operator's settings say.
-// Mounted once, in the app shell.
+// notification (when allowed) and beeps, each as the operator's settings say,
+// for the events the conversation's department shows in the browser (its
+// notification policy: new conversations unless assigned to me, new
+// messages in my conversations). Mounted once, in the app shell.
 import { useQueryClient, type InfiniteData, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { keys } from "../../app/streamCache";
@@ -9,6 +11,8 @@ import { useTranslation } from "react-i18next";
 import { stream, type Frame } from "../../lib/stream";
 import type { Conversation, Message, Page } from "../../lib/types";
 import { useSettings, type OperatorSettings } from "../settings/api";
+import { useDepartments, type DepartmentFull } from "../admin/departments/api";
+import { useMe } from "../auth/auth";
 import { beep } from "./beep";
 
 const FLASH_MS = 1000;
@@ -27,12 +31,24 @@ function contactNameOf(qc: QueryClient, id: string, fromFrame?: Conversation): s
   return name;
 }
 
+/** inBrowserByPolicy reports whether the conversation's department shows
+ * this message in the browser: "new_message" for my conversations,
+ * "new_conversation" otherwise. Unknown departments or policies show it. */
+export function inBrowserByPolicy(depts: DepartmentFull[] | undefined, c: Conversation | undefined, me: string | undefined): boolean {
+  const d = depts?.find((x) => x.id === c?.department_id);
+  const mine = !!me && c?.assignee_id === me;
+  const methods = d?.notify?.[mine ? "new_message" : "new_conversation"];
+  return !methods || methods.includes("browser");
+}
+
 export function useNotifications() {
   const { t } = useTranslation("settings");
   const qc = useQueryClient();
   const settings = useSettings().data;
-  const live = useRef<{ settings?: OperatorSettings; t: typeof t }>({ t });
-  live.current = { settings, t };
+  const departments = useDepartments().data;
+  const me = useMe().data;
+  const live = useRef<{ settings?: OperatorSettings; t: typeof t; departments?: DepartmentFull[]; me?: string }>({ t });
+  live.current = { settings, t, departments, me: me?.id };
 
   useEffect(() => {
     let count = 0;
@@ -70,6 +86,7 @@ export function useNotifications() {
       const s = live.current.settings;
       if (!s) return;
       const c = f.conversation as Conversation | undefined;
+      if (!inBrowserByPolicy(live.current.departments, c, live.current.me)) return;
       if (!s.notify_title && !s.notify_desktop && !s.notify_sound) return;
       if (s.notify_sound) beep();
       const who = contactNameOf(qc, m.conversation_id, c) || live.current.t("visitor");
