@@ -30,30 +30,37 @@ func (e NotifyEvents) Wants(kind NotifyKind) bool {
 }
 
 // NotifyPreferences are an operator's own choices of what reaches them by
-// e-mail and by Web Push; a department's NotifyPolicy decides which
+// e-mail, Web Push and SMS; a department's NotifyPolicy decides which
 // methods are used at all, these can only turn them off.
 type NotifyPreferences struct {
 	Email NotifyEvents `json:"email"`
 	Push  NotifyEvents `json:"push"`
+	SMS   NotifyEvents `json:"sms"`
+	// Phone is where SMS notifications go (through the workspace's SMS
+	// channel); empty: none.
+	Phone string `json:"phone"`
 }
 
 // Wants reports whether the operator wants kind by method. Methods the
-// preferences do not cover (SMS, browser) follow the department's policy.
+// preferences do not cover (browser) follow the department's policy.
 func (p NotifyPreferences) Wants(method NotifyMethod, kind NotifyKind) bool {
 	switch method {
 	case NotifyEmail:
 		return p.Email.Wants(kind)
 	case NotifyPush:
 		return p.Push.Wants(kind)
+	case NotifySMS:
+		return p.Phone != "" && p.SMS.Wants(kind)
 	}
 	return true
 }
 
 // DefaultNotifyPreferences are the preferences of an operator who never
-// saved any: everything the department's policy sends.
+// saved any: everything the department's policy sends (SMS once they
+// give a phone number).
 func DefaultNotifyPreferences() NotifyPreferences {
 	all := NotifyEvents{NewConversation: true, NewMessage: true, Transfer: true, Waiting: true}
-	return NotifyPreferences{Email: all, Push: all}
+	return NotifyPreferences{Email: all, Push: all, SMS: all}
 }
 
 // NotifyKind names what a notification tells.

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/switchboardhq/switchboard"
@@ -38,8 +39,16 @@ func TestNotifyPreferences(t *testing.T) {
 	if _, again := f.do(c, request{method: "GET", path: "/api/v1/me/notifications"}); again["email"].(map[string]any)["new_conversation"] != false {
 		t.Fatalf("not stored: %v", again)
 	}
-	if code, out := f.do(c, request{method: "PUT", path: "/api/v1/me/notifications", headers: h, body: `{"sms":{}}`}); code != 400 {
+	if code, out := f.do(c, request{method: "PUT", path: "/api/v1/me/notifications", headers: h, body: `{"pager":{}}`}); code != 400 {
 		t.Fatalf("unknown method: %d %v", code, out)
+	}
+	// SMS needs a phone number that looks like one.
+	if code, out := f.do(c, request{method: "PUT", path: "/api/v1/me/notifications", headers: h, body: `{"phone":"call me"}`}); code != 400 || !strings.Contains(errMessage(out), "phone") {
+		t.Fatalf("bad phone: %d %v", code, out)
+	}
+	code, out = f.do(c, request{method: "PUT", path: "/api/v1/me/notifications", headers: h, body: `{"phone":"+81 90 1234 5678","sms":{"new_message":false}}`})
+	if sms, _ := out["sms"].(map[string]any); code != 200 || out["phone"] != "+81 90 1234 5678" || sms["new_message"] != false || sms["new_conversation"] != true {
+		t.Fatalf("put sms: %d %v", code, out)
 	}
 	if code, _ := f.do(nil, request{method: "GET", path: "/api/v1/me/notifications", bearer: f.token(f.ws, switchboard.RoleAdmin)}); code != 400 {
 		t.Fatalf("token: %d, want 400", code)

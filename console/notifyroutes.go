@@ -73,9 +73,18 @@ func (s *Server) putNotifyPreferences(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Email *notifyEventsRequest `json:"email"`
 		Push  *notifyEventsRequest `json:"push"`
+		SMS   *notifyEventsRequest `json:"sms"`
+		Phone *string              `json:"phone"`
 	}
 	if !s.decodeJSON(w, r, &req) {
 		return
+	}
+	if req.Phone != nil {
+		*req.Phone = strings.TrimSpace(*req.Phone)
+		if *req.Phone != "" && !phonePattern.MatchString(*req.Phone) {
+			writeError(w, http.StatusBadRequest, "invalid_phone", fmt.Sprintf("phone: %q is not a phone number like +81 90 1234 5678", *req.Phone))
+			return
+		}
 	}
 	prefs, err := s.store.GetNotifyPreferences(r.Context(), p.WorkspaceID, p.OperatorID)
 	if err != nil {
@@ -84,6 +93,10 @@ func (s *Server) putNotifyPreferences(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Email.apply(&prefs.Email)
 	req.Push.apply(&prefs.Push)
+	req.SMS.apply(&prefs.SMS)
+	if req.Phone != nil {
+		prefs.Phone = *req.Phone
+	}
 	if err := s.store.PutNotifyPreferences(r.Context(), p.WorkspaceID, p.OperatorID, prefs); err != nil {
 		s.writeStoreError(w, r, err, "notification preferences")
 		return

@@ -71,7 +71,8 @@ type Config struct {
 	// (router.Sealer, with the hub's secret key); nil stores it plain.
 	Secrets Sealer
 	// SMS, when set, sends the SMS copies of replies customers asked for
-	// (router.Channels.SendSMS: through the workspace's SMS channel).
+	// and operators' SMS notifications (router.Channels.SendSMS: through
+	// the workspace's SMS channel).
 	SMS SMSSender
 	// CopyDelay is how long after an operator's reply a site-chat visitor
 	// who agreed to copies and left gets it by e-mail (default 2m).
@@ -352,9 +353,15 @@ func (n *Notifier) rows(ctx context.Context, e pending) ([]store.Notification, e
 				if len(subs) == 0 {
 					continue
 				}
+			case switchboard.NotifySMS:
+				if n.cfg.SMS == nil {
+					continue
+				}
+				// A text message is short: what happened and the link.
+				row.Address, row.Body = prefs.Phone, text.subject+" "+text.url
 			default:
 				// The console shows browser notifications itself from the
-				// event stream; SMS to operators is not sent yet.
+				// event stream.
 				continue
 			}
 			out = append(out, row)

@@ -1,4 +1,5 @@
-// The operator's notification preferences (e-mail and Web Push per event)
+// The operator's notification preferences (e-mail, Web Push and SMS per
+// event, and the phone number SMS goes to)
 // and this browser's push subscription: register /sw.js, subscribe with the
 // hub's VAPID key, hand the subscription to the hub.
 import { useEffect, useState } from "react";
@@ -8,7 +9,8 @@ import { api, get, post, put } from "../../lib/api";
 import { ErrorBox, QueryState } from "../admin/ui";
 
 const EVENTS = ["new_conversation", "new_message", "transfer", "waiting"] as const;
-type Prefs = Record<"email" | "push", Record<(typeof EVENTS)[number], boolean>>;
+const METHODS = ["email", "push", "sms"] as const;
+type Prefs = Record<(typeof METHODS)[number], Record<(typeof EVENTS)[number], boolean>> & { phone: string };
 const prefsKey = ["me", "notifications"] as const;
 
 /** vapidBytes decodes the hub's base64url public key for subscribe(). */
@@ -62,7 +64,8 @@ export function NotificationPrefs() {
     onSuccess: setSubscribed,
   });
   const prefs = q.data;
-  const toggle = (method: "email" | "push", ev: (typeof EVENTS)[number], on: boolean) => {
+  const [phone, setPhone] = useState<string | null>(null);
+  const toggle = (method: (typeof METHODS)[number], ev: (typeof EVENTS)[number], on: boolean) => {
     if (!prefs) return;
     save.mutate({ ...prefs, [method]: { ...prefs[method], [ev]: on } });
   };
@@ -77,15 +80,16 @@ export function NotificationPrefs() {
           <thead>
             <tr>
               <td />
-              <th scope="col">{t("prefs.email")}</th>
-              <th scope="col">{t("prefs.push")}</th>
+              {METHODS.map((m) => (
+                <th key={m} scope="col">{t("prefs." + m)}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {EVENTS.map((ev) => (
               <tr key={ev}>
                 <th scope="row">{t("prefs.events." + ev)}</th>
-                {(["email", "push"] as const).map((m) => (
+                {METHODS.map((m) => (
                   <td key={m}>
                     <input type="checkbox" aria-label={`${t("prefs.events." + ev)}: ${t("prefs." + m)}`} checked={!!prefs[m]?.[ev]} disabled={save.isPending} onChange={(e) => toggle(m, ev, e.target.checked)} />
                   </td>
@@ -95,6 +99,20 @@ export function NotificationPrefs() {
           </tbody>
         </table>
       )}
+      {prefs && (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate({ ...prefs, phone: (phone ?? prefs.phone ?? "").trim() }, { onSuccess: () => setPhone(null) });
+          }}
+        >
+          <label htmlFor="notify-phone">{t("prefs.phone")}</label>
+          <input id="notify-phone" type="tel" autoComplete="tel" placeholder="+81 90 1234 5678" value={phone ?? prefs.phone ?? ""} onChange={(e) => setPhone(e.target.value)} />
+          <button type="submit" disabled={save.isPending || phone === null}>{t("prefs.savePhone")}</button>
+        </form>
+      )}
+      <p className="field-help">{t("prefs.phoneHelp")}</p>
       <ErrorBox error={save.error} />
       <div className="row">
         {subscribed ? (
