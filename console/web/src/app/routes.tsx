@@ -32,6 +32,7 @@ export const routes: AppRoute[] = [
   // WEB-ADMIN: add "Templates", "Channels", "Operators", "API tokens", "Settings" here, e.g.
   // { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
   { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
+  { path: "help-centre", component: lazy(() => import("../features/articles/ArticlesPage")), navKey: "articles:nav", icon: "?" },
   { path: "settings", component: lazy(() => import("../features/settings/SettingsPage")), navKey: "settings:nav", icon: "⚙" },
 ];
 
