@@ -34,6 +34,7 @@ var (
 type Store interface {
 	RoutingStore
 	NotifyStore
+	ArticleStore
 	// Migrate brings the schema to the newest version. It is safe to call
 	// from several processes at once (PostgreSQL takes an advisory lock).
 	Migrate(ctx context.Context) error
