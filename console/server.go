@@ -259,6 +259,7 @@ func (s *Server) routesOn(mux *routeMux) {
 	s.adminRoutes(mux)
 	s.routingRoutes(mux)
 	s.notifyRoutes(mux)
+	s.articleRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
 	})
