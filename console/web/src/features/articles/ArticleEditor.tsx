@@ -83,7 +83,7 @@ export function ArticleEditor({ article, articles, categories, onDone }: { artic
   };
 
   const submit = () => {
-    const input: ArticleInput = { title, category_id: categoryId || null, locale, status, translation_of: translationOf || null, body };
+    const input: ArticleInput = { title, category_id: categoryId, locale, status, translation_of: translationOf, body };
     save.mutate({ id: article?.id, input }, { onSuccess: (a) => onDone(a) });
   };
 
@@ -101,7 +101,7 @@ export function ArticleEditor({ article, articles, categories, onDone }: { artic
         <h2>{heading}</h2>
         <div className="field">
           <label htmlFor={`art-title-${id}`}>{t("form.title")}</label>
-          <input id={`art-title-${id}`} type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} />
+          <input id={`art-title-${id}`} type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />
         </div>
         <div className="art-row">
           <div className="field">

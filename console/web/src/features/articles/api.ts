@@ -4,6 +4,12 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, del, get, patch, post, qs } from "../../lib/api";
 import type { Page } from "../../lib/types";
 
+// The hub's list answers carry "items" (the contract) or the resource's name.
+type ListAnswer<T> = Partial<Page<T>> & { articles?: T[]; categories?: T[] };
+function listOf<T>(r: ListAnswer<T>, key: "articles" | "categories"): T[] {
+  return [...(r.items ?? r[key] ?? [])];
+}
+
 export type ArticleStatus = "draft" | "published";
 export const LOCALES = ["ja", "en"] as const;
 
@@ -27,10 +33,10 @@ export interface Article {
 
 export interface ArticleInput {
   title: string;
-  category_id: string | null;
+  category_id: string;
   locale: string;
   status: ArticleStatus;
-  translation_of: string | null;
+  translation_of: string;
   body: string;
 }
 
@@ -49,7 +55,7 @@ export interface ArticleFilter {
 export function useArticles(f: ArticleFilter) {
   return useQuery({
     queryKey: ["articles", "list", f],
-    queryFn: async () => (await get<Page<Article>>("/api/v1/articles" + qs({ ...f }))).items ?? [],
+    queryFn: async () => listOf(await get<ListAnswer<Article>>("/api/v1/articles" + qs({ ...f })), "articles"),
     placeholderData: (prev) => prev,
   });
 }
@@ -74,7 +80,7 @@ export function useDeleteArticle() {
 export function useCategories() {
   return useQuery({
     queryKey: ["article-categories"],
-    queryFn: async () => ((await get<Page<Category>>("/api/v1/article-categories")).items ?? []).slice().sort((a, b) => a.position - b.position),
+    queryFn: async () => listOf(await get<ListAnswer<Category>>("/api/v1/article-categories"), "categories").sort((a, b) => a.position - b.position),
   });
 }
 
