@@ -67,6 +67,18 @@ func (h *Handler) published(r *http.Request, ws switchboard.WorkspaceID) ([]swit
 	return h.store.ListArticles(r.Context(), ws, store.ArticleQuery{Status: switchboard.ArticlePublished})
 }
 
+// publishedIn lists the workspace's published articles, their languages
+// and the one the visitor reads; false when it answered an error.
+func (h *Handler) publishedIn(w http.ResponseWriter, r *http.Request, p page) ([]switchboard.Article, []string, string, bool) {
+	arts, err := h.published(r, p.ws.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return nil, nil, "", false
+	}
+	langs := locales(arts)
+	return arts, langs, pickLang(r, langs), true
+}
+
 // locales are the languages of arts, sorted.
 func locales(arts []switchboard.Article) []string {
 	var out []string
@@ -105,13 +117,10 @@ func (h *Handler) newView(r *http.Request, p page, lang, title string) view {
 }
 
 func (h *Handler) index(w http.ResponseWriter, r *http.Request, p page) {
-	arts, err := h.published(r, p.ws.ID)
-	if err != nil {
-		h.fail(w, r, err)
+	arts, langs, lang, ok := h.publishedIn(w, r, p)
+	if !ok {
 		return
 	}
-	langs := locales(arts)
-	lang := pickLang(r, langs)
 	cats, err := h.store.ListArticleCategories(r.Context(), p.ws.ID)
 	if err != nil {
 		h.fail(w, r, err)
@@ -202,13 +211,10 @@ func (h *Handler) vote(w http.ResponseWriter, r *http.Request, p page) {
 }
 
 func (h *Handler) search(w http.ResponseWriter, r *http.Request, p page) {
-	arts, err := h.published(r, p.ws.ID)
-	if err != nil {
-		h.fail(w, r, err)
+	_, langs, lang, ok := h.publishedIn(w, r, p)
+	if !ok {
 		return
 	}
-	langs := locales(arts)
-	lang := pickLang(r, langs)
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if utf8.RuneCountInString(q) > 200 {
 		q = string([]rune(q)[:200])

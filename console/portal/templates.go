@@ -26,7 +26,7 @@ form.search input{flex:1;min-width:0;font:inherit;padding:.5rem .75rem;border:1p
 button{font:inherit;padding:.45rem 1rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg);cursor:pointer}
 button:hover{border-color:var(--accent)}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-main{padding:1.5rem 0 3rem}
+main.wrap{padding:1.5rem 1rem 3rem}
 h1{font-size:1.6rem;line-height:1.3;margin:.25rem 0 1rem}
 h2{font-size:1.15rem;margin:1.75rem 0 .5rem}
 ul.list{list-style:none;padding:0;margin:0;border:1px solid var(--line);border-radius:8px}
@@ -36,9 +36,12 @@ ul.list li:first-child{border-top:0}
 .body img{max-width:100%;height:auto}
 .body pre{overflow:auto;background:var(--card);padding:.75rem;border-radius:6px}
 .body code{background:var(--card);padding:.1rem .3rem;border-radius:4px}
+.body blockquote{margin:1rem 0;padding:.25rem 1rem;border-left:4px solid var(--line);color:var(--muted)}
+.body blockquote p{margin:.5rem 0}
 .body table{border-collapse:collapse}.body td,.body th{border:1px solid var(--line);padding:.3rem .6rem}
-.feedback{margin-top:2.5rem;padding:1rem;border:1px solid var(--line);border-radius:8px;background:var(--card)}
-.feedback form{display:inline-flex;gap:.5rem;margin-left:.5rem}
+.feedback{margin-top:2.5rem;padding:1rem;border:1px solid var(--line);border-radius:8px;background:var(--card);display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem}
+.feedback p{margin:0}
+.feedback form{display:flex;gap:.5rem}
 .result p{margin:.25rem 0 0}
 mark{background:#fff3b0;color:inherit;padding:0 .1em}
 @media (prefers-color-scheme:dark){mark{background:#6b5800}}
