@@ -114,6 +114,10 @@ func TestHelpCentreViewsAndVotes(t *testing.T) {
 			t.Fatalf("article: %d", code)
 		}
 	}
+	// HEAD (a link checker) counts no view.
+	if resp, err := http.Head(base); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("HEAD article: %v %v", resp, err)
+	}
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	vote := func(userAgent, helpful string) int {
 		req, _ := http.NewRequest("POST", base+"/vote", strings.NewReader("helpful="+helpful))

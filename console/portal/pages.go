@@ -165,11 +165,13 @@ func (h *Handler) article(w http.ResponseWriter, r *http.Request, p page) {
 		h.notFound(w, r, pickLang(r, nil))
 		return
 	}
-	if err := h.store.CountArticleView(r.Context(), p.ws.ID, a.ID); err != nil {
-		h.fail(w, r, err)
-		return
+	if r.Method == http.MethodGet {
+		if err := h.store.CountArticleView(r.Context(), p.ws.ID, a.ID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		a.Views++
 	}
-	a.Views++
 	arts, err := h.published(r, p.ws.ID)
 	if err != nil {
 		h.fail(w, r, err)
