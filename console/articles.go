@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/console/portal"
 	"github.com/switchboardhq/switchboard/richtext"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -28,6 +29,12 @@ func (s *Server) articleRoutes(mux *routeMux) {
 	mux.HandleFunc("POST /api/v1/article-categories", s.authed(s.createArticleCategory))
 	mux.HandleFunc("PATCH /api/v1/article-categories/{id}", s.authed(s.patchArticleCategory))
 	mux.HandleFunc("DELETE /api/v1/article-categories/{id}", s.authed(s.deleteArticleCategory))
+	mux.Handle("/help/", portal.New(s.store, portal.Config{
+		ClientIP: s.clientIP,
+		Log: func(ctx context.Context, msg string, err error) {
+			s.log.ErrorContext(ctx, msg, "err", err, "request_id", RequestID(ctx))
+		},
+	}))
 }
 
 // Limits of an article's fields.
