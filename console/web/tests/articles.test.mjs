@@ -125,7 +125,7 @@ test("a draft stays off the public help centre; filters and search", opts, async
 
   // The public pages, fetched in the browser (no session needed).
   const pub = await ctx.newPage();
-  await pub.goto(hub.url + "/help/");
+  await pub.goto(hub.url + "/help/?lang=ja");
   await pub.getByText("返品について").first().waitFor();
   assert.equal(await pub.getByText("下書きの記事").count(), 0, "a draft is not on /help/");
   await pub.close();

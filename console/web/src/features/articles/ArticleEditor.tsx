@@ -11,7 +11,7 @@ import { LOCALES, previewHtml, useSaveArticle, type Article, type ArticleInput, 
 
 /** helpUrl is the article's public page on the help centre. */
 export function helpUrl(a: Article) {
-  return `/help/${encodeURIComponent(a.locale)}/${encodeURIComponent(a.slug)}`;
+  return `/help/${encodeURIComponent(a.workspace_id ?? "")}/articles/${encodeURIComponent(a.slug)}?lang=${encodeURIComponent(a.locale)}`;
 }
 
 function usePreview(body: string) {

@@ -52,10 +52,18 @@ export interface ArticleFilter {
   q?: string;
 }
 
+/** matching keeps the articles whose title, slug or body contains q: the
+ * hub's list does not take ?q= yet (it is still sent, per the contract). */
+function matching(items: Article[], q?: string): Article[] {
+  const needle = q?.trim().toLowerCase();
+  if (!needle) return items;
+  return items.filter((a) => [a.title, a.slug, a.body].some((v) => v?.toLowerCase().includes(needle)));
+}
+
 export function useArticles(f: ArticleFilter) {
   return useQuery({
     queryKey: ["articles", "list", f],
-    queryFn: async () => listOf(await get<ListAnswer<Article>>("/api/v1/articles" + qs({ ...f })), "articles"),
+    queryFn: async () => matching(listOf(await get<ListAnswer<Article>>("/api/v1/articles" + qs({ ...f })), "articles"), f.q),
     placeholderData: (prev) => prev,
   });
 }
