@@ -54,19 +54,21 @@ try {
       await seed(page, seeds[lang]);
       await page.goto(hub.url + "/help-centre");
       await page.getByRole("row", { name: seeds[lang].articles[0].title }).waitFor();
-      await page.screenshot({ path: join(out, `list-${lang}.png`), fullPage: true });
+      await page.screenshot({ path: join(out, `list-${lang}.png`) });
       await page.getByRole("row", { name: seeds[lang].articles[0].title }).getByRole("button", { name: lang === "ja" ? "編集" : "Edit" }).click();
       await page.getByRole("region", { name: lang === "ja" ? "記事のプレビュー" : "Article preview" }).getByRole("heading", { level: 2 }).nth(1).waitFor();
       await page.waitForTimeout(300);
-      await page.screenshot({ path: join(out, `editor-${lang}.png`), fullPage: true });
+      await page.screenshot({ path: join(out, `editor-${lang}.png`) });
       if (lang === "ja") {
         await page.setViewportSize({ width: 390, height: 844 });
         await page.goto(hub.url + "/help-centre");
         await page.getByRole("row", { name: seeds[lang].articles[0].title }).waitFor();
-        await page.screenshot({ path: join(out, "list-narrow-ja.png"), fullPage: true });
+        await page.screenshot({ path: join(out, "list-narrow-ja.png") });
         await page.getByRole("row", { name: seeds[lang].articles[0].title }).getByRole("button", { name: "編集" }).click();
         await page.waitForTimeout(800);
-        await page.screenshot({ path: join(out, "editor-narrow-ja.png"), fullPage: true });
+        await page.screenshot({ path: join(out, "editor-narrow-ja.png") });
+        await page.getByRole("region", { name: "記事のプレビュー" }).scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(out, "editor-narrow-preview-ja.png") });
       }
       for (const f of ["list", "editor"]) console.log("wrote", join(out, `${f}-${lang}.png`));
       await ctx.close();

@@ -82,6 +82,7 @@ export default function ArticlesPage() {
       <QueryState loading={list.isPending} error={list.error} empty={!list.isPending && items.length === 0} emptyText={filtered ? t("noMatch") : t("empty")} />
       <ErrorBox error={remove.error} />
       {items.length > 0 && (
+        <div className="art-list">
         <AdminTable caption={t("listLabel")} columns={[t("col.title"), t("form.locale"), t("form.status"), t("form.category"), t("col.views"), t("col.helpful"), t("col.actions")]}>
           {items.map((a) => (
             <tr role="row" key={a.id} aria-label={a.title}>
@@ -89,13 +90,13 @@ export default function ArticlesPage() {
                 <strong>{a.title}</strong>
                 <div className="muted art-slug">/{a.slug}</div>
               </td>
-              <td role="cell" data-label={t("form.locale")}>{t("locale." + a.locale, { defaultValue: a.locale })}</td>
-              <td role="cell" data-label={t("form.status")}>
+              <td role="cell" className="art-meta" data-label={t("form.locale")}>{t("locale." + a.locale, { defaultValue: a.locale })}</td>
+              <td role="cell" className="art-meta" data-label={t("form.status")}>
                 <span className={"art-status-" + a.status}>{t("status." + a.status)}</span>
               </td>
-              <td role="cell" data-label={t("form.category")}>{catName(a.category_id)}</td>
-              <td role="cell" data-label={t("col.views")}>{a.views}</td>
-              <td role="cell" data-label={t("col.helpful")}>
+              <td role="cell" className="art-meta" data-label={t("form.category")}>{catName(a.category_id)}</td>
+              <td role="cell" className="art-meta" data-label={t("col.views")}>{a.views}</td>
+              <td role="cell" className="art-meta" data-label={t("col.helpful")}>
                 <span title={t("col.helpfulTitle")}>
                   👍 {a.helpful} / 👎 {a.not_helpful}
                 </span>
@@ -129,6 +130,7 @@ export default function ArticlesPage() {
             </tr>
           ))}
         </AdminTable>
+        </div>
       )}
       <Categories canWrite={canWrite} />
     </Page>
