@@ -5,26 +5,21 @@
 // renamed, reordered and deleted; an operator reads but cannot write.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launch, login, skipReason, startHub, until } from "./hub.mjs";
+import { login, signedIn, skipReason, startHub, until } from "./hub.mjs";
 
 const skip = skipReason();
 if (skip) console.log(skip);
 
-let hub, browser, ctx, page, admin;
+let hub, session, browser, ctx, page;
 
 before(async () => {
   if (skip) return;
   hub = await startHub();
-  admin = hub.addOperator("ada@example.com", "Ada Admin", "admin");
-  browser = await launch();
-  ctx = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
-  page = await ctx.newPage();
-  page.on("pageerror", (e) => console.log("pageerror:", e.message));
-  await login(page, hub, admin);
+  session = await signedIn(hub, hub.addOperator("ada@example.com", "Ada Admin", "admin"), { locale: "en-US", viewport: { width: 1280, height: 900 } });
+  ({ browser, ctx, page } = session);
 });
 after(async () => {
-  await ctx?.close();
-  await browser?.close();
+  await session?.close();
   await hub?.stop();
 });
 

@@ -7,7 +7,8 @@ import { SafeHtml } from "../../components/SafeHtml";
 import { api } from "../../lib/api";
 import { useDebounced } from "../../lib/useDebounced";
 import { ErrorBox, errorText } from "../admin/ui";
-import { LOCALES, previewHtml, useSaveArticle, type Article, type ArticleInput, type ArticleStatus, type Category } from "./api";
+import { ArticleChoice } from "./fields";
+import { previewHtml, useSaveArticle, type Article, type ArticleInput, type ArticleStatus, type Category } from "./api";
 
 /** helpUrl is the article's public page on the help centre. */
 export function helpUrl(a: Article) {
@@ -104,23 +105,8 @@ export function ArticleEditor({ article, articles, categories, onDone }: { artic
           <input id={`art-title-${id}`} type="text" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} />
         </div>
         <div className="art-row">
-          <div className="field">
-            <label htmlFor={`art-locale-${id}`}>{t("form.locale")}</label>
-            <select id={`art-locale-${id}`} value={locale} onChange={(e) => setLocale(e.target.value)}>
-              {LOCALES.map((l) => (
-                <option key={l} value={l}>
-                  {t("locale." + l)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`art-status-${id}`}>{t("form.status")}</label>
-            <select id={`art-status-${id}`} value={status} onChange={(e) => setStatus(e.target.value as ArticleStatus)}>
-              <option value="draft">{t("status.draft")}</option>
-              <option value="published">{t("status.published")}</option>
-            </select>
-          </div>
+          <ArticleChoice kind="locale" id={`art-locale-${id}`} value={locale} onChange={setLocale} />
+          <ArticleChoice kind="status" id={`art-status-${id}`} value={status} onChange={(v) => setStatus(v as ArticleStatus)} />
           <div className="field">
             <label htmlFor={`art-cat-${id}`}>{t("form.category")}</label>
             <select id={`art-cat-${id}`} value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>

@@ -8,7 +8,8 @@ import { AdminTable, ConfirmButton, ErrorBox, Page, QueryState } from "../admin/
 import { useMe } from "../auth/auth";
 import { ArticleEditor, helpUrl } from "./ArticleEditor";
 import { Categories } from "./Categories";
-import { LOCALES, useArticles, useCategories, useDeleteArticle, type Article } from "./api";
+import { ArticleChoice } from "./fields";
+import { useArticles, useCategories, useDeleteArticle, type Article } from "./api";
 import "./articles.css";
 
 export default function ArticlesPage() {
@@ -59,25 +60,8 @@ export default function ArticlesPage() {
           <label htmlFor="art-f-q">{t("search")}</label>
           <input id="art-f-q" type="search" value={q} placeholder={t("searchPlaceholder")} onChange={(e) => setQ(e.target.value)} />
         </div>
-        <div className="field">
-          <label htmlFor="art-f-locale">{t("form.locale")}</label>
-          <select id="art-f-locale" value={locale} onChange={(e) => setLocale(e.target.value)}>
-            <option value="">{t("all")}</option>
-            {LOCALES.map((l) => (
-              <option key={l} value={l}>
-                {t("locale." + l)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="art-f-status">{t("form.status")}</label>
-          <select id="art-f-status" value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">{t("all")}</option>
-            <option value="draft">{t("status.draft")}</option>
-            <option value="published">{t("status.published")}</option>
-          </select>
-        </div>
+        <ArticleChoice kind="locale" id="art-f-locale" value={locale} onChange={setLocale} all />
+        <ArticleChoice kind="status" id="art-f-status" value={status} onChange={setStatus} all />
       </div>
       <QueryState loading={list.isPending} error={list.error} empty={!list.isPending && items.length === 0} emptyText={filtered ? t("noMatch") : t("empty")} />
       <ErrorBox error={remove.error} />
