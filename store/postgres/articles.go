@@ -111,7 +111,8 @@ func (s *Store) ListArticles(ctx context.Context, ws switchboard.WorkspaceID, q 
 }
 
 // SearchArticles finds published articles whose title or body contains
-// query (ILIKE, like the message search), title matches first.
+// query (ILIKE, like the message search, served by pg_trgm indexes where
+// the extension exists), title matches first.
 func (s *Store) SearchArticles(ctx context.Context, ws switchboard.WorkspaceID, query, locale string, limit int) ([]switchboard.Article, error) {
 	query = strings.TrimSpace(query)
 	if query == "" {

@@ -1,6 +1,8 @@
 -- Knowledge base (issue 15): categories, articles (markdown, one locale
 -- each, optionally translating another) and one "was this helpful" vote
--- per (article, visitor). Search is ILIKE, like the message search.
+-- per (article, visitor). Search is ILIKE, like the message search,
+-- served by pg_trgm indexes where the extension exists (00001 creates it
+-- when it can).
 
 -- +goose Up
 CREATE TABLE article_categories (
@@ -30,6 +32,17 @@ CREATE TABLE articles (
     UNIQUE (workspace_id, slug)
 );
 CREATE INDEX articles_list ON articles (workspace_id, status, locale, category_id);
+
+-- +goose StatementBegin
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+        EXECUTE 'CREATE INDEX articles_title_trgm ON articles USING gin (title gin_trgm_ops)';
+        EXECUTE 'CREATE INDEX articles_body_trgm ON articles USING gin (body gin_trgm_ops)';
+    END IF;
+END
+$$;
+-- +goose StatementEnd
 
 CREATE TABLE article_votes (
     article_id  TEXT        NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
