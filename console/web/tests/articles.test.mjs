@@ -1,7 +1,8 @@
 // Help centre against a real hub: an admin writes a Japanese article in
 // markdown, sees the hub-rendered preview (with an uploaded image) and
 // publishes it; it appears on the public /help/ pages while a draft does
-// not; the hub's validation error shows by the form; categories are added,
+// not; the hub's validation error shows by the form; an English translation
+// links to its original; categories are added,
 // renamed, reordered and deleted; an operator reads but cannot write.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -124,6 +125,26 @@ test("a draft stays off the public help centre; filters and search", opts, async
   await pub.getByText("返品について").first().waitFor();
   assert.equal(await pub.getByText("下書きの記事").count(), 0, "a draft is not on /help/");
   await pub.close();
+});
+
+test("an English translation links to its Japanese original on the help centre", opts, async () => {
+  await page.getByRole("button", { name: "New article" }).click();
+  const form = page.getByRole("form", { name: "New article" });
+  await form.getByLabel("Title").fill("About returns");
+  await form.getByLabel("Language").selectOption({ label: "English" });
+  await form.getByLabel("Translation of").selectOption({ label: "返品について (ja)" });
+  await form.getByLabel("Body (Markdown)").fill("## How to return\n\nWithin **30 days**.");
+  await page.getByRole("region", { name: "Article preview" }).getByRole("heading", { name: "How to return" }).waitFor();
+  await form.getByLabel("Status").selectOption({ label: "Published" });
+  await form.getByRole("button", { name: "Save article" }).click();
+  const edit = page.getByRole("form", { name: "Edit “About returns”" });
+  await edit.getByLabel("Translation of").evaluate((el) => el.selectedOptions[0].textContent).then((t) => assert.equal(t, "返品について (ja)"));
+  const [pub] = await Promise.all([ctx.waitForEvent("page"), edit.getByRole("link", { name: "View on the help centre" }).click()]);
+  await pub.getByRole("heading", { name: "How to return" }).waitFor();
+  await pub.getByRole("link", { name: /返品について/ }).click();
+  await pub.getByRole("heading", { name: "返品の手順" }).waitFor();
+  await pub.close();
+  await edit.getByRole("button", { name: "Cancel" }).click();
 });
 
 test("an operator reads the help centre but cannot write", opts, async () => {
