@@ -154,7 +154,7 @@ func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 	if list == nil {
 		list = []switchboard.Article{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"articles": list})
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
 }
 
 func (s *Server) createArticle(w http.ResponseWriter, r *http.Request) {
@@ -296,7 +296,7 @@ func (s *Server) listArticleCategories(w http.ResponseWriter, r *http.Request) {
 	if cats == nil {
 		cats = []switchboard.ArticleCategory{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"categories": cats})
+	writeJSON(w, http.StatusOK, map[string]any{"items": cats})
 }
 
 func (s *Server) createArticleCategory(w http.ResponseWriter, r *http.Request) {

@@ -73,11 +73,11 @@ func TestArticlesAPI(t *testing.T) {
 		t.Fatalf("publish: %d %v", code, got)
 	}
 	code, list := f.do(nil, request{method: "GET", path: "/api/v1/articles?status=published&locale=en", bearer: operator})
-	if arts, _ := list["articles"].([]any); code != 200 || len(arts) != 1 {
+	if arts, _ := list["items"].([]any); code != 200 || len(arts) != 1 {
 		t.Fatalf("list published en: %d %v", code, list)
 	}
 	code, cats := f.do(nil, request{method: "GET", path: "/api/v1/article-categories", bearer: operator})
-	if cs, _ := cats["categories"].([]any); code != 200 || len(cs) != 1 {
+	if cs, _ := cats["items"].([]any); code != 200 || len(cs) != 1 {
 		t.Fatalf("list categories: %d %v", code, cats)
 	}
 	if code, c := f.do(nil, request{method: "PATCH", path: "/api/v1/article-categories/" + catID, bearer: admin, body: `{"name":"返品・交換"}`}); code != 200 || c["name"] != "返品・交換" || c["position"] != float64(1) {

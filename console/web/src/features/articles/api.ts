@@ -4,11 +4,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, del, get, patch, post, qs } from "../../lib/api";
 import type { Page } from "../../lib/types";
 
-// The hub's list answers carry "items" (the contract) or the resource's name.
-type ListAnswer<T> = Partial<Page<T>> & { articles?: T[]; categories?: T[] };
-function listOf<T>(r: ListAnswer<T>, key: "articles" | "categories"): T[] {
-  return [...(r.items ?? r[key] ?? [])];
-}
 
 export type ArticleStatus = "draft" | "published";
 export const LOCALES = ["ja", "en"] as const;
@@ -52,8 +47,9 @@ export interface ArticleFilter {
   q?: string;
 }
 
-/** matching keeps the articles whose title, slug or body contains q: the
- * hub's list does not take ?q= yet (it is still sent, per the contract). */
+/** matching keeps the articles whose title, slug or body contains q. The
+ * hub's list filters by status, locale and category; the text filter runs
+ * here, over drafts too (the hub's search covers published articles). */
 function matching(items: Article[], q?: string): Article[] {
   const needle = q?.trim().toLowerCase();
   if (!needle) return items;
@@ -63,7 +59,7 @@ function matching(items: Article[], q?: string): Article[] {
 export function useArticles(f: ArticleFilter) {
   return useQuery({
     queryKey: ["articles", "list", f],
-    queryFn: async () => matching(listOf(await get<ListAnswer<Article>>("/api/v1/articles" + qs({ ...f })), "articles"), f.q),
+    queryFn: async () => matching((await get<Page<Article>>("/api/v1/articles" + qs({ ...f }))).items, f.q),
     placeholderData: (prev) => prev,
   });
 }
@@ -88,7 +84,7 @@ export function useDeleteArticle() {
 export function useCategories() {
   return useQuery({
     queryKey: ["article-categories"],
-    queryFn: async () => listOf(await get<ListAnswer<Category>>("/api/v1/article-categories"), "categories").sort((a, b) => a.position - b.position),
+    queryFn: async () => [...(await get<Page<Category>>("/api/v1/article-categories")).items].sort((a, b) => a.position - b.position),
   });
 }
 
