@@ -133,8 +133,12 @@ func (s *Server) widgetOffline(w http.ResponseWriter, r *http.Request) {
 	case req.Text == "":
 		writeError(w, http.StatusBadRequest, "invalid_text", "text: write a message")
 		return
-	case req.Email == "" || !strings.Contains(req.Email, "@"):
+	case req.Email == "":
 		writeError(w, http.StatusBadRequest, "invalid_email", "email: an e-mail address to answer to is required")
+		return
+	}
+	if _, err := profileUpdate(req.Name, req.Email, "", ""); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_"+strings.SplitN(err.Error(), ":", 2)[0], err.Error())
 		return
 	}
 	body, status, e := s.acceptVisitorText(r.Context(), wc, visitor, widgetPostRequest{Text: req.Text, Name: req.Name, Email: req.Email, ClientID: req.ClientID})

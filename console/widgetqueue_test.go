@@ -49,8 +49,11 @@ func TestWidgetOfflineFormOutsideHours(t *testing.T) {
 	}
 
 	v := f.visitor()
-	if code, out := f.do(nil, request{method: "POST", path: "/widget/v1/offline", bearer: v.token, body: `{"name":"Mei","email":"not-an-address","text":"call me"}`}); code != http.StatusBadRequest {
+	if code, out := f.do(nil, request{method: "POST", path: "/widget/v1/offline", bearer: v.token, body: `{"name":"Mei","email":"not-an-address","text":"call me"}`}); code != http.StatusBadRequest || errCode(out) != "invalid_email" {
 		t.Fatalf("bad e-mail: %d %v", code, out)
+	}
+	if code, out := f.do(nil, request{method: "POST", path: "/widget/v1/offline", bearer: v.token, body: `{"name":"Mei","email":"mei@@example","text":"call me"}`}); code != http.StatusBadRequest || errCode(out) != "invalid_email" {
+		t.Fatalf("e-mail with an @ but not an address: %d %v", code, out)
 	}
 	code, out := f.do(nil, request{method: "POST", path: "/widget/v1/offline", bearer: v.token, body: `{"name":"Mei","email":"mei@example.jp","text":"明日電話をください"}`})
 	if code != http.StatusCreated {
