@@ -173,11 +173,19 @@ func Scrub(s string, terms []string) string {
 	if s == "" || len(terms) == 0 {
 		return s
 	}
+	return scrubPattern(terms).ReplaceAllLiteralString(s, ErasedText)
+}
+
+// scrubPattern matches any of terms, ignoring case; nil for no terms.
+func scrubPattern(terms []string) *regexp.Regexp {
+	if len(terms) == 0 {
+		return nil
+	}
 	alts := make([]string, len(terms))
 	for i, t := range terms {
 		alts[i] = regexp.QuoteMeta(t)
 	}
-	return regexp.MustCompile("(?i)(?:"+strings.Join(alts, "|")+")").ReplaceAllLiteralString(s, ErasedText)
+	return regexp.MustCompile("(?i)(?:" + strings.Join(alts, "|") + ")")
 }
 
 // ScrubMessage returns m with each of terms replaced in every string of
@@ -193,7 +201,9 @@ func ScrubMessage(m switchboard.Message, terms []string) (switchboard.Message, b
 	if err := json.Unmarshal(before, &parts); err != nil { // a deep copy
 		return m, false, err
 	}
-	scrubStrings(reflect.ValueOf(&parts).Elem(), terms)
+	if re := scrubPattern(terms); re != nil {
+		scrubStrings(reflect.ValueOf(&parts).Elem(), re)
+	}
 	after, err := json.Marshal(parts)
 	if err != nil {
 		return m, false, err
@@ -213,39 +223,40 @@ var notScrubbed = map[string]bool{"MediaID": true, "ContentType": true, "Sticker
 
 var plainString = reflect.TypeFor[string]()
 
-// scrubStrings scrubs every plain string (and byte slice, such as a
-// template's raw JSON) reachable from v, which must be settable.
-func scrubStrings(v reflect.Value, terms []string) {
+// scrubStrings replaces what re matches in every plain string (and byte
+// slice, such as a template's raw JSON) reachable from v, which must be
+// settable. The pattern is made once per message, not per string.
+func scrubStrings(v reflect.Value, re *regexp.Regexp) {
 	switch v.Kind() {
 	case reflect.String:
 		if v.Type() == plainString {
-			v.SetString(Scrub(v.String(), terms))
+			v.SetString(re.ReplaceAllLiteralString(v.String(), ErasedText))
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			scrubStrings(v.Elem(), terms)
+			scrubStrings(v.Elem(), re)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			if f := v.Type().Field(i); f.IsExported() && !notScrubbed[f.Name] {
-				scrubStrings(v.Field(i), terms)
+				scrubStrings(v.Field(i), re)
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			if v.Kind() == reflect.Slice && !v.IsNil() {
-				v.SetBytes([]byte(Scrub(string(v.Bytes()), terms)))
+				v.SetBytes(re.ReplaceAllLiteral(v.Bytes(), []byte(ErasedText)))
 			}
 			return
 		}
 		for i := range v.Len() {
-			scrubStrings(v.Index(i), terms)
+			scrubStrings(v.Index(i), re)
 		}
 	case reflect.Map:
 		for _, k := range v.MapKeys() {
 			e := reflect.New(v.Type().Elem()).Elem()
 			e.Set(v.MapIndex(k))
-			scrubStrings(e, terms)
+			scrubStrings(e, re)
 			v.SetMapIndex(k, e)
 		}
 	}
