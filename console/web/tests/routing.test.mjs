@@ -53,12 +53,18 @@ test("the admin reorders the rules by drag and by keyboard and the test box foll
   await item("Refunds").dragTo(item("Everything from the site"));
   await ada.getByText("“Refunds” is now number 1.").waitFor();
   await list.getByRole("listitem").first().getByText("Refunds").waitFor();
-  // ...and, keyboard only, down and up again.
-  await list.getByRole("button", { name: "Move down: Refunds" }).focus();
-  await ada.keyboard.press("Enter");
+  // ...and, keyboard only, down and up again. The arrows are disabled
+  // while the previous order is being saved: wait for them, as a person
+  // would, before pressing.
+  const press = async (name) => {
+    const button = list.getByRole("button", { name });
+    await ada.waitForFunction((el) => !el.disabled, await button.elementHandle());
+    await button.focus();
+    await ada.keyboard.press("Enter");
+  };
+  await press("Move down: Refunds");
   await ada.getByText("“Refunds” is now number 2.").waitFor();
-  await list.getByRole("button", { name: "Move up: Refunds" }).focus();
-  await ada.keyboard.press("Enter");
+  await press("Move up: Refunds");
   await ada.getByText("“Refunds” is now number 1.").waitFor();
   await list.getByRole("listitem").first().getByText("Refunds").waitFor();
   const stored = await admin.request("GET", "/api/v1/routing-rules");
