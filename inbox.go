@@ -112,6 +112,9 @@ type Conversation struct {
 	// LastReadAt is when an operator last read the conversation (the
 	// visitor's widget shows its messages up to then as read).
 	LastReadAt *time.Time `json:"last_read_at,omitempty"`
+	// Ticket summarises the conversation's ticket when it is one (filled
+	// by GetConversation and ListConversations).
+	Ticket *TicketBadge `json:"ticket,omitempty"`
 	// Context is the customer's context during this conversation (filled
 	// by GetConversation, not by lists).
 	Context   *CustomerContext `json:"context,omitempty"`
@@ -177,6 +180,11 @@ const (
 	// their queue views; the widget tells each waiting visitor their new
 	// place and wait. Published through the outbox with the change.
 	EventQueueUpdated EventType = "queue.updated"
+	// EventTicketUpdated says a ticket was created or changed (Ticket);
+	// EventTicketBreached that it missed an SLA target (Ticket, Reason
+	// "first_reply" or "resolution"). Both through the outbox.
+	EventTicketUpdated  EventType = "ticket.updated"
+	EventTicketBreached EventType = "ticket.breached"
 
 	// Ephemeral events: never stored, never in the outbox; they reach the
 	// streams of every instance that is up when they are published.
@@ -212,8 +220,12 @@ type Event struct {
 	Message        *Message       `json:"message,omitempty"`
 	Conversation   *Conversation  `json:"conversation,omitempty"`
 	// Contact is the changed contact of contact.updated.
-	Contact *Contact  `json:"contact,omitempty"`
-	At      time.Time `json:"at"`
+	Contact *Contact `json:"contact,omitempty"`
+	// Ticket is the ticket of ticket.updated and ticket.breached; Reason
+	// names the breached target ("first_reply", "resolution").
+	Ticket *Ticket   `json:"ticket,omitempty"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
 
 	// Fields of ephemeral events: the visitor's draft (typing.preview), the
 	// operator and their presence (operator.presence), the contact and

@@ -225,7 +225,11 @@ type Message struct {
 	// ones, of the sent message once the provider accepted an outgoing one.
 	ExternalID ExternalID `json:"external_id,omitempty"`
 	// AuthorID is the operator who wrote an outgoing message or note.
-	AuthorID      OperatorID     `json:"author_id,omitempty"`
+	AuthorID OperatorID `json:"author_id,omitempty"`
+	// Via says where a message was written: for operators' messages
+	// "console", "api", "slack", "email"; for customers' "portal" or ""
+	// (the conversation's channel). Tickets' history shows it.
+	Via           string         `json:"via,omitempty"`
 	Status        DeliveryStatus `json:"status"`
 	FailureReason string         `json:"failure_reason,omitempty"`
 	CreatedAt     time.Time      `json:"created_at"`

@@ -50,6 +50,8 @@ type DepartmentSettings struct {
 	QueueAutoText bool `json:"queue_auto_text"`
 	// Notify is the department's notification policy.
 	Notify NotifyPolicy `json:"notify"`
+	// SLA are the department's targets for its tickets.
+	SLA SLA `json:"sla"`
 }
 
 // OfflineMode is what the site chat shows when the department is closed.

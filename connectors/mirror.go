@@ -28,6 +28,9 @@ type ReplyRequest struct {
 	Parts          []switchboard.Part
 	// Note keeps the message internal: it never leaves the hub.
 	Note bool
+	// Via is where the operator wrote it ("console", "api", "slack"):
+	// Message.Via.
+	Via string
 }
 
 // AccountLinker is implemented by a Hub that can link an external account
