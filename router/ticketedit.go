@@ -224,9 +224,9 @@ func (h *Hub) MergeTicket(ctx context.Context, src, dst switchboard.Ticket) (swi
 	case src.ConversationID == dst.ConversationID:
 		return dst, &ConflictError{Code: "same_ticket", Message: "a ticket cannot be merged into itself"}
 	case src.MergedInto != "":
-		return dst, &ConflictError{Code: "already_merged", Message: fmt.Sprintf("ticket %s was merged already", src.SubjectTag())}
+		return dst, &ConflictError{Code: "already_merged", Message: fmt.Sprintf("ticket %s was merged already", ticketTag(src))}
 	case dst.MergedInto != "":
-		return dst, &ConflictError{Code: "merged_target", Message: fmt.Sprintf("ticket %s was merged into another; merge into that one", dst.SubjectTag())}
+		return dst, &ConflictError{Code: "merged_target", Message: fmt.Sprintf("ticket %s was merged into another; merge into that one", ticketTag(dst))}
 	}
 	srcConv, err := h.store.GetConversation(ctx, src.WorkspaceID, src.ConversationID)
 	if err != nil {
@@ -247,7 +247,7 @@ func (h *Hub) MergeTicket(ctx context.Context, src, dst switchboard.Ticket) (swi
 			return dst, err
 		}
 	}
-	note := src.SubjectTag() + " → " + dst.SubjectTag()
+	note := ticketTag(src) + " → " + ticketTag(dst)
 	h.ticketActivity(ctx, srcConv, switchboard.Activity{Kind: switchboard.ActivityTicketMerged, Reason: note})
 	h.ticketActivity(ctx, dstConv, switchboard.Activity{Kind: switchboard.ActivityTicketMerged, Reason: note})
 	return h.store.GetTicket(ctx, dst.WorkspaceID, dst.ConversationID)
@@ -291,7 +291,7 @@ func (h *Hub) UnlinkTicket(ctx context.Context, a, b switchboard.Ticket) (switch
 func (h *Hub) linkActivity(ctx context.Context, a, b switchboard.Ticket, kind switchboard.ActivityKind) {
 	for _, pair := range [][2]switchboard.Ticket{{a, b}, {b, a}} {
 		if conv, err := h.store.GetConversation(ctx, pair[0].WorkspaceID, pair[0].ConversationID); err == nil {
-			h.ticketActivity(ctx, conv, switchboard.Activity{Kind: kind, Reason: pair[1].SubjectTag()})
+			h.ticketActivity(ctx, conv, switchboard.Activity{Kind: kind, Reason: ticketTag(pair[1])})
 		}
 	}
 }
