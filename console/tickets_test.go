@@ -76,10 +76,10 @@ func TestTicketsAPI(t *testing.T) {
 		{"bad e-mail", "POST", "/api/v1/tickets", admin, `{"text":"hi","contact":{"email":"mei@@x"}}`, 400, "invalid_contact_email", ""},
 		{"no text", "POST", "/api/v1/tickets", admin, `{"contact":{"email":"a@example.com"}}`, 400, "invalid_text", ""},
 		{"bad priority", "POST", "/api/v1/tickets", admin, `{"text":"hi","contact":{"email":"a@example.com"},"priority":"asap"}`, 400, "invalid_priority", ""},
-		{"unknown field", "POST", "/api/v1/tickets", admin, `{"text":"hi","contact":{"email":"a@example.com"},"fields":{"colour":"red"}}`, 400, "invalid_fields", "fields.colour"},
-		{"not an option", "PATCH", "/api/v1/tickets/1", admin, `{"fields":{"plan":"gold"}}`, 400, "invalid_fields", "fields.plan: must be one of free, pro"},
-		{"wrong type", "PATCH", "/api/v1/tickets/1", admin, `{"fields":{"order_id":12}}`, 400, "invalid_fields", "fields.order_id: must be text"},
-		{"required before resolved", "PATCH", "/api/v1/tickets/1", admin, `{"status":"resolved"}`, 400, "invalid_fields", "fields.order_id"},
+		{"unknown field", "POST", "/api/v1/tickets", admin, `{"text":"hi","contact":{"email":"a@example.com"},"fields":{"colour":"red"}}`, 400, "invalid_fields_colour", "fields.colour"},
+		{"not an option", "PATCH", "/api/v1/tickets/1", admin, `{"fields":{"plan":"gold"}}`, 400, "invalid_fields_plan", "fields.plan: must be one of free, pro"},
+		{"wrong type", "PATCH", "/api/v1/tickets/1", admin, `{"fields":{"order_id":12}}`, 400, "invalid_fields_order_id", "fields.order_id: must be text"},
+		{"required before resolved", "PATCH", "/api/v1/tickets/1", admin, `{"status":"resolved"}`, 400, "invalid_fields_order_id", "fields.order_id"},
 		{"bad status", "PATCH", "/api/v1/tickets/1", admin, `{"status":"closed"}`, 400, "invalid_status", ""},
 		{"convert twice", "POST", "/api/v1/conversations/" + string(conv.ID) + "/ticket", admin, `{}`, 409, "already_ticket", ""},
 		{"merge into itself", "POST", "/api/v1/tickets/1/merge", admin, `{"into":"#1"}`, 409, "same_ticket", ""},
@@ -235,7 +235,9 @@ func TestTicketStatusFollowsReplies(t *testing.T) {
 	for _, it := range hist["items"].([]any) {
 		e := it.(map[string]any)
 		if e["kind"] == "message" && e["direction"] == "out" {
-			vias = append(vias, e["via"].(string)+":"+e["actor_name"].(string))
+			via, _ := e["via"].(string)
+			name, _ := e["actor_name"].(string)
+			vias = append(vias, via+":"+name)
 		}
 	}
 	if strings.Join(vias, ",") != "console:ana@example.com,api:" {
@@ -260,5 +262,47 @@ func TestTicketStatusFollowsReplies(t *testing.T) {
 	}
 	if _, badge := f.do(nil, request{method: "GET", path: "/api/v1/conversations/" + string(conv.ID), bearer: admin}); badge["ticket"] == nil {
 		t.Fatalf("conversation without its ticket badge: %v", badge)
+	}
+}
+
+// TestWidgetOfflineFormMakesTicket: a message left through the widget's
+// offline form becomes a ticket (source widget, subject from the text)
+// whose number the answer carries; the form sent again keeps that ticket.
+func TestWidgetOfflineFormMakesTicket(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(f.ws, switchboard.RoleAdmin)
+	f.configureDefault(func(d *switchboard.Department) {
+		d.Hours = &switchboard.BusinessHours{TimeZone: "Asia/Tokyo", Weekly: map[string][]switchboard.TimeRange{}}
+		d.Offline = switchboard.OfflineSettings{Mode: switchboard.OfflineForm}
+		d.SLA = switchboard.SLA{FirstReplyMinutes: 60}
+	})
+	v := f.visitor()
+	code, out := f.do(nil, request{method: "POST", path: "/widget/v1/offline", bearer: v.token, body: `{"name":"Mei","email":"mei@example.jp","text":"明日電話をください\n午前中が助かります"}`})
+	if code != http.StatusCreated || out["ticket_number"] != float64(1) {
+		t.Fatalf("offline: %d %v", code, out)
+	}
+	_, tk := f.do(nil, request{method: "GET", path: "/api/v1/tickets/1", bearer: admin})
+	if tk["source"] != "widget" || tk["subject"] != "明日電話をください" || tk["conversation_id"] != out["conversation_id"] || tk["first_reply_due_at"] == nil {
+		t.Fatalf("offline ticket: %v", tk)
+	}
+	code, again := f.do(nil, request{method: "POST", path: "/widget/v1/offline", bearer: v.token, body: `{"name":"Mei","email":"mei@example.jp","text":"もう一度"}`})
+	if code != http.StatusCreated || again["ticket_number"] != float64(1) {
+		t.Fatalf("offline again: %d %v", code, again)
+	}
+	if _, list := f.do(nil, request{method: "GET", path: "/api/v1/tickets", bearer: admin}); len(list["items"].([]any)) != 1 {
+		t.Fatalf("tickets: %v", list)
+	}
+}
+
+// TestPortalChannelTakesNoWebhooks: the workspace's portal channel made
+// for API tickets answers webhook calls with 404 and a clear message.
+func TestPortalChannelTakesNoWebhooks(t *testing.T) {
+	f := newFixture(t)
+	admin := f.token(f.ws, switchboard.RoleAdmin)
+	_, tk := f.do(nil, request{method: "POST", path: "/api/v1/tickets", bearer: admin, body: `{"text":"hello","contact":{"email":"a@example.com"}}`})
+	ch := tk["conversation"].(map[string]any)["channel"].(string)
+	code, out := f.do(nil, request{method: "POST", path: "/webhooks/" + ch, body: `{}`})
+	if code != http.StatusNotFound || errCode(out) != "no_webhook" || !strings.Contains(errMessage(out), "portal") {
+		t.Fatalf("webhook: %d %v", code, out)
 	}
 }
