@@ -141,6 +141,28 @@ func (h *Hub) requiredFieldsSet(ctx context.Context, t switchboard.Ticket) error
 	return nil
 }
 
+type skipFieldsKey struct{}
+
+// resolvable is requiredFieldsSet for a conversation u resolves that is a
+// ticket, unless ctx says the caller checked or need not (a merge, the
+// customer closing their own ticket).
+func (h *Hub) resolvable(ctx context.Context, conv switchboard.Conversation, u store.ConversationUpdate) error {
+	if u.Status == nil || *u.Status != switchboard.ConversationResolved || conv.Status == switchboard.ConversationResolved || ctx.Value(skipFieldsKey{}) != nil {
+		return nil
+	}
+	t, ok, err := h.ticketOf(ctx, conv.WorkspaceID, conv.ID)
+	if err != nil || !ok || t.MergedInto != "" {
+		return err
+	}
+	return h.requiredFieldsSet(ctx, t)
+}
+
+// fieldsChecked returns ctx telling UpdateConversation that the ticket's
+// required fields need no check.
+func fieldsChecked(ctx context.Context) context.Context {
+	return context.WithValue(ctx, skipFieldsKey{}, true)
+}
+
 // TicketEdit is an operator's change to a ticket; nil fields stay.
 type TicketEdit struct {
 	Subject  *string
@@ -243,7 +265,7 @@ func (h *Hub) MergeTicket(ctx context.Context, src, dst switchboard.Ticket) (swi
 	}
 	if srcConv.Status != switchboard.ConversationResolved {
 		st := switchboard.ConversationResolved
-		if _, err := h.UpdateConversation(ctx, srcConv, store.ConversationUpdate{Status: &st}); err != nil {
+		if _, err := h.UpdateConversation(fieldsChecked(ctx), srcConv, store.ConversationUpdate{Status: &st}); err != nil {
 			return dst, err
 		}
 	}

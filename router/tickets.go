@@ -307,9 +307,10 @@ func (h *Hub) CustomerReply(ctx context.Context, t switchboard.Ticket, parts []s
 }
 
 // SetTicketStatus sets a ticket's status: resolved resolves its
-// conversation (required fields must be set first: a *ValidationError
-// naming the first missing one), open reopens it, waiting only marks the
-// ticket. actor "" is the customer (the portal). It returns the ticket
+// conversation (an operator must set the required fields first: a
+// *ValidationError naming the first missing one; the customer closing
+// their own ticket is not asked for the team's fields), open reopens it,
+// waiting only marks the ticket. actor "" is the customer (the portal). It returns the ticket
 // as changed; setting the status it has changes nothing.
 func (h *Hub) SetTicketStatus(ctx context.Context, t switchboard.Ticket, status switchboard.TicketStatus, actor switchboard.OperatorID) (switchboard.Ticket, error) {
 	if !status.Valid() {
@@ -318,12 +319,12 @@ func (h *Hub) SetTicketStatus(ctx context.Context, t switchboard.Ticket, status 
 	if status == t.Status {
 		return t, nil
 	}
-	if status == switchboard.TicketResolved {
+	if status == switchboard.TicketResolved && actor != "" {
 		if err := h.requiredFieldsSet(ctx, t); err != nil {
 			return t, err
 		}
 	}
-	ctx = h.withOperator(ctx, t.WorkspaceID, actor)
+	ctx = fieldsChecked(h.withOperator(ctx, t.WorkspaceID, actor))
 	conv, err := h.store.GetConversation(ctx, t.WorkspaceID, t.ConversationID)
 	if err != nil {
 		return t, err

@@ -287,10 +287,34 @@ func TestRequiredFieldsBeforeResolved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = hub.SetTicketStatus(ctx, tk, switchboard.TicketResolved, "")
+	op := switchboard.Operator{ID: "op_r", WorkspaceID: e.ws, Email: "r@example.com", Name: "R", Role: switchboard.RoleAdmin, CreatedAt: time.Now().UTC()}
+	if err := e.st.CreateOperator(ctx, op, "x"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = hub.SetTicketStatus(ctx, tk, switchboard.TicketResolved, op.ID)
 	var verr *router.ValidationError
 	if !errors.As(err, &verr) || verr.Field != "fields.order_id" {
 		t.Fatalf("resolve without the required field: %v", err)
+	}
+	// Resolving the conversation itself is refused the same way.
+	conv, err := e.st.GetConversation(ctx, e.ws, tk.ConversationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolvedConv := switchboard.ConversationResolved
+	if _, err := hub.UpdateConversation(ctx, conv, store.ConversationUpdate{Status: &resolvedConv}); !errors.As(err, &verr) || verr.Field != "fields.order_id" {
+		t.Fatalf("conversation resolved without the required field: %v", err)
+	}
+	if c, _ := e.st.GetConversation(ctx, e.ws, tk.ConversationID); c.Status == switchboard.ConversationResolved {
+		t.Fatal("refused resolution resolved the conversation")
+	}
+	// The customer closing their own ticket is not asked for the fields.
+	own, err := hub.OpenTicket(ctx, router.TicketRequest{WorkspaceID: e.ws, Text: "never mind", Phone: "+819012345679"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closed, err := hub.SetTicketStatus(ctx, own, switchboard.TicketResolved, ""); err != nil || closed.Status != switchboard.TicketResolved {
+		t.Fatalf("customer closing: %v %+v", err, closed)
 	}
 	if _, err := hub.EditTicket(ctx, tk, router.TicketEdit{Fields: map[string]any{"due": "2026-13-01"}}); !errors.As(err, &verr) || verr.Field != "fields.due" {
 		t.Fatalf("bad date: %v", err)
