@@ -408,6 +408,14 @@ func TestMergeAndLinkTickets(t *testing.T) {
 	if _, err := hub.MergeTicket(ctx, src, c); !errors.As(err, &conflict) {
 		t.Fatalf("merging a merged ticket again: %v", err)
 	}
+	// The customer answering the duplicate writes into the ticket it was
+	// merged into; the duplicate cannot be reopened.
+	if m, err := hub.CustomerReply(ctx, src, switchboard.TextParts("still broken")); err != nil || m.ConversationID != a.ConversationID {
+		t.Fatalf("reply to a merged ticket: %v %+v", err, m)
+	}
+	if _, err := hub.SetTicketStatus(ctx, src, switchboard.TicketOpen, "op_x"); !errors.As(err, &conflict) || conflict.Code != "merged" {
+		t.Fatalf("reopening a merged ticket: %v", err)
+	}
 	for _, conv := range []switchboard.ConversationID{a.ConversationID, b.ConversationID} {
 		if !hasActivity(t, e, conv, switchboard.ActivityTicketMerged, "#2 → #1") {
 			t.Fatalf("no merge entry in %s", conv)
