@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/store"
@@ -24,30 +25,35 @@ const ticketCols = `t.conversation_id, t.workspace_id, t.number, t.subject, t.pr
 const ticketFrom = ` FROM tickets t JOIN conversations c ON c.id = t.conversation_id JOIN contacts k ON k.id = c.contact_id`
 
 // badgeScan scans badgeCols (NULL when the conversation is no ticket).
+// pgtype values rather than pointers: the inbox list scans them for
+// every row.
 type badgeScan struct {
-	number                                                *int64
-	subject, priority, status                             *string
-	frDue, resDue, replied, resolved, frBreach, resBreach *time.Time
+	number                                                pgtype.Int8
+	subject, priority, status                             pgtype.Text
+	frDue, resDue, replied, resolved, frBreach, resBreach pgtype.Timestamptz
 }
 
 func (b *badgeScan) dest() []any {
 	return []any{&b.number, &b.subject, &b.priority, &b.status, &b.frDue, &b.resDue, &b.replied, &b.resolved, &b.frBreach, &b.resBreach}
 }
 
-func (b *badgeScan) badge() *switchboard.TicketBadge {
-	if b.number == nil {
+// tsPtr returns a NULL-able timestamp as *time.Time in UTC.
+func tsPtr(v pgtype.Timestamptz) *time.Time {
+	if !v.Valid {
 		return nil
 	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
+	t := v.Time.UTC()
+	return &t
+}
+
+func (b *badgeScan) badge() *switchboard.TicketBadge {
+	if !b.number.Valid {
+		return nil
 	}
-	return store.Badge(switchboard.Ticket{Number: *b.number, Subject: str(b.subject),
-		Priority: switchboard.TicketPriority(str(b.priority)), Status: switchboard.TicketStatus(str(b.status)),
-		FirstReplyDueAt: utcPtr(b.frDue), ResolutionDueAt: utcPtr(b.resDue), FirstRepliedAt: utcPtr(b.replied), ResolvedAt: utcPtr(b.resolved),
-		FirstReplyBreachedAt: utcPtr(b.frBreach), ResolutionBreachedAt: utcPtr(b.resBreach)}, time.Now())
+	return store.Badge(switchboard.Ticket{Number: b.number.Int64, Subject: b.subject.String,
+		Priority: switchboard.TicketPriority(b.priority.String), Status: switchboard.TicketStatus(b.status.String),
+		FirstReplyDueAt: tsPtr(b.frDue), ResolutionDueAt: tsPtr(b.resDue), FirstRepliedAt: tsPtr(b.replied), ResolvedAt: tsPtr(b.resolved),
+		FirstReplyBreachedAt: tsPtr(b.frBreach), ResolutionBreachedAt: tsPtr(b.resBreach)}, time.Now())
 }
 
 // prefixScan scans pre first, then what its caller asks for: a ticket's
