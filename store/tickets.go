@@ -33,6 +33,10 @@ type TicketStore interface {
 	// message req.Message (direction in, status delivered, id set by the
 	// caller), the ticket with the next number, and the outbox entries
 	// outboxFor returns. It returns the ticket (Conversation filled).
+	// ErrNotFound when the channel is not the workspace's; ErrConflict
+	// when the conversation or message id is taken (nothing is stored).
+	// The contact's identity then names the new conversation as its
+	// latest on the channel (as Accept keeps it).
 	OpenTicket(ctx context.Context, req OpenTicketRequest, outboxFor func(switchboard.Ticket, switchboard.Message) []OutboxEntry) (switchboard.Ticket, error)
 	// GetTicket returns the ticket of a conversation with Conversation
 	// (and its Contact) and Links filled; ErrNotFound when the
@@ -49,7 +53,8 @@ type TicketStore interface {
 	UpdateTicket(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID, u TicketUpdate, outboxFor func(switchboard.Ticket) []OutboxEntry) (switchboard.Ticket, error)
 	// LinkTickets relates two tickets of the workspace (both ways; linking
 	// twice is no error); UnlinkTickets removes the relation. ErrNotFound
-	// when either is not a ticket of the workspace.
+	// when either is not a ticket of the workspace; linking a ticket to
+	// itself is ErrConflict.
 	LinkTickets(ctx context.Context, ws switchboard.WorkspaceID, a, b switchboard.ConversationID) error
 	UnlinkTickets(ctx context.Context, ws switchboard.WorkspaceID, a, b switchboard.ConversationID) error
 	// ClaimTicketBreaches finds up to limit tickets whose first-reply or

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/store"
@@ -24,30 +25,35 @@ const ticketCols = `t.conversation_id, t.workspace_id, t.number, t.subject, t.pr
 const ticketFrom = ` FROM tickets t JOIN conversations c ON c.id = t.conversation_id JOIN contacts k ON k.id = c.contact_id`
 
 // badgeScan scans badgeCols (NULL when the conversation is no ticket).
+// pgtype values rather than pointers: the inbox list scans them for
+// every row.
 type badgeScan struct {
-	number                                                *int64
-	subject, priority, status                             *string
-	frDue, resDue, replied, resolved, frBreach, resBreach *time.Time
+	number                                                pgtype.Int8
+	subject, priority, status                             pgtype.Text
+	frDue, resDue, replied, resolved, frBreach, resBreach pgtype.Timestamptz
 }
 
 func (b *badgeScan) dest() []any {
 	return []any{&b.number, &b.subject, &b.priority, &b.status, &b.frDue, &b.resDue, &b.replied, &b.resolved, &b.frBreach, &b.resBreach}
 }
 
-func (b *badgeScan) badge() *switchboard.TicketBadge {
-	if b.number == nil {
+// tsPtr returns a NULL-able timestamp as *time.Time in UTC.
+func tsPtr(v pgtype.Timestamptz) *time.Time {
+	if !v.Valid {
 		return nil
 	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
+	t := v.Time.UTC()
+	return &t
+}
+
+func (b *badgeScan) badge() *switchboard.TicketBadge {
+	if !b.number.Valid {
+		return nil
 	}
-	return store.Badge(switchboard.Ticket{Number: *b.number, Subject: str(b.subject),
-		Priority: switchboard.TicketPriority(str(b.priority)), Status: switchboard.TicketStatus(str(b.status)),
-		FirstReplyDueAt: utcPtr(b.frDue), ResolutionDueAt: utcPtr(b.resDue), FirstRepliedAt: utcPtr(b.replied), ResolvedAt: utcPtr(b.resolved),
-		FirstReplyBreachedAt: utcPtr(b.frBreach), ResolutionBreachedAt: utcPtr(b.resBreach)}, time.Now())
+	return store.Badge(switchboard.Ticket{Number: b.number.Int64, Subject: b.subject.String,
+		Priority: switchboard.TicketPriority(b.priority.String), Status: switchboard.TicketStatus(b.status.String),
+		FirstReplyDueAt: tsPtr(b.frDue), ResolutionDueAt: tsPtr(b.resDue), FirstRepliedAt: tsPtr(b.replied), ResolvedAt: tsPtr(b.resolved),
+		FirstReplyBreachedAt: tsPtr(b.frBreach), ResolutionBreachedAt: tsPtr(b.resBreach)}, time.Now())
 }
 
 // prefixScan scans pre first, then what its caller asks for: a ticket's
@@ -459,201 +465,4 @@ func (s *Store) UnlinkTickets(ctx context.Context, ws switchboard.WorkspaceID, a
 			AND ((conversation_id = $2 AND linked_id = $3) OR (conversation_id = $3 AND linked_id = $2))`, ws, a, b)
 		return err
 	}))
-}
-
-// ClaimTicketBreaches records the targets missed at now. Each kind's
-// overdue rows are locked FOR UPDATE SKIP LOCKED and marked in the same
-// statement, so a concurrent claimer skips them and, once this one
-// commits, no longer finds them (breached_at is set).
-func (s *Store) ClaimTicketBreaches(ctx context.Context, now time.Time, limit int, outboxFor func(store.TicketBreach) []store.OutboxEntry) ([]store.TicketBreach, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	now = now.UTC()
-	var out []store.TicketBreach
-	err := s.tx(ctx, false, func(tx pgx.Tx) error {
-		out = nil
-		type due struct {
-			ws   switchboard.WorkspaceID
-			id   switchboard.ConversationID
-			kind string
-		}
-		var found []due
-		for _, k := range []struct{ kind, due, met, breach string }{
-			{"first_reply", "first_reply_due_at", "first_replied_at", "first_reply_breached_at"},
-			{"resolution", "resolution_due_at", "resolved_at", "resolution_breached_at"},
-		} {
-			if len(found) >= limit {
-				break
-			}
-			rows, err := tx.Query(ctx, `UPDATE tickets SET `+k.breach+` = $1
-				WHERE conversation_id IN (SELECT conversation_id FROM tickets
-					WHERE `+k.due+` IS NOT NULL AND `+k.met+` IS NULL AND `+k.breach+` IS NULL AND `+k.due+` <= $1
-					ORDER BY `+k.due+`, conversation_id LIMIT $2 FOR UPDATE SKIP LOCKED)
-					AND `+k.breach+` IS NULL
-				RETURNING workspace_id, conversation_id`, now, limit-len(found))
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				d := due{kind: k.kind}
-				if err := rows.Scan(&d.ws, &d.id); err != nil {
-					rows.Close()
-					return err
-				}
-				found = append(found, d)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-		for _, d := range found {
-			t, err := ticketTx(ctx, tx, d.ws, d.id)
-			if err != nil {
-				return err
-			}
-			b := store.TicketBreach{Ticket: t, Kind: d.kind}
-			out = append(out, b)
-			if outboxFor != nil {
-				if err := insertOutbox(ctx, tx, time.Now().UTC(), outboxFor(b)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, mapErr("claim ticket breaches", err)
-	}
-	return out, nil
-}
-
-// PutTicketField creates or replaces a custom field.
-func (s *Store) PutTicketField(ctx context.Context, f switchboard.TicketField) error {
-	if !f.Type.Valid() {
-		return fmt.Errorf("postgres: put ticket field: invalid type %q", f.Type)
-	}
-	opts := f.Options
-	if opts == nil {
-		opts = []string{}
-	}
-	b, err := json.Marshal(opts)
-	if err != nil {
-		return fmt.Errorf("postgres: put ticket field: %w", err)
-	}
-	return s.execOne(ctx, "put ticket field", `INSERT INTO ticket_fields (workspace_id, key, label, type, options, required, public, position)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-		ON CONFLICT (workspace_id, key) DO UPDATE SET label = excluded.label, type = excluded.type, options = excluded.options,
-			required = excluded.required, public = excluded.public, position = excluded.position`,
-		f.WorkspaceID, f.Key, f.Label, string(f.Type), string(b), f.Required, f.Public, f.Position)
-}
-
-// DeleteTicketField removes a custom field.
-func (s *Store) DeleteTicketField(ctx context.Context, ws switchboard.WorkspaceID, key string) error {
-	return s.execOne(ctx, "delete ticket field", `DELETE FROM ticket_fields WHERE workspace_id = $1 AND key = $2`, ws, key)
-}
-
-// ListTicketFields lists a workspace's custom fields by position, then key.
-func (s *Store) ListTicketFields(ctx context.Context, ws switchboard.WorkspaceID) ([]switchboard.TicketField, error) {
-	rows, err := s.pool.Query(ctx, `SELECT workspace_id, key, label, type, options, required, public, position FROM ticket_fields
-		WHERE workspace_id = $1 ORDER BY position, key`, ws)
-	if err != nil {
-		return nil, mapErr("list ticket fields", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (switchboard.TicketField, error) {
-		var f switchboard.TicketField
-		var opts []byte
-		if err := row.Scan(&f.WorkspaceID, &f.Key, &f.Label, &f.Type, &opts, &f.Required, &f.Public, &f.Position); err != nil {
-			return f, err
-		}
-		if err := store.DecodeJSON(string(opts), &f.Options); err != nil {
-			return f, err
-		}
-		if len(f.Options) == 0 {
-			f.Options = nil
-		}
-		return f, nil
-	})
-	if out == nil && err == nil {
-		out = []switchboard.TicketField{}
-	}
-	return out, mapErr("list ticket fields", err)
-}
-
-// AddCustomerMessage stores a message the customer wrote in the portal.
-func (s *Store) AddCustomerMessage(ctx context.Context, msg switchboard.Message, outbox []store.OutboxEntry) error {
-	if msg.ID == "" {
-		return errors.New("postgres: add customer message: empty id")
-	}
-	parts, err := json.Marshal(msg.Parts)
-	if err != nil {
-		return fmt.Errorf("postgres: add customer message: %w", err)
-	}
-	at := orNow(msg.CreatedAt)
-	text := msg.Text()
-	return mapErr("add customer message", s.tx(ctx, false, func(tx pgx.Tx) error {
-		var ch switchboard.ChannelID
-		if err := tx.QueryRow(ctx, `SELECT channel_id FROM conversations WHERE workspace_id = $1 AND id = $2`,
-			msg.WorkspaceID, msg.ConversationID).Scan(&ch); err != nil {
-			return err
-		}
-		channel := msg.ChannelID
-		if channel == "" {
-			channel = ch
-		}
-		if _, err := tx.Exec(ctx, qInsertMessageVia, msg.ID, msg.WorkspaceID, msg.ConversationID, channel,
-			switchboard.DirectionIn, string(parts), text, msg.ExternalID, "", switchboard.StatusDelivered, "", at, msg.Via); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE conversations SET
-				status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END,
-				unread_count = unread_count + 1,
-				last_message = CASE WHEN $1 >= last_activity_at THEN $2 ELSE last_message END,
-				last_activity_at = greatest(last_activity_at, $1)
-			WHERE id = $3`, at, store.Preview(text, msg.Parts), msg.ConversationID); err != nil {
-			return err
-		}
-		return insertOutbox(ctx, tx, time.Now().UTC(), outbox)
-	}))
-}
-
-// ContactsByAddress lists the workspace's contacts with this e-mail or phone.
-func (s *Store) ContactsByAddress(ctx context.Context, ws switchboard.WorkspaceID, email, phone string) ([]switchboard.ContactID, error) {
-	email, phone = strings.TrimSpace(email), strings.TrimSpace(phone)
-	if email == "" && phone == "" {
-		return nil, nil
-	}
-	rows, err := s.pool.Query(ctx, `SELECT id FROM contacts WHERE workspace_id = $1 AND erased_at IS NULL
-		AND (($2 <> '' AND lower(email) = lower($2)) OR ($3 <> '' AND phone = $3)) ORDER BY created_at, id`, ws, email, phone)
-	if err != nil {
-		return nil, mapErr("contacts by address", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[switchboard.ContactID])
-	return out, mapErr("contacts by address", err)
-}
-
-// scrubTicketTx scrubs the subject and field values of a conversation's
-// ticket, if it is one (EraseContact).
-func scrubTicketTx(ctx context.Context, tx pgx.Tx, conv switchboard.ConversationID, terms []string) error {
-	var subject string
-	var raw []byte
-	err := tx.QueryRow(ctx, `SELECT subject, fields FROM tickets WHERE conversation_id = $1 FOR UPDATE`, conv).Scan(&subject, &raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	fields := map[string]any{}
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return fmt.Errorf("ticket %s fields: %w", conv, err)
-	}
-	subject, fields = store.ScrubTicket(subject, fields, terms)
-	enc, err := encodeFields(fields)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE tickets SET subject = $1, fields = $2 WHERE conversation_id = $3`, subject, enc, conv)
-	return err
 }

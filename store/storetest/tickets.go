@@ -22,6 +22,7 @@ var ticketTests = []struct {
 	{"TicketNumbersConcurrent", testTicketNumbersConcurrent},
 	{"TicketWorkspaceIsolation", testTicketWorkspaceIsolation},
 	{"OpenTicket", testOpenTicket},
+	{"OpenTicketConcurrent", testOpenTicketConcurrent},
 	{"AddCustomerMessage", testAddCustomerMessage},
 	{"UpdateTicket", testUpdateTicket},
 	{"TicketLinks", testTicketLinks},
@@ -404,5 +405,40 @@ func testTicketLinks(t *testing.T, s store.Store) {
 	wantErr(t, s.LinkTickets(ctx, f.ws, a.ConversationID, plain), store.ErrNotFound, "LinkTickets to a conversation that is no ticket")
 	if err := s.LinkTickets(ctx, f.ws, a.ConversationID, a.ConversationID); err == nil {
 		t.Fatal("LinkTickets to itself: no error")
+	}
+}
+
+// testOpenTicketConcurrent opens tickets of one new customer at once: one
+// contact is created, each ticket has its own conversation and number.
+func testOpenTicketConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := setup(t, s)
+	portal := newChannel(t, s, f.ws, "portal")
+	const n = 8
+	got := make([]switchboard.Ticket, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = s.OpenTicket(ctx, openRequest(f.ws, portal, "same@example.com", fmt.Sprintf("question %d", i)), nil)
+		}()
+	}
+	wg.Wait()
+	convs, nums := map[switchboard.ConversationID]bool{}, map[int64]bool{}
+	for i, tk := range got {
+		must(t, errs[i], fmt.Sprintf("OpenTicket %d", i))
+		convs[tk.ConversationID], nums[tk.Number] = true, true
+	}
+	ids, err := s.ContactsByAddress(ctx, f.ws, "same@example.com", "")
+	must(t, err, "ContactsByAddress")
+	if len(ids) != 1 || len(convs) != n || len(nums) != n {
+		t.Fatalf("%d contacts, %d conversations, %d numbers; want 1, %d, %d", len(ids), len(convs), len(nums), n, n)
+	}
+	page, err := s.ListTickets(ctx, f.ws, store.TicketQuery{ContactIDs: ids})
+	must(t, err, "ListTickets")
+	if len(page.Items) != n {
+		t.Fatalf("the customer has %d tickets, want %d", len(page.Items), n)
 	}
 }
