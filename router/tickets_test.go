@@ -469,3 +469,52 @@ func waitMessage(t *testing.T, st store.Store, ws switchboard.WorkspaceID, id sw
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestPortalChannelCreatedOnce: callers racing for the workspace's portal
+// channel all get the same one, stored once.
+func TestPortalChannelCreatedOnce(t *testing.T) {
+	for name, open := range ticketEngines {
+		t.Run(name, func(t *testing.T) {
+			e := newTicketEnv(t, open)
+			ctx := context.Background()
+			ids := make([]switchboard.ChannelID, 8)
+			var wg sync.WaitGroup
+			for i := range ids {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					id, err := e.rt.Hub.PortalChannel(ctx, e.ws)
+					if err != nil {
+						t.Error(err)
+					}
+					ids[i] = id
+				}()
+			}
+			wg.Wait()
+			chans, err := e.st.ListChannels(ctx, e.ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, ch := range chans {
+				if ch.Type == "portal" {
+					n++
+					if ch.ID != ids[0] {
+						t.Fatalf("portal channel %s, callers got %s", ch.ID, ids[0])
+					}
+				}
+			}
+			for _, id := range ids {
+				if id != ids[0] {
+					t.Fatalf("callers got different channels: %v", ids)
+				}
+			}
+			if n != 1 {
+				t.Fatalf("%d portal channels stored", n)
+			}
+			if _, ok := e.rt.Channels.Get(ids[0]); !ok {
+				t.Fatal("portal channel not running")
+			}
+		})
+	}
+}
