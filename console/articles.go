@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -144,9 +145,20 @@ func (s *Server) categoryByID(ctx context.Context, ws switchboard.WorkspaceID, i
 func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	q := r.URL.Query()
-	list, err := s.store.ListArticles(r.Context(), p.WorkspaceID, store.ArticleQuery{
+	filter := store.ArticleQuery{
 		Status: switchboard.ArticleStatus(q.Get("status")), Locale: q.Get("locale"), CategoryID: switchboard.ArticleCategoryID(q.Get("category_id")),
-	})
+	}
+	var list []switchboard.Article
+	var err error
+	if text := strings.TrimSpace(q.Get("q")); text != "" {
+		list, err = s.searchArticles(r.Context(), p.WorkspaceID, text, filter)
+	} else {
+		list, err = s.store.ListArticles(r.Context(), p.WorkspaceID, filter)
+	}
+	if errors.Is(err, errSearchDrafts) {
+		writeError(w, http.StatusBadRequest, "invalid_q", err.Error())
+		return
+	}
 	if err != nil {
 		s.writeStoreError(w, r, err, "articles")
 		return
@@ -155,6 +167,28 @@ func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 		list = []switchboard.Article{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+}
+
+var errSearchDrafts = errors.New("q: searches published articles only (leave status out or set it to published)")
+
+// searchArticles answers GET /api/v1/articles?q=: the workspace's
+// published articles containing text (titles first), in filter's locale
+// and category when set, at most 100.
+func (s *Server) searchArticles(ctx context.Context, ws switchboard.WorkspaceID, text string, filter store.ArticleQuery) ([]switchboard.Article, error) {
+	if filter.Status != "" && filter.Status != switchboard.ArticlePublished {
+		return nil, errSearchDrafts
+	}
+	if utf8.RuneCountInString(text) > 200 {
+		text = string([]rune(text)[:200])
+	}
+	found, err := s.store.SearchArticles(ctx, ws, text, filter.Locale, 100)
+	if err != nil {
+		return nil, err
+	}
+	if filter.CategoryID != "" {
+		found = slices.DeleteFunc(found, func(a switchboard.Article) bool { return a.CategoryID != filter.CategoryID })
+	}
+	return found, nil
 }
 
 func (s *Server) createArticle(w http.ResponseWriter, r *http.Request) {
