@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/switchboardhq/switchboard"
@@ -88,7 +89,7 @@ func (s *Server) suggestArticles(r *http.Request, ws switchboard.WorkspaceID, q,
 	}
 	var arts []switchboard.Article
 	if q != "" {
-		found, err := s.store.SearchArticles(r.Context(), ws, q, "", 20)
+		found, err := s.searchWords(r, ws, q)
 		if err != nil {
 			return nil, err
 		}
@@ -159,6 +160,83 @@ func articleSnippet(body, q string) string {
 	}
 	if end < len(runes) {
 		out += "…"
+	}
+	return out
+}
+
+// searchWords finds published articles for what a visitor wrote, which is
+// rarely a phrase of the article: the whole text first, then each of its
+// keywords (keywords), the articles matching more of them first.
+func (s *Server) searchWords(r *http.Request, ws switchboard.WorkspaceID, q string) ([]switchboard.Article, error) {
+	score := map[switchboard.ArticleID]int{}
+	var out []switchboard.Article
+	terms := append([]string{q}, keywords(q)...)
+	for i, term := range terms {
+		if i > 0 && strings.EqualFold(term, q) {
+			continue
+		}
+		found, err := s.store.SearchArticles(r.Context(), ws, term, "", 20)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range found {
+			if _, seen := score[a.ID]; !seen {
+				out = append(out, a)
+			}
+			w := 1
+			if i == 0 {
+				w = 100 // the whole text
+			}
+			if strings.Contains(strings.ToLower(a.Title), strings.ToLower(term)) {
+				w *= 2
+			}
+			score[a.ID] += w
+		}
+	}
+	slices.SortStableFunc(out, func(a, b switchboard.Article) int { return score[b.ID] - score[a.ID] })
+	return out, nil
+}
+
+// stopWords are English words too common to search for.
+var stopWords = map[string]bool{"the": true, "and": true, "for": true, "you": true, "how": true, "can": true, "what": true, "with": true, "are": true,
+	"was": true, "not": true, "but": true, "does": true, "this": true, "that": true, "have": true, "from": true, "your": true, "please": true, "when": true, "where": true, "why": true, "there": true}
+
+// keywords cuts a visitor's text into words worth searching, at most
+// five: runs of kanji and katakana (Japanese has no spaces; its hiragana
+// are mostly particles and endings) and Latin words of three letters or
+// more that are not stop words.
+func keywords(q string) []string {
+	var out []string
+	var cur []rune
+	class := 0
+	flush := func() {
+		w := string(cur)
+		cur = cur[:0]
+		n := utf8.RuneCountInString(w)
+		if class == 1 && n >= 2 || class == 2 && n >= 3 && !stopWords[strings.ToLower(w)] {
+			if !slices.Contains(out, w) && len(out) < 5 {
+				out = append(out, w)
+			}
+		}
+	}
+	for _, r := range q {
+		c := 0
+		switch {
+		case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Katakana, r) || r == 'ー':
+			c = 1
+		case unicode.IsLetter(r) && r < 0x3000 || unicode.IsDigit(r):
+			c = 2
+		}
+		if c != class && len(cur) > 0 {
+			flush()
+		}
+		class = c
+		if c != 0 {
+			cur = append(cur, r)
+		}
+	}
+	if len(cur) > 0 {
+		flush()
 	}
 	return out
 }

@@ -47,7 +47,7 @@ func TestWidgetArticles(t *testing.T) {
 	f.putArticle(f.ws, "art_draft_ja", "ja", "返品の方法（下書き）", "返品 まだ公開しません", switchboard.ArticleDraft, 100)
 	f.putArticle(other, "art_other_ja", "ja", "返品の方法 他社", "返品は他社の窓口へ", switchboard.ArticlePublished, 100)
 	for i := range 7 {
-		f.putArticle(f.ws, fmt.Sprintf("art_many_%d", i), "en", fmt.Sprintf("Returns FAQ %d", i), "returns question", switchboard.ArticlePublished, 0)
+		f.putArticle(f.ws, fmt.Sprintf("art_many_%d", i), "en", fmt.Sprintf("Shipping FAQ %d", i), "shipping question", switchboard.ArticlePublished, 0)
 	}
 
 	type item struct{ id, title, snippet, url string }
@@ -78,8 +78,10 @@ func TestWidgetArticles(t *testing.T) {
 		{"Japanese query of three characters or more (trigram index)", url.Values{"channel": {"web"}, "q": {"返品の方"}, "locale": {"ja"}}, "art_return_ja"},
 		{"Japanese query of two characters (LIKE)", url.Values{"channel": {"web"}, "q": {"送料"}, "locale": {"ja"}}, "art_ship_ja"},
 		{"English query finds the English article", url.Values{"channel": {"web"}, "q": {"how to return"}, "locale": {"en"}}, "art_return_en"},
+		{"a Japanese sentence finds the article by its words", url.Values{"channel": {"web"}, "q": {"商品の返品をしたいのですが、方法を教えてください"}, "locale": {"ja"}}, "art_return_ja"},
+		{"an English sentence finds the article by its words", url.Values{"channel": {"web"}, "q": {"Hi, can I return an item I bought?"}, "locale": {"en"}}, "art_return_en"},
 		{"nothing matches", url.Values{"channel": {"web"}, "q": {"存在しない言葉"}}, ""},
-		{"at most five", url.Values{"channel": {"web"}, "q": {"Returns FAQ"}, "locale": {"en"}}, "art_many_0,art_many_1,art_many_2,art_many_3,art_many_4"},
+		{"at most five", url.Values{"channel": {"web"}, "q": {"Shipping FAQ"}, "locale": {"en"}}, "art_many_0,art_many_1,art_many_2,art_many_3,art_many_4"},
 		{"empty query: the most read in the locale", url.Values{"channel": {"web"}, "locale": {"ja"}}, "art_ship_ja,art_return_ja"},
 		{"empty query, region in the locale", url.Values{"channel": {"web"}, "locale": {"ja-JP"}}, "art_ship_ja,art_return_ja"},
 	}
