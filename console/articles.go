@@ -155,10 +155,6 @@ func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 	} else {
 		list, err = s.store.ListArticles(r.Context(), p.WorkspaceID, filter)
 	}
-	if errors.Is(err, errSearchDrafts) {
-		writeError(w, http.StatusBadRequest, "invalid_q", err.Error())
-		return
-	}
 	if err != nil {
 		s.writeStoreError(w, r, err, "articles")
 		return
@@ -169,25 +165,21 @@ func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"items": list})
 }
 
-var errSearchDrafts = errors.New("q: searches published articles only (leave status out or set it to published)")
-
-// searchArticles answers GET /api/v1/articles?q=: the workspace's
-// published articles containing text (titles first), in filter's locale
-// and category when set, at most 100.
+// searchArticles answers GET /api/v1/articles?q=: the articles of the
+// list (drafts too, unless filter says otherwise) whose title, slug or
+// body contains text, case-insensitively, title matches first.
 func (s *Server) searchArticles(ctx context.Context, ws switchboard.WorkspaceID, text string, filter store.ArticleQuery) ([]switchboard.Article, error) {
-	if filter.Status != "" && filter.Status != switchboard.ArticlePublished {
-		return nil, errSearchDrafts
-	}
 	if utf8.RuneCountInString(text) > 200 {
 		text = string([]rune(text)[:200])
 	}
-	found, err := s.store.SearchArticles(ctx, ws, text, filter.Locale, 100)
+	all, err := s.store.ListArticles(ctx, ws, filter)
 	if err != nil {
 		return nil, err
 	}
-	if filter.CategoryID != "" {
-		found = slices.DeleteFunc(found, func(a switchboard.Article) bool { return a.CategoryID != filter.CategoryID })
-	}
+	needle := strings.ToLower(text)
+	in := func(v string) bool { return strings.Contains(strings.ToLower(v), needle) }
+	found := slices.DeleteFunc(all, func(a switchboard.Article) bool { return !in(a.Title) && !in(a.Slug) && !in(a.Body) })
+	slices.SortStableFunc(found, func(a, b switchboard.Article) int { return laterIf(!in(a.Title)) - laterIf(!in(b.Title)) })
 	return found, nil
 }
 

@@ -150,8 +150,8 @@ func TestWidgetArticles(t *testing.T) {
 	}
 }
 
-// The console's composer finds articles to link with GET
-// /api/v1/articles?q=: published ones of the caller's workspace only.
+// The console's composer (status=published) and the articles page find
+// articles with GET /api/v1/articles?q=: of the caller's workspace only.
 func TestArticlesAPISearch(t *testing.T) {
 	f := newFixture(t)
 	other := switchboard.WorkspaceID("ws_other_search")
@@ -168,11 +168,12 @@ func TestArticlesAPISearch(t *testing.T) {
 		code        int
 		want        string
 	}{
-		{"Japanese", "q=" + url.QueryEscape("パスワード"), 200, "art_pw_ja"},
+		{"Japanese, published", "q=" + url.QueryEscape("パスワード") + "&status=published", 200, "art_pw_ja"},
 		{"in one locale", "q=password&locale=en&status=published", 200, "art_pw_en"},
 		{"no match", "q=" + url.QueryEscape("請求書"), 200, ""},
-		{"drafts cannot be searched", "q=x&status=draft", 400, "invalid_q"},
-		{"no q lists drafts too", "status=draft", 200, "art_pw_draft"},
+		{"drafts when asked", "q=" + url.QueryEscape("パスワード") + "&status=draft", 200, "art_pw_draft"},
+		{"any status: title matches first", "q=" + url.QueryEscape("再設定"), 200, "art_pw_ja"},
+		{"every status", "q=" + url.QueryEscape("パスワード") + "&locale=ja", 200, "art_pw_ja,art_pw_draft"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

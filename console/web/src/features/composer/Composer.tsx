@@ -296,8 +296,10 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
               }}
               onMouseEnter={() => setSel(tplHits.length + j)}
             >
-              <span aria-hidden="true">📄</span> <strong lang={a.locale}>{a.title}</strong> <span className="muted small">{t("composer.articleLink", { locale: a.locale })}</span>
-              <span className="muted small tpl-text">{articleURL(a)}</span>
+              <strong lang={a.locale} title={articleURL(a)}>
+                {a.title}
+              </strong>{" "}
+              <span className="muted small">{t("composer.articleLink", { locale: a.locale })}</span>
             </li>
           ))}
         </ul>
