@@ -118,6 +118,7 @@ test("My tickets shows the customer portal inside the panel", opts, async () => 
   const frame = dialog().locator("iframe[title='お問い合わせ履歴']");
   await frame.waitFor();
   assert.equal(await frame.getAttribute("src"), `${hub.url}/portal/${ws}/?embed=widget`);
+  assert.equal(await dialog().getByRole("link", { name: "新しいタブで開く" }).getAttribute("href"), `${hub.url}/portal/${ws}/`, "the portal in a tab too");
   assert.equal(await box().isVisible(), false, "the chat is behind its tab");
   // Back with the arrow keys, as tabs go.
   await tabs.getByRole("tab", { name: "お問い合わせ履歴" }).press("ArrowLeft");

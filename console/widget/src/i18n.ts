@@ -46,6 +46,7 @@ const en = {
   faqFound: (n: number) => (n === 1 ? "1 help article may answer your question." : `${n} help articles may answer your question.`),
   chat: "Chat",
   tickets: "My tickets",
+  newTab: "Open in a new tab",
   sections: "Chat or your tickets",
 };
 
@@ -95,6 +96,7 @@ const ja: Strings = {
   faqFound: (n) => `ご質問に役立つヘルプ記事が ${n} 件あります。`,
   chat: "チャット",
   tickets: "お問い合わせ履歴",
+  newTab: "新しいタブで開く",
   sections: "チャットとお問い合わせ履歴",
 };
 

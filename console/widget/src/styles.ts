@@ -97,6 +97,7 @@ button{cursor:pointer}
 .composer{border-top:1px solid #e2e5ea;padding:8px 8px 10px;background:#fff;display:flex;flex-direction:column;gap:6px;position:relative}
 .chat{flex:1;min-height:0;display:flex;flex-direction:column;position:relative}
 .chat iframe{flex:1;width:100%;border:0;background:#fff}
+.newtab{padding:8px 14px;border-top:1px solid #e2e5ea;font-size:12px;color:var(--accent-text);text-align:right}
 .tabs{display:flex;gap:4px;background:var(--accent);padding:0 10px}
 .tabs button{border:0;background:none;color:var(--on-accent);opacity:.85;padding:4px 10px 7px;font-weight:600;font-size:13px;border-bottom:3px solid transparent}
 .tabs [aria-selected=true]{opacity:1;border-bottom-color:var(--on-accent)}

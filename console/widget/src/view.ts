@@ -147,7 +147,13 @@ export class View {
     this.chat.hidden = tickets;
     this.tickets.hidden = !tickets;
     if (tickets && this.portal && !this.tickets.firstChild) {
-      this.tickets.append(h("iframe", { src: this.portal, title: this.t.tickets, sandbox: "allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads" }));
+      // The same page in a tab too: where the browser keeps the portal's
+      // sign-in from a frame on another site (third-party cookies).
+      const tab = this.portal.replace(/[?&]embed=widget/, "");
+      this.tickets.append(
+        h("iframe", { src: this.portal, title: this.t.tickets, sandbox: "allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads" }),
+        h("a", { class: "newtab", href: tab, target: "_blank", rel: "noopener noreferrer" }, this.t.newTab),
+      );
     }
   }
 

@@ -264,7 +264,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
       {popup === "templates" && (
         <ul className="popup" role="listbox" aria-label={t("composer.templates")}>
           {templates.isPending && <li className="muted">{t("common:loading")}</li>}
-          {templates.isSuccess && tplHits.length === 0 && <li className="muted">{t("composer.noTemplates")}</li>}
+          {templates.isSuccess && tplHits.length === 0 && artHits.length === 0 && <li className="muted">{t("composer.noTemplates")}</li>}
           {tplHits.map((tpl, i) => (
             <li
               key={tpl.id}
