@@ -55,6 +55,7 @@ func (c *Connector) Capabilities() connectors.Capabilities {
 		HTML:          true,
 		Forms:         true,
 		Links:         true,
+		CSAT:          true,
 		Typing:        true,
 		ReadReceipts:  true,
 		MaxTextLength: c.cfg.MaxTextLength,
