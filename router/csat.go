@@ -133,7 +133,7 @@ func (r *Router) AnswerCSAT(ctx context.Context, tok string, score int, comment,
 	}
 	comment = strings.TrimSpace(comment)
 	if !utf8.ValidString(comment) || utf8.RuneCountInString(comment) > maxCSATComment {
-		return switchboard.CSATSurvey{}, &ValidationError{Field: "comment", Message: fmt.Sprintf("must be text of at most %d characters", maxCSATComment), Err: ErrTooLong}
+		return switchboard.CSATSurvey{}, &ValidationError{Field: "comment", Message: fmt.Sprintf("must be text of at most %d characters", maxCSATComment)}
 	}
 	s, err := r.CSATSurvey(ctx, tok)
 	if err != nil {
