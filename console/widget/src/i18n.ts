@@ -42,6 +42,12 @@ const en = {
   hours: "Opening hours",
   days: "Mon Tue Wed Thu Fri Sat Sun",
   offlineSent: "Thank you! We will get back to you by e-mail.",
+  rate: "Rate this conversation",
+  stars: (n: number) => `${n} of 5 stars`,
+  comment: "Comment (optional)",
+  rated: "Thank you for your rating!",
+  rateDone: "You have already rated this conversation.",
+  rateExpired: "This rating has expired.",
 };
 
 export type Strings = typeof en;
@@ -86,6 +92,12 @@ const ja: Strings = {
   hours: "受付時間",
   days: "月 火 水 木 金 土 日",
   offlineSent: "ありがとうございます。メールでご連絡します。",
+  rate: "この会話を評価",
+  stars: (n) => `5段階中 ${n}`,
+  comment: "コメント（任意）",
+  rated: "ご評価ありがとうございました。",
+  rateDone: "この会話はすでに評価済みです。",
+  rateExpired: "この評価の受付期間は終了しました。",
 };
 
 /** language picks "ja" or "en" from the first of candidates that is set. */
