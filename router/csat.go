@@ -213,9 +213,12 @@ func (r *Router) askCSAT(ctx context.Context, ws switchboard.WorkspaceID, id swi
 	} else if err != nil {
 		return fmt.Errorf("csat: create survey: %w", err)
 	}
-	lang := ""
-	if conv.Contact != nil {
-		lang = conv.Contact.Language
+	lang := contactLanguage(conv.Contact)
+	if ch, ok := r.Channels.Get(conv.ChannelID); ok {
+		// A site chat set to one language speaks it, whatever the browser's.
+		if l, ok := ch.Connector.(interface{ Language() string }); ok && l.Language() != "" {
+			lang = l.Language()
+		}
 	}
 	question := ""
 	if settings != nil {
@@ -256,6 +259,20 @@ func (r *Router) csatParts(channelType, question, tok string) []switchboard.Part
 	// question and the link (connectors.Fallback).
 	return []switchboard.Part{{Kind: switchboard.PartCSAT, Text: question,
 		CSAT: &switchboard.CSATCard{Token: tok, URL: r.Hub.publicURL + "/csat/" + tok}}}
+}
+
+// contactLanguage is the customer's language: their profile's, else
+// what their browser reported (site chat).
+func contactLanguage(c *switchboard.Contact) string {
+	switch {
+	case c == nil:
+		return ""
+	case c.Language != "":
+		return c.Language
+	case c.Context != nil:
+		return c.Context.Language
+	}
+	return ""
 }
 
 // csatQuestion is the default question in the customer's language.
@@ -328,8 +345,8 @@ var (
 // tellCustomer sends s's customer a short text in their language.
 func (r *Router) tellCustomer(ctx context.Context, s switchboard.CSATSurvey, texts map[string]string) {
 	lang := ""
-	if conv, err := r.store.GetConversation(ctx, s.WorkspaceID, s.ConversationID); err == nil && conv.Contact != nil {
-		lang = conv.Contact.Language
+	if conv, err := r.store.GetConversation(ctx, s.WorkspaceID, s.ConversationID); err == nil {
+		lang = contactLanguage(conv.Contact)
 	}
 	if _, err := r.Hub.Reply(ctx, connectors.ReplyRequest{WorkspaceID: s.WorkspaceID, ConversationID: s.ConversationID,
 		Parts: switchboard.TextParts(pickLanguage(texts, lang))}); err != nil {

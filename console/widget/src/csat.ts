@@ -9,8 +9,8 @@ import type { Strings } from "./i18n";
 import type { Part } from "./types";
 
 let api: Api | null = null;
-/** What each token's card came to (redraws keep it): the score, or an error line. */
-const done = new Map<string, string>();
+/** Each token's card: the thread redraws messages, the card keeps its stars, comment and outcome. */
+const cards = new Map<string, HTMLElement>();
 
 /** setCSATApi gives the cards the visitor's client (main.ts). */
 export function setCSATApi(a: Api): void {
@@ -22,15 +22,11 @@ const stars = (n: number) => "★".repeat(n) + "☆".repeat(5 - n);
 export function renderCSAT(p: Part, t: Strings): HTMLElement | null {
   const tok = p.csat?.token;
   if (!tok) return null;
+  const old = cards.get(tok);
+  if (old) return old;
   const box = h("div", { class: "form", role: "group", "aria-label": t.rate });
-  const end = (line: string) => {
-    done.set(tok, line);
-    box.replaceChildren(h("div", { class: "done", role: "status" }, line));
-  };
-  if (done.has(tok)) {
-    end(done.get(tok)!);
-    return box;
-  }
+  cards.set(tok, box);
+  const end = (line: string) => box.replaceChildren(h("div", { class: "done", role: "status" }, line));
   let score = 0;
   const row = h("div", { class: "chips" });
   const btns = [1, 2, 3, 4, 5].map((n) =>

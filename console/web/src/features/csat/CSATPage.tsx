@@ -24,7 +24,7 @@ function Buckets({ title, rows, label }: { title: string; rows: CSATBucket[]; la
             <th scope="col">{title}</th>
             <th scope="col">{t("count")}</th>
             <th scope="col">{t("average")}</th>
-            <th scope="col">{t("satisfied")}</th>
+            <th scope="col" title={t("satisfied")}>{t("satisfiedShort")}</th>
           </tr>
         </thead>
         <tbody>
