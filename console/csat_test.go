@@ -90,6 +90,11 @@ func TestWidgetCSAT(t *testing.T) {
 			}
 		}
 	}
+	// Operators see the question, never the customer's rating link.
+	_, msgs := f.do(nil, request{method: "GET", path: "/api/v1/conversations/" + string(conv) + "/messages", bearer: f.token(f.ws, switchboard.RoleAdmin)})
+	if raw := fmt.Sprint(msgs); !strings.Contains(raw, "How did we do?") || strings.Contains(raw, tok) {
+		t.Fatalf("operator's view of the question: %s", raw)
+	}
 	s, err := f.store.CSATSurveyOfConversation(context.Background(), f.ws, conv)
 	if err != nil || s.Score != 4 || s.Comment != "とても親切でした" || s.Via != switchboard.CSATViaWidget {
 		t.Fatalf("survey = %+v, %v", s, err)

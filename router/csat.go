@@ -316,8 +316,8 @@ func (r *Router) csatPostback(ctx context.Context, ev switchboard.Inbound) bool 
 		return false
 	}
 	s, err := r.CSATSurvey(ctx, tok)
-	if errors.Is(err, ErrCSATToken) || (s.ID != "" && s.ChannelID != ev.ChannelID) {
-		return false // not a rating of this channel: an ordinary message
+	if errors.Is(err, ErrCSATToken) || (s.ID != "" && !r.surveyOf(ctx, s, ev.ChannelID, ev.Sender)) {
+		return false // not a rating of this customer: an ordinary message
 	}
 	if first, ferr := r.store.FirstSeen(ctx, "csat:in:"+string(ev.ChannelID)+":"+string(ev.ExternalID)); ferr == nil && !first {
 		return true // LINE redelivered it
@@ -334,6 +334,24 @@ func (r *Router) csatPostback(ctx context.Context, ev switchboard.Inbound) bool 
 		r.log.WarnContext(ctx, "csat: LINE rating not recorded", "survey", s.ID, "err", err)
 	}
 	return true
+}
+
+// surveyOf reports whether s is of a conversation of the customer known
+// on channel as sender.
+func (r *Router) surveyOf(ctx context.Context, s switchboard.CSATSurvey, channel switchboard.ChannelID, sender switchboard.ExternalID) bool {
+	if s.ChannelID != channel {
+		return false
+	}
+	conv, err := r.store.GetConversation(ctx, s.WorkspaceID, s.ConversationID)
+	if err != nil || conv.Contact == nil {
+		return false
+	}
+	for _, id := range conv.Contact.Identities {
+		if id.ChannelID == channel && id.ExternalID == sender {
+			return true
+		}
+	}
+	return false
 }
 
 var (

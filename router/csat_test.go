@@ -325,6 +325,14 @@ func TestCSATLinePostback(t *testing.T) {
 	if c, _ := e.store.GetConversation(ctx, e.ws, conv.ID); c.Status != switchboard.ConversationResolved {
 		t.Fatalf("the postback changed the status to %s", c.Status)
 	}
+	// Another LINE user's press of the same button is not a rating of theirs.
+	if err := e.rt.Hub.Accept(ctx, []switchboard.Inbound{{Kind: switchboard.InboundMessage, ChannelID: e.chans["line"],
+		ExternalID: "ev-other", Sender: "Uother", Parts: switchboard.TextParts(ask.Parts[0].Buttons[0].Payload)}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.store.GetCSATSurvey(ctx, s.ID); got.Score != 4 {
+		t.Fatalf("another user's postback changed the score to %d", got.Score)
+	}
 	// A forged payload is not a rating: it is stored as what the customer sent.
 	forged := router.CSATPostbackPrefix + string(s.ID) + ".zzzzzz.forgedsignature:1"
 	if err := e.rt.Hub.Accept(ctx, []switchboard.Inbound{{Kind: switchboard.InboundMessage, ChannelID: e.chans["line"],
