@@ -21,6 +21,33 @@ var csatTests = []struct {
 	{"CSATOncePerConversation", testCSATOnce},
 	{"CSATListFiltersAndPaging", testCSATList},
 	{"CSATAggregates", testCSATAggregates},
+	{"CSATErasedWithTheContact", testCSATErased},
+}
+
+// testCSATErased: erasing a customer empties their ratings' comments and
+// keeps the scores (statistics); others' ratings are untouched.
+func testCSATErased(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ws := newWorkspace(t, s, "CSAT erase")
+	web := newChannel(t, s, ws, "webchat")
+	gone := accept(t, s, msgOn(ws, web, "ext-cs-1", "v-gone", "hello", t0))[0]
+	kept := accept(t, s, msgOn(ws, web, "ext-cs-2", "v-kept", "hello", t0))[0]
+	for i, res := range []store.AcceptResult{gone, kept} {
+		v := newSurvey(ws, fmt.Sprint("cs_e", i), string(res.ConversationID), "op_a", "dp_1", string(web))
+		v.ContactID = res.ContactID
+		must(t, s.CreateCSATSurvey(ctx, v), "CreateCSATSurvey")
+		_, err := s.AnswerCSATSurvey(ctx, ws, v.ID, store.CSATAnswer{Score: 2, Comment: "I am Zebulon, call 555-0100", Via: "link", At: t0})
+		must(t, err, "AnswerCSATSurvey")
+	}
+	_, err := s.EraseContact(ctx, ws, gone.ContactID, []string{"Zebulon"}, t0.Add(time.Hour), nil)
+	must(t, err, "EraseContact")
+	erased, err := s.GetCSATSurvey(ctx, "cs_e0")
+	must(t, err, "GetCSATSurvey erased")
+	other, err := s.GetCSATSurvey(ctx, "cs_e1")
+	must(t, err, "GetCSATSurvey other")
+	if erased.Comment != "" || erased.Score != 2 || other.Comment == "" {
+		t.Fatalf("after erasure: erased %+v, other %+v", erased, other)
+	}
 }
 
 func newSurvey(ws switchboard.WorkspaceID, id, conv, op, dept, ch string) switchboard.CSATSurvey {
