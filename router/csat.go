@@ -188,7 +188,7 @@ func (r *Router) askCSAT(ctx context.Context, ws switchboard.WorkspaceID, id swi
 	if err != nil {
 		return fmt.Errorf("csat: %w", err)
 	}
-	if conv.Status != switchboard.ConversationResolved || r.csatKey() == nil {
+	if conv.Status != switchboard.ConversationResolved || r.csatKey() == nil || r.mergedTicket(ctx, conv) {
 		return nil
 	}
 	var settings *switchboard.CSATSettings
@@ -240,6 +240,23 @@ func (r *Router) askCSAT(ctx context.Context, ws switchboard.WorkspaceID, id swi
 		return fmt.Errorf("csat: ask: %w", err)
 	}
 	return nil
+}
+
+// ticketGetter is store.TicketStore's look-up (asserted: the CSAT code
+// does not need the ticket store to be there).
+type ticketGetter interface {
+	GetTicket(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.Ticket, error)
+}
+
+// mergedTicket reports whether conv is a ticket merged into another
+// (Hub.MergeTicket sets MergedInto before it resolves the conversation).
+func (r *Router) mergedTicket(ctx context.Context, conv switchboard.Conversation) bool {
+	tg, ok := r.store.(ticketGetter)
+	if !ok {
+		return false
+	}
+	t, err := tg.GetTicket(ctx, conv.WorkspaceID, conv.ID)
+	return err == nil && t.MergedInto != ""
 }
 
 // csatParts is the question as the channel type asks it.

@@ -34,7 +34,10 @@ type csatEnv struct {
 	chans  map[string]switchboard.ChannelID // by type
 }
 
-func newCSATEnv(t *testing.T) *csatEnv {
+func newCSATEnv(t *testing.T) *csatEnv { return newCSATEnvOn(t, nil) }
+
+// newCSATEnvOn is newCSATEnv with the router over wrap(store) (nil: the store).
+func newCSATEnvOn(t *testing.T, wrap func(store.Store) store.Store) *csatEnv {
 	t.Helper()
 	ctx := context.Background()
 	e := &csatEnv{script: &scripted{}, line: linefake.New(t, "line-token"), chans: map[string]switchboard.ChannelID{}}
@@ -51,7 +54,11 @@ func newCSATEnv(t *testing.T) *csatEnv {
 		}
 		e.chans[typ] = id
 	}
-	rt, err := router.New(st, router.Config{
+	var rst store.Store = st
+	if wrap != nil {
+		rst = wrap(st)
+	}
+	rt, err := router.New(rst, router.Config{
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OutboundRetries: 2, RetryInitial: time.Millisecond, RetryMax: 5 * time.Millisecond,
 		OutboxLease: time.Second, PublicURL: csatPublicURL, HubSecret: []byte("a-hub-secret-of-the-tests-0123456789"),
@@ -222,6 +229,28 @@ func TestCSATOffInTheDepartment(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	if _, err := e.store.CSATSurveyOfConversation(ctx, e.ws, conv.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("survey of a department with CSAT off: %v", err)
+	}
+}
+
+// mergedStore is a store whose every conversation is a ticket merged
+// into another.
+type mergedStore struct{ store.Store }
+
+func (mergedStore) GetTicket(_ context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.Ticket, error) {
+	return switchboard.Ticket{WorkspaceID: ws, ConversationID: conv, MergedInto: "cv_target"}, nil
+}
+
+// TestCSATNotForMergedTickets: a ticket resolved by merging it into
+// another is not rated.
+func TestCSATNotForMergedTickets(t *testing.T) {
+	e := newCSATEnvOn(t, func(s store.Store) store.Store { return mergedStore{s} })
+	ctx := context.Background()
+	conv := e.conversation(t, "scripted", "merged-customer")
+	e.setStatus(t, conv.ID, switchboard.ConversationResolved)
+	eventuallyR(t, "the resolution", func() bool { return len(e.messages(t, conv.ID, switchboard.DirectionActivity)) > 0 })
+	time.Sleep(200 * time.Millisecond)
+	if _, err := e.store.CSATSurveyOfConversation(ctx, e.ws, conv.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("survey of a merged ticket: %v", err)
 	}
 }
 
