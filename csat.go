@@ -31,6 +31,11 @@ type CSATCard struct {
 	Token string `json:"token"`
 	// URL is the rating page (<public_url>/csat/<token>).
 	URL string `json:"url,omitempty"`
+	// Score is the visitor's rating once given (1–5), and Closed says the
+	// card takes no answer (rated or expired): filled for the widget's
+	// view, never stored.
+	Score  int  `json:"score,omitempty"`
+	Closed bool `json:"closed,omitempty"`
 }
 
 // CSATSurvey is the satisfaction survey of one resolved conversation: at

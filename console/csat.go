@@ -252,3 +252,22 @@ func (s *Server) ownsSurvey(ctx context.Context, survey switchboard.CSATSurvey, 
 	conv, err := s.store.GetConversation(ctx, survey.WorkspaceID, survey.ConversationID)
 	return err == nil && conv.ChannelID == channel && conv.ContactID == contact.ID
 }
+
+// csatCards marks the rating cards among a visitor's parts that take no
+// answer any more (rated: with the score; expired), so a reloaded widget
+// shows the outcome instead of the stars. parts is changed in place (the
+// caller's copy).
+func (s *Server) csatCards(ctx context.Context, parts []switchboard.Part) []switchboard.Part {
+	for i, p := range parts {
+		if p.Kind != switchboard.PartCSAT || p.CSAT == nil {
+			continue
+		}
+		survey, err := s.router.CSATSurvey(ctx, p.CSAT.Token)
+		if errors.Is(err, router.ErrCSATAnswered) || errors.Is(err, router.ErrCSATExpired) {
+			card := *p.CSAT
+			card.Score, card.Closed = survey.Score, true
+			parts[i].CSAT = &card
+		}
+	}
+	return parts
+}

@@ -90,6 +90,19 @@ func TestWidgetCSAT(t *testing.T) {
 			}
 		}
 	}
+	// The visitor's history shows the card rated (a reloaded widget shows the outcome).
+	_, hist := f.do(nil, request{method: "GET", path: "/widget/v1/messages", bearer: vt})
+	var card map[string]any
+	for _, it := range hist["items"].([]any) {
+		for _, p := range it.(map[string]any)["parts"].([]any) {
+			if p.(map[string]any)["kind"] == "csat" {
+				card = p.(map[string]any)["csat"].(map[string]any)
+			}
+		}
+	}
+	if card["closed"] != true || card["score"] != 4.0 {
+		t.Fatalf("rated card in the history = %v", card)
+	}
 	// Operators see the question, never the customer's rating link.
 	_, msgs := f.do(nil, request{method: "GET", path: "/api/v1/conversations/" + string(conv) + "/messages", bearer: f.token(f.ws, switchboard.RoleAdmin)})
 	if raw := fmt.Sprint(msgs); !strings.Contains(raw, "How did we do?") || strings.Contains(raw, tok) {

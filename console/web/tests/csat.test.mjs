@@ -13,7 +13,7 @@ if (skip) console.log(skip);
 const opts = { skip: skip || false };
 
 const CHANNEL = "shop";
-let hub, site, browser, ctx, tab, op, ada, me, convId;
+let hub, site, browser, ctx, tab, tab2, op, ada, me, convId;
 
 const panel = (p) => p.getByRole("dialog", { name: "Acme Support" });
 const card = (p) => panel(p).getByRole("group", { name: "Rate this conversation" });
@@ -60,6 +60,11 @@ test("the visitor rates the resolved conversation from the widget's card, once",
 
   const rating = card(tab);
   await rating.getByText("How did we do?").waitFor();
+  // The same visitor has the shop open in a second tab, card and all.
+  tab2 = await ctx.newPage();
+  await tab2.goto(site.url + "/shop.html");
+  await tab2.getByRole("button", { name: /^Open chat/ }).click();
+  await card(tab2).getByRole("button", { name: "1 of 5 stars" }).waitFor();
   const send = rating.getByRole("button", { name: "Send" });
   assert.ok(await send.isDisabled(), "nothing to send before a star is chosen");
   // Keyboard only: Tab to the fourth star, Enter picks it.
@@ -100,12 +105,16 @@ test("the console's satisfaction page shows the rating", opts, async () => {
 });
 
 test("a second rating is refused and the first stands", opts, async () => {
+  // The second tab still shows the stars: its answer is refused.
+  const other = card(tab2);
+  await other.getByRole("button", { name: "1 of 5 stars" }).click();
+  await other.getByRole("button", { name: "Send" }).click();
+  await panel(tab2).getByText("You have already rated this conversation.").waitFor();
+  // A reloaded widget shows the outcome, not the stars again.
   await tab.reload();
   await tab.getByRole("button", { name: /^Open chat/ }).click();
-  const rating = card(tab);
-  await rating.getByRole("button", { name: "1 of 5 stars" }).click();
-  await rating.getByRole("button", { name: "Send" }).click();
-  await panel(tab).getByText("You have already rated this conversation.").waitFor();
+  await card(tab).getByText("Thank you for your rating! ★★★★☆").waitFor();
+  assert.equal(await card(tab).getByRole("button").count(), 0, "no stars to press on a rated card");
   const { items } = await ada.request("GET", "/api/v1/csat");
   assert.equal(items.length, 1);
   assert.equal(items[0].score, 4);

@@ -27,6 +27,10 @@ export function renderCSAT(p: Part, t: Strings): HTMLElement | null {
   const box = h("div", { class: "form", role: "group", "aria-label": t.rate });
   cards.set(tok, box);
   const end = (line: string) => box.replaceChildren(h("div", { class: "done", role: "status" }, line));
+  if (p.csat!.closed) {
+    end(p.csat!.score ? t.rated + " " + stars(p.csat!.score) : t.rateExpired);
+    return box;
+  }
   let score = 0;
   const row = h("div", { class: "chips" });
   const btns = [1, 2, 3, 4, 5].map((n) =>
