@@ -90,7 +90,7 @@ func (k PartKind) Valid() bool {
 	switch k {
 	case PartText, PartMarkdown, PartImage, PartFile, PartAudio, PartVideo,
 		PartLocation, PartSticker, PartButtons, PartTemplate,
-		PartHTML, PartForm, PartFormResponse, PartLink:
+		PartHTML, PartForm, PartFormResponse, PartLink, PartCSAT:
 		return true
 	}
 	return false
@@ -114,6 +114,8 @@ type Part struct {
 	Form         *Form         `json:"form,omitempty"`
 	FormResponse *FormResponse `json:"form_response,omitempty"`
 	Link         *Link         `json:"link,omitempty"`
+	// CSAT is the survey a csat part asks for (PartCSAT).
+	CSAT *CSATCard `json:"csat,omitempty"`
 }
 
 // FormFieldType is the kind of input of a form field.

@@ -52,6 +52,8 @@ type DepartmentSettings struct {
 	Notify NotifyPolicy `json:"notify"`
 	// SLA are the department's targets for its tickets.
 	SLA SLA `json:"sla"`
+	// CSAT turns the satisfaction survey off or changes its question.
+	CSAT *CSATSettings `json:"csat,omitempty"`
 }
 
 // OfflineMode is what the site chat shows when the department is closed.

@@ -40,6 +40,9 @@ type Capabilities struct {
 	// together); 0 means no limit. A channel's rate_limit key overrides it.
 	SendRate float64        `json:"send_rate,omitempty"`
 	Extra    map[string]any `json:"extra,omitempty"`
+	// CSAT: the channel renders the rating card (switchboard.PartCSAT);
+	// elsewhere it goes out as the question and the rating page's link.
+	CSAT bool `json:"csat,omitempty"`
 }
 
 // Supports reports whether the channel can carry a part of kind k.
@@ -55,7 +58,7 @@ func (c Capabilities) Supports(k switchboard.PartKind) bool {
 		return c.Sticker
 	case switchboard.PartHTML:
 		return c.HTML
-	case switchboard.PartButtons, switchboard.PartForm, switchboard.PartLink:
+	case switchboard.PartButtons, switchboard.PartForm, switchboard.PartLink, switchboard.PartCSAT:
 		// Every text channel gets these, natively or as text (Fallback).
 		return c.Text || c.Buttons
 	case switchboard.PartFormResponse:

@@ -23,6 +23,8 @@ func Fallback(parts []switchboard.Part, caps Capabilities) []switchboard.Part {
 			out = append(out, switchboard.Part{Kind: switchboard.PartText, Text: FormText(p)})
 		case p.Kind == switchboard.PartLink && !caps.Links:
 			out = append(out, switchboard.Part{Kind: switchboard.PartText, Text: LinkText(p)})
+		case p.Kind == switchboard.PartCSAT && !caps.CSAT:
+			out = append(out, switchboard.Part{Kind: switchboard.PartText, Text: CSATText(p)})
 		case p.Kind == switchboard.PartFormResponse && !caps.Forms:
 			out = append(out, switchboard.Part{Kind: switchboard.PartText, Text: FormResponseText(p)})
 		default:
@@ -94,6 +96,15 @@ func FormResponseText(p switchboard.Part) string {
 		lines = append(lines, fmt.Sprintf("%s: %s", firstOf(f.Label, f.Name), f.Value))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// CSATText renders a rating card as its question and the rating page's
+// link.
+func CSATText(p switchboard.Part) string {
+	if p.CSAT == nil || p.CSAT.URL == "" {
+		return p.Text
+	}
+	return strings.TrimSpace(p.Text + "\n" + p.CSAT.URL)
 }
 
 // LinkText renders a link part as its title, description and URL.

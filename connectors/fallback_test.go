@@ -14,6 +14,7 @@ func TestFallback(t *testing.T) {
 	form := switchboard.Part{Kind: switchboard.PartForm, Form: &switchboard.Form{Title: "Sign up", Fields: []switchboard.FormField{{Name: "name", Label: "Name", Required: true}, {Name: "email", Label: "E-mail"}}}}
 	link := switchboard.Part{Kind: switchboard.PartLink, Link: &switchboard.Link{URL: "https://example.com/a", Title: "Our guide", Description: "Read this"}}
 	answer := switchboard.Part{Kind: switchboard.PartFormResponse, FormResponse: &switchboard.FormResponse{Fields: []switchboard.FieldValue{{Name: "name", Label: "Name", Value: "Ken"}}}}
+	rate := switchboard.Part{Kind: switchboard.PartCSAT, Text: "How did we do?", CSAT: &switchboard.CSATCard{Token: "t", URL: "https://hub.example/csat/t"}}
 	sms := connectors.Capabilities{Text: true}
 	web := connectors.Capabilities{Text: true, Buttons: true, Forms: true, Links: true, HTML: true}
 	tests := []struct {
@@ -29,6 +30,8 @@ func TestFallback(t *testing.T) {
 		{"site chat keeps buttons", yesNo, web, ""},
 		{"site chat keeps forms", form, web, ""},
 		{"site chat keeps links", link, web, ""},
+		{"sms rating card is the question and the link", rate, sms, "How did we do?\nhttps://hub.example/csat/t"},
+		{"site chat keeps the rating card", rate, connectors.Capabilities{Text: true, CSAT: true}, ""},
 		{"text stays", switchboard.Part{Kind: switchboard.PartText, Text: "hi"}, sms, ""},
 	}
 	for _, tc := range tests {

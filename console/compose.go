@@ -94,6 +94,9 @@ func viewParts(parts []switchboard.Part) []partView {
 			out[i].HTML = MarkdownHTML(p.Text)
 		case switchboard.PartHTML:
 			out[i].HTML = SanitizeHTML(p.Text)
+		case switchboard.PartCSAT:
+			// The rating link is the customer's: operators never get it.
+			out[i].CSAT = nil
 		}
 	}
 	return out

@@ -155,7 +155,7 @@ func (s *Server) widgetView(ctx context.Context, m switchboard.Message) (widgetM
 			v.Author = &widgetAuthor{Name: name}
 		}
 	}
-	v.Parts = s.visitorParts(v.Parts)
+	v.Parts = s.csatCards(ctx, s.visitorParts(v.Parts))
 	return v, true
 }
 

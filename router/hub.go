@@ -51,6 +51,8 @@ type Hub struct {
 	log       *slog.Logger
 	now       func() time.Time
 	publicURL string
+	// csatPostbacks takes customers' ratings out of a batch (Router.csatPostbacks).
+	csatPostbacks func(context.Context, []switchboard.Inbound) []switchboard.Inbound
 }
 
 // HubConfig configures a Hub.
@@ -87,6 +89,9 @@ func (h *Hub) Channels() *Channels { return h.channels }
 // connectors' webhooks and the site chat call; a ValidationError means the
 // request was bad and nothing was stored.
 func (h *Hub) Accept(ctx context.Context, events []switchboard.Inbound) error {
+	if h.csatPostbacks != nil {
+		events = h.csatPostbacks(ctx, events)
+	}
 	_, err := h.AcceptResults(ctx, events)
 	return err
 }

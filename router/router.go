@@ -59,6 +59,9 @@ type Config struct {
 	// before a key rotation.
 	HubSecret  []byte
 	OldSecrets [][]byte
+	// CSATExpiry is how long a satisfaction survey's rating link works
+	// (default DefaultCSATExpiry, 7 days).
+	CSATExpiry time.Duration
 }
 
 // Router owns the hub, the channel registry, the outbox relay and the
@@ -142,6 +145,7 @@ func New(st store.Store, cfg Config) (*Router, error) {
 		r.Channels.sealer = sealer
 	}
 	r.Hub.channels = r.Channels
+	r.Hub.csatPostbacks = r.csatPostbacks
 	if err := r.addHandlers(); err != nil {
 		return nil, err
 	}
@@ -173,6 +177,7 @@ func (r *Router) addHandlers() error {
 	r.wm.AddNoPublisherHandler("mirror", TopicEvents, r.bus.work, r.handleMirror).
 		AddMiddleware(middleware.Retry{MaxRetries: 4, InitialInterval: 500 * time.Millisecond, MaxInterval: 10 * time.Second, Multiplier: 2}.Middleware)
 	r.wm.AddNoPublisherHandler("fanout", TopicEvents, r.bus.fanout, r.handleFanout)
+	r.OnEvent("csat", r.csatOnEvent)
 	return nil
 }
 

@@ -44,6 +44,7 @@ type Config struct {
 	GeoIP         GeoIPConfig    `yaml:"geoip"`
 	Map           MapConfig      `yaml:"map"`
 	SMTP          SMTPConfig     `yaml:"smtp"`
+	CSAT          CSATConfig     `yaml:"csat"`
 	// ShutdownTimeout bounds the drain after SIGTERM: stop accepting, finish
 	// work in flight, publish the outbox; then the process exits 0.
 	ShutdownTimeout time.Duration      `yaml:"shutdown_timeout"`
@@ -458,4 +459,10 @@ func (c *Config) oldSecretKeys() ([][]byte, error) {
 		out = append(out, b)
 	}
 	return out, nil
+}
+
+// CSATConfig configures satisfaction surveys (issue 15; docs/csat.md).
+type CSATConfig struct {
+	// Expiry is how long a rating link works (default 7 days).
+	Expiry time.Duration `yaml:"expiry"`
 }

@@ -71,6 +71,7 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 		RetryMax:        cfg.Outbound.RetryMax,
 		HubSecret:       secret,
 		OldSecrets:      oldSecrets,
+		CSATExpiry:      cfg.CSAT.Expiry,
 	})
 	if err != nil {
 		return err

@@ -41,6 +41,10 @@ func (c *Connector) Type() string { return Type }
 // Config returns the channel's settings (for the widget's bootstrap).
 func (c *Connector) Config() Config { return c.cfg }
 
+// Language is the language the widget is forced to ("ja", "en"), or "".
+// The hub writes its own texts (the rating question) in it.
+func (c *Connector) Language() string { return c.cfg.Language }
+
 // ChannelID is the id of the channel this connector runs.
 func (c *Connector) ChannelID() switchboard.ChannelID { return c.deps.ChannelID }
 
@@ -55,6 +59,7 @@ func (c *Connector) Capabilities() connectors.Capabilities {
 		HTML:          true,
 		Forms:         true,
 		Links:         true,
+		CSAT:          true,
 		Typing:        true,
 		ReadReceipts:  true,
 		MaxTextLength: c.cfg.MaxTextLength,

@@ -323,6 +323,11 @@ func (s *Store) EraseContact(ctx context.Context, ws switchboard.WorkspaceID, id
 		if _, err := tx.Exec(ctx, `DELETE FROM identities WHERE contact_id = $1`, id); err != nil {
 			return err
 		}
+		// Ratings keep their score (a statistic); the customer's words go.
+		if _, err := tx.Exec(ctx, `UPDATE csat_surveys SET comment = '' WHERE workspace_id = $1 AND (contact_id = $2
+				OR conversation_id IN (SELECT id FROM conversations WHERE workspace_id = $1 AND contact_id = $2))`, ws, id); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `SELECT id FROM conversations WHERE workspace_id = $1 AND contact_id = $2 ORDER BY created_at, id FOR UPDATE`, ws, id)
 		if err != nil {
 			return err

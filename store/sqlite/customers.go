@@ -305,6 +305,11 @@ func (s *Store) EraseContact(ctx context.Context, ws switchboard.WorkspaceID, id
 		if _, err := tx.ExecContext(ctx, `DELETE FROM identities WHERE contact_id = ?`, id); err != nil {
 			return err
 		}
+		// Ratings keep their score (a statistic); the customer's words go.
+		if _, err := tx.ExecContext(ctx, `UPDATE csat_surveys SET comment = '' WHERE workspace_id = ?1 AND (contact_id = ?2
+				OR conversation_id IN (SELECT id FROM conversations WHERE workspace_id = ?1 AND contact_id = ?2))`, ws, id); err != nil {
+			return err
+		}
 		if res.Conversations, err = contactConversationIDs(ctx, tx, ws, id); err != nil {
 			return err
 		}

@@ -48,6 +48,12 @@ const en = {
   tickets: "My tickets",
   newTab: "Open in a new tab",
   sections: "Chat or your tickets",
+  rate: "Rate this conversation",
+  stars: (n: number) => `${n} of 5 stars`,
+  comment: "Comment (optional)",
+  rated: "Thank you for your rating!",
+  rateDone: "You have already rated this conversation.",
+  rateExpired: "This rating has expired.",
 };
 
 export type Strings = typeof en;
@@ -98,6 +104,12 @@ const ja: Strings = {
   tickets: "お問い合わせ履歴",
   newTab: "新しいタブで開く",
   sections: "チャットとお問い合わせ履歴",
+  rate: "この会話を評価",
+  stars: (n) => `5段階中 ${n}`,
+  comment: "コメント（任意）",
+  rated: "ご評価ありがとうございました。",
+  rateDone: "この会話はすでに評価済みです。",
+  rateExpired: "この評価の受付期間は終了しました。",
 };
 
 /** language picks "ja" or "en" from the first of candidates that is set. */

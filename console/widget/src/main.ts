@@ -10,6 +10,7 @@
 //   window.Switchboard = window.Switchboard || function () { (Switchboard.q = Switchboard.q || []).push(arguments) };
 // and replayed here; "switchboard:ready" fires on window once it is ready.
 import { Api } from "./api";
+import { setCSATApi } from "./csat";
 import { VisitorStorage } from "./storage";
 import type { Config } from "./types";
 import { Widget, type WidgetEvent } from "./widget";
@@ -37,6 +38,7 @@ async function boot(): Promise<void> {
   const hub = new URL(script.src, location.href).origin;
   const storage = new VisitorStorage(hub, channel);
   const api = new Api(hub, channel, storage);
+  setCSATApi(api);
   // The look from the last visit draws the launcher at once; a first
   // visit waits for the channel's config (colour, language).
   let config: Config | null = null;

@@ -4,6 +4,7 @@
 // touch the DOM; links only ever point to http(s) (or mailto in markdown).
 import DOMPurify from "dompurify";
 import { h, icon, icons, safeURL } from "./dom";
+import { renderCSAT } from "./csat";
 import { renderForm } from "./form";
 import { markdown } from "./markdown";
 import { bytes, type Strings } from "./i18n";
@@ -75,6 +76,8 @@ function part(m: Message, p: Part, t: Strings, act: Actions): HTMLElement | null
       return textBubble(p.text || (p.form_response?.fields ?? []).map((f) => `${f.label || f.name}: ${f.value}`).join("\n"));
     case "link":
       return linkCard(p);
+    case "csat":
+      return renderCSAT(p, t);
     case "location": {
       const loc = p.location;
       if (!loc) return null;

@@ -33,6 +33,7 @@ export const routes: AppRoute[] = [
   // { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
   { path: "templates", component: lazy(() => import("../features/templates/TemplatesPage")), navKey: "templates:nav", icon: "❏" },
   { path: "help-centre", component: lazy(() => import("../features/articles/ArticlesPage")), navKey: "articles:nav", icon: "?" },
+  { path: "satisfaction", component: lazy(() => import("../features/csat/CSATPage")), navKey: "csat:nav", icon: "★" },
   { path: "settings", component: lazy(() => import("../features/settings/SettingsPage")), navKey: "settings:nav", icon: "⚙" },
 ];
 

@@ -161,6 +161,7 @@ export interface Part {
   form?: { title?: string; fields: FormField[]; submit_label?: string };
   form_response?: { form_message_id?: string; fields: FormField[] };
   link?: { url: string; title?: string; description?: string; image_url?: string };
+  csat?: { token: string; url?: string; score?: number; closed?: boolean };
 }
 
 export interface Message {
