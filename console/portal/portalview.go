@@ -27,11 +27,11 @@ type portalView struct {
 	Who                    string
 	Notice, Error          string
 	// sign-in
-	Token      string
-	MailOn     bool
-	SMSOn      bool
-	SMSPicked  bool
-	Email      string
+	Token     string
+	MailOn    bool
+	SMSOn     bool
+	SMSPicked bool
+	Email     string
 	// the mailbox and a thread
 	Tickets  []ticketRow
 	Ticket   *ticketRow
