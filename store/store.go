@@ -36,6 +36,7 @@ type Store interface {
 	NotifyStore
 	ArticleStore
 	PortalStore
+	TicketStore
 	// Migrate brings the schema to the newest version. It is safe to call
 	// from several processes at once (PostgreSQL takes an advisory lock).
 	Migrate(ctx context.Context) error
