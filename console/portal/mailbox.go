@@ -334,7 +334,7 @@ func (p *Portal) reply(w http.ResponseWriter, r *http.Request, c *ctx) {
 	in, err := p.readWritten(w, r, c)
 	var bad *InputError
 	if errors.As(err, &bad) {
-		p.showThread(w, r, c, tk, http.StatusBadRequest, bad.Message, in.Text)
+		p.showThread(w, r, c, tk, http.StatusBadRequest, bad.text(textsFor(c.lang)), in.Text)
 		return
 	}
 	if err != nil {
@@ -392,7 +392,7 @@ func (p *Portal) createTicket(w http.ResponseWriter, r *http.Request, c *ctx) {
 	}
 	var bad *InputError
 	if errors.As(err, &bad) {
-		again(bad.Message)
+		again(bad.text(t))
 		return
 	}
 	if err == nil && in.Text == "" {
@@ -421,7 +421,7 @@ func (p *Portal) createTicket(w http.ResponseWriter, r *http.Request, c *ctx) {
 func (p *Portal) deskError(w http.ResponseWriter, r *http.Request, c *ctx, err error, again func(string)) {
 	var bad *InputError
 	if errors.As(err, &bad) {
-		again(bad.Message)
+		again(bad.text(textsFor(c.lang)))
 		return
 	}
 	p.fail(w, r, c, err)

@@ -65,11 +65,23 @@ type Mailer interface {
 	SendMail(ctx context.Context, to, subject, text, html string) error
 }
 
-// InputError is a customer's input the portal refuses, with the message
-// shown to them.
-type InputError struct{ Message string }
+// InputError is a customer's input the portal refuses: Message is shown
+// to them, or, when Key names one of the portal's texts, that text in the
+// page's language with Arg in place of its %s.
+type InputError struct {
+	Key, Arg string
+	Message  string
+}
 
 func (e *InputError) Error() string { return e.Message }
+
+// text is what the page shows of e in the language of t.
+func (e *InputError) text(t map[string]string) string {
+	if msg, ok := t[e.Key]; ok && e.Key != "" {
+		return strings.ReplaceAll(msg, "%s", e.Arg)
+	}
+	return e.Message
+}
 
 // PortalConfig configures the customer portal.
 type PortalConfig struct {
