@@ -234,10 +234,13 @@ func (p *Portal) readWritten(w http.ResponseWriter, r *http.Request, c *ctx) (wr
 	t := textsFor(c.lang)
 	var out written
 	r.Body = http.MaxBytesReader(w, r.Body, int64(p.cfg.MaxFiles)*p.cfg.MaxUploadBytes+128<<10)
-	mr, err := r.MultipartReader()
-	if err != nil {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		out.Subject, out.Text = r.PostFormValue("subject"), r.PostFormValue("text")
 		return out, p.checkWritten(t, &out)
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return out, &InputError{Message: t["badForm"]}
 	}
 	files := 0
 	for {
