@@ -35,8 +35,8 @@ var h=Math.ceil(Number(d.height));if(h>0&&h<100000)f.style.height=h+"px";
 const frameJS = `(function(){
 if(window.parent===window)return;
 var last=0;
-function post(){var h=Math.ceil(document.documentElement.scrollHeight);if(h!==last){last=h;window.parent.postMessage({type:"switchboard-portal:height",height:h},"*");}}
-if(window.ResizeObserver)new ResizeObserver(post).observe(document.documentElement);
+function post(){var h=Math.ceil(document.body.scrollHeight);if(h!==last){last=h;window.parent.postMessage({type:"switchboard-portal:height",height:h},"*");}}
+if(window.ResizeObserver)new ResizeObserver(post).observe(document.body);
 window.addEventListener("load",post);post();
 })();
 `

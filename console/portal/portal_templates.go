@@ -11,7 +11,7 @@ var portalPages = template.Must(template.New("customer-portal").Parse(`
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>{{.Title}}{{if .Workspace}} · {{.Workspace}}{{end}}</title>
 <style>
 :root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--bg:#fff;--card:#f6f8fa;--line:#d1d9e0;--accent:{{if .Brand.Color}}{{.Brand.Color}}{{else}}#0b5cad{{end}};--ok:#1a7f37;--bad:#cf222e}
@@ -125,7 +125,6 @@ aside form input{flex:1;min-width:0}
 
 {{define "sent"}}{{template "phead" .}}
 <h1>{{.T.checkTitle}}</h1>
-<p>{{.Notice}}</p>
 {{template "pfoot" .}}{{end}}
 
 {{define "signin"}}{{template "phead" .}}

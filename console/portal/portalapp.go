@@ -163,7 +163,7 @@ func NewPortal(st PortalStore, cfg PortalConfig) *Portal {
 func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("Referrer-Policy", "same-origin") // no-referrer would make browsers send "Origin: null" on our own forms
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Content-Security-Policy", portalCSP(false, "'none'"))
 	p.mux.ServeHTTP(w, r)
