@@ -21,7 +21,7 @@ body{margin:0;font:16px/1.6 system-ui,-apple-system,"Segoe UI","Hiragino Sans","
 a{color:var(--accent)}
 header{border-bottom:3px solid var(--accent);background:var(--card)}
 .wrap{max-width:62rem;margin:0 auto;padding:0 1rem}
-.top{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.6rem 0}
+.top{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.6rem 1rem}
 .brand{display:flex;align-items:center;gap:.6rem;font-weight:700;font-size:1.1rem;color:var(--fg);text-decoration:none;margin-right:auto}
 .brand img{max-height:32px;max-width:160px}
 .langs,.who{display:flex;gap:.75rem;align-items:center;font-size:.9rem}
@@ -64,8 +64,8 @@ ul.tickets a:hover{background:var(--card)}
 .new{color:var(--accent);font-weight:700}
 aside h2{font-size:1rem}
 aside ul{padding-left:1.1rem;margin:.5rem 0}
-aside form{display:flex;gap:.4rem}
-aside form input{flex:1;min-width:0}
+aside form{display:flex;flex-wrap:wrap;gap:.4rem}
+aside form input{flex:1 1 9rem;min-width:0}
 .faq{border:1px solid var(--line);border-radius:8px;padding:.9rem;background:var(--card)}
 .muted{color:var(--muted);font-size:.9rem}
 </style>
