@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -144,9 +145,16 @@ func (s *Server) categoryByID(ctx context.Context, ws switchboard.WorkspaceID, i
 func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 	p := principalFrom(r.Context())
 	q := r.URL.Query()
-	list, err := s.store.ListArticles(r.Context(), p.WorkspaceID, store.ArticleQuery{
+	filter := store.ArticleQuery{
 		Status: switchboard.ArticleStatus(q.Get("status")), Locale: q.Get("locale"), CategoryID: switchboard.ArticleCategoryID(q.Get("category_id")),
-	})
+	}
+	var list []switchboard.Article
+	var err error
+	if text := strings.TrimSpace(q.Get("q")); text != "" {
+		list, err = s.searchArticles(r.Context(), p.WorkspaceID, text, filter)
+	} else {
+		list, err = s.store.ListArticles(r.Context(), p.WorkspaceID, filter)
+	}
 	if err != nil {
 		s.writeStoreError(w, r, err, "articles")
 		return
@@ -155,6 +163,24 @@ func (s *Server) listArticles(w http.ResponseWriter, r *http.Request) {
 		list = []switchboard.Article{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+}
+
+// searchArticles answers GET /api/v1/articles?q=: the articles of the
+// list (drafts too, unless filter says otherwise) whose title, slug or
+// body contains text, case-insensitively, title matches first.
+func (s *Server) searchArticles(ctx context.Context, ws switchboard.WorkspaceID, text string, filter store.ArticleQuery) ([]switchboard.Article, error) {
+	if utf8.RuneCountInString(text) > 200 {
+		text = string([]rune(text)[:200])
+	}
+	all, err := s.store.ListArticles(ctx, ws, filter)
+	if err != nil {
+		return nil, err
+	}
+	needle := strings.ToLower(text)
+	in := func(v string) bool { return strings.Contains(strings.ToLower(v), needle) }
+	found := slices.DeleteFunc(all, func(a switchboard.Article) bool { return !in(a.Title) && !in(a.Slug) && !in(a.Body) })
+	slices.SortStableFunc(found, func(a, b switchboard.Article) int { return laterIf(!in(a.Title)) - laterIf(!in(b.Title)) })
+	return found, nil
 }
 
 func (s *Server) createArticle(w http.ResponseWriter, r *http.Request) {

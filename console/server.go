@@ -282,6 +282,7 @@ func (s *Server) routesOn(mux *routeMux) {
 	mux.HandleFunc("POST /widget/v1/identify", s.widgetCORS(s.widgetIdentify))
 	mux.HandleFunc("POST /widget/v1/read", s.widgetCORS(s.widgetRead))
 	mux.HandleFunc("POST /widget/v1/offline", s.widgetCORS(s.widgetOffline))
+	mux.HandleFunc("GET /widget/v1/articles", s.widgetCORS(s.widgetArticles))
 	mux.HandleFunc("OPTIONS /widget/v1/", s.widgetCORS(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	mux.HandleFunc("GET /widget/v1/stream", s.widgetStream)
 	mux.HandleFunc("GET /widget.js", s.widgetScript)

@@ -35,7 +35,17 @@ func (s *Server) widgetConfig(id switchboard.ChannelID, wc *webchat.Connector) m
 		"language": cfg.Language, "max_text_length": cfg.MaxTextLength,
 		"upload":                map[string]any{"max_bytes": s.cfg.MaxUploadBytes, "types": s.cfg.UploadTypes, "max_files": maxVisitorFiles},
 		"identity_verification": wc.IdentitySigned(),
+		// workspace_id: the help centre (/help/{id}/) and the portal the widget links to.
+		"workspace_id": s.channelWorkspaceID(id),
 	}
+}
+
+// channelWorkspaceID is the workspace of a running channel ("" when gone).
+func (s *Server) channelWorkspaceID(id switchboard.ChannelID) switchboard.WorkspaceID {
+	if ch, ok := s.router.Channels.Get(id); ok {
+		return ch.WorkspaceID
+	}
+	return ""
 }
 
 // widgetConfigGet serves GET /widget/v1/config?channel=: a returning

@@ -10,7 +10,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   publicDir: false,
   resolve: {
-    alias: { marked: here("node_modules/marked/lib/marked.esm.js"), dompurify: here("node_modules/dompurify/dist/purify.es.mjs") },
+    alias: { dompurify: here("node_modules/dompurify/dist/purify.es.mjs") },
   },
   build: {
     outDir: "dist/widget",

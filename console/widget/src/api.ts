@@ -2,7 +2,7 @@
 // and turns error answers into ApiError (network failures stay TypeError,
 // so callers can tell "offline, retry" from "refused").
 import type { VisitorStorage } from "./storage";
-import type { Config, FormResponse, History, Identity, Message, PageContext, Part } from "./types";
+import type { Article, Config, FormResponse, History, Identity, Message, PageContext, Part } from "./types";
 
 export class ApiError extends Error {
   constructor(
@@ -44,7 +44,7 @@ export class Api {
     this.token = storage.get();
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.token) headers.Authorization = "Bearer " + this.token;
     let payload: BodyInit | undefined;
@@ -53,7 +53,7 @@ export class Api {
       headers["Content-Type"] = "application/json";
       payload = JSON.stringify(body);
     }
-    const res = await fetch(this.hub + path, { method, headers, body: payload });
+    const res = await fetch(this.hub + path, { method, headers, body: payload, signal });
     const text = await res.text();
     const json = text ? JSON.parse(text) : undefined;
     if (!res.ok) {
@@ -72,6 +72,12 @@ export class Api {
 
   config(): Promise<Config> {
     return this.request("GET", "/widget/v1/config?channel=" + encodeURIComponent(this.channel) + "&lang=" + encodeURIComponent(document.documentElement.lang || navigator.language));
+  }
+
+  /** articles finds help-centre articles for what the visitor types (no session needed). */
+  async articles(q: string, locale: string, signal: AbortSignal): Promise<Article[]> {
+    const qs = new URLSearchParams({ channel: this.channel, q, locale });
+    return (await this.request<{ items: Article[] }>("GET", "/widget/v1/articles?" + qs, undefined, signal)).items ?? [];
   }
 
   /** session makes sure the visitor has a token, starting a session when not. */

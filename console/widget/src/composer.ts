@@ -15,11 +15,14 @@ const DRAFT_EVERY = 400;
 export interface ComposerEvents {
   send(text: string, files: File[]): void;
   draft(text: string): void;
+  /** input: the text changed (every keystroke; the article suggestions follow it). */
+  input?(text: string): void;
 }
 
 export class Composer {
   readonly el: HTMLElement;
-  private readonly box: HTMLTextAreaElement;
+  /** box is the text box (the article suggestions listen to its keys). */
+  readonly box: HTMLTextAreaElement;
   private readonly fileInput: HTMLInputElement;
   private readonly fileList: HTMLUListElement;
   private readonly notice: HTMLElement;
@@ -94,6 +97,11 @@ export class Composer {
 
   focus(): void {
     this.box.focus();
+  }
+
+  /** attach adds els to the composer (the suggestions float above its row). */
+  attach(...els: HTMLElement[]): void {
+    this.el.append(...els);
   }
 
   /** closeEmoji closes the emoji picker; false when it was not open. */
@@ -217,6 +225,7 @@ export class Composer {
   /** typed sends the draft at most every DRAFT_EVERY ms; an empty box at once. */
   private typed(): void {
     this.grow();
+    this.on.input?.(this.box.value);
     if (!this.box.value) this.flushDraft();
     else if (!this.draftTimer) this.draftTimer = window.setTimeout(() => this.flushDraft(), DRAFT_EVERY);
   }

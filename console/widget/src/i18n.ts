@@ -42,6 +42,12 @@ const en = {
   hours: "Opening hours",
   days: "Mon Tue Wed Thu Fri Sat Sun",
   offlineSent: "Thank you! We will get back to you by e-mail.",
+  faqHead: "Articles that may help",
+  faqFound: (n: number) => (n === 1 ? "1 help article may answer your question." : `${n} help articles may answer your question.`),
+  chat: "Chat",
+  tickets: "My tickets",
+  newTab: "Open in a new tab",
+  sections: "Chat or your tickets",
 };
 
 export type Strings = typeof en;
@@ -86,6 +92,12 @@ const ja: Strings = {
   hours: "受付時間",
   days: "月 火 水 木 金 土 日",
   offlineSent: "ありがとうございます。メールでご連絡します。",
+  faqHead: "こちらの記事が役立つかもしれません",
+  faqFound: (n) => `ご質問に役立つヘルプ記事が ${n} 件あります。`,
+  chat: "チャット",
+  tickets: "お問い合わせ履歴",
+  newTab: "新しいタブで開く",
+  sections: "チャットとお問い合わせ履歴",
 };
 
 /** language picks "ja" or "en" from the first of candidates that is set. */

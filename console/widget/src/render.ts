@@ -1,11 +1,11 @@
 // How one message looks: its parts as bubbles, media, buttons and forms.
 // Everything from a message is text nodes, except markdown and custom HTML,
 // which pass through DOMPurify (after the hub's own sanitiser) before they
-// touch the DOM; links only ever point to http(s).
+// touch the DOM; links only ever point to http(s) (or mailto in markdown).
 import DOMPurify from "dompurify";
-import { marked } from "marked";
 import { h, icon, icons, safeURL } from "./dom";
 import { renderForm } from "./form";
+import { markdown } from "./markdown";
 import { bytes, type Strings } from "./i18n";
 import type { Button, FieldValue, Message, Part } from "./types";
 
@@ -51,7 +51,7 @@ function part(m: Message, p: Part, t: Strings, act: Actions): HTMLElement | null
   const a = p.attachment;
   switch (p.kind) {
     case "markdown":
-      return richBubble(marked.parse(p.text ?? "", { async: false, gfm: true, breaks: true }));
+      return richBubble(markdown(p.text ?? ""));
     case "html":
       return richBubble(p.text ?? "");
     case "image":

@@ -94,7 +94,21 @@ button{cursor:pointer}
 .dots i{width:6px;height:6px;border-radius:50%;background:#8a93a3;animation:sb-blink 1.2s infinite}
 .dots i:nth-child(2){animation-delay:.2s}.dots i:nth-child(3){animation-delay:.4s}
 @keyframes sb-blink{0%,80%,100%{opacity:.3}40%{opacity:1}}
-.composer{border-top:1px solid #e2e5ea;padding:8px 8px 10px;background:#fff;display:flex;flex-direction:column;gap:6px}
+.composer{border-top:1px solid #e2e5ea;padding:8px 8px 10px;background:#fff;display:flex;flex-direction:column;gap:6px;position:relative}
+.chat{flex:1;min-height:0;display:flex;flex-direction:column;position:relative}
+.chat iframe{flex:1;width:100%;border:0;background:#fff}
+.newtab{padding:8px 14px;border-top:1px solid #e2e5ea;font-size:12px;color:var(--accent-text);text-align:right}
+.tabs{display:flex;gap:4px;background:var(--accent);padding:0 10px}
+.tabs button{border:0;background:none;color:var(--on-accent);opacity:.85;padding:4px 10px 7px;font-weight:600;font-size:13px;border-bottom:3px solid transparent}
+.tabs [aria-selected=true]{opacity:1;border-bottom-color:var(--on-accent)}
+.tabs :focus-visible{outline-color:var(--on-accent);outline-offset:-3px}
+.faq{position:absolute;left:8px;right:8px;bottom:100%;margin-bottom:6px;background:#fff;border:1px solid #d5dae2;border-radius:12px;box-shadow:0 6px 18px rgba(0,0,0,.14);padding:6px;z-index:1}
+.faq-head{font-size:12px;font-weight:650;color:#4b5563;padding:2px 8px 4px}
+.faq ul{list-style:none;margin:0;padding:0}
+.faq a{display:block;padding:6px 8px;border-radius:8px;color:#1d2330;text-decoration:none}
+.faq a:hover,.faq a:focus-visible{background:#eef0f3}
+.faq b{display:block;color:var(--accent-text);font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.faq small{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;color:#4b5563;font-size:12px}
 .row{display:flex;align-items:flex-end;gap:2px}
 .row textarea{flex:1;min-height:40px;max-height:120px;resize:none;border:1px solid #c9cfd8;border-radius:10px;padding:9px 10px;margin:0 4px;background:#fff;color:#1d2330}
 .row textarea:focus-visible{outline:2px solid var(--focus);outline-offset:0;border-color:transparent}

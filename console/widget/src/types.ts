@@ -53,6 +53,17 @@ export interface Config {
   upload?: UploadLimits;
   identity_verification?: boolean;
   availability?: Availability;
+  /** The channel's workspace: its help centre and customer portal. */
+  workspace_id?: string;
+}
+
+/** A help-centre article the widget suggests (GET /widget/v1/articles). */
+export interface Article {
+  id: string;
+  title: string;
+  snippet: string;
+  url: string;
+  locale?: string;
 }
 
 /** Whether the team takes chats now, and what the widget shows when not. */

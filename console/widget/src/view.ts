@@ -26,6 +26,12 @@ export class View {
   private readonly typing: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly announcer: HTMLElement;
+  private readonly tabs: HTMLElement;
+  private readonly chatTab: HTMLButtonElement;
+  private readonly ticketsTab: HTMLButtonElement;
+  private readonly chat: HTMLElement;
+  private readonly tickets: HTMLElement;
+  private portal: string | null = null;
   private unread = 0;
   private typingTimer = 0;
 
@@ -45,16 +51,29 @@ export class View {
     this.typing = h("div", { class: "typing", hidden: true });
     this.notice = h("div", { hidden: true });
     this.announcer = h("div", { class: "sr", "aria-live": "polite" });
+    // Two tabs once the portal is known: the chat, and the visitor's
+    // tickets (the customer portal in a frame, loaded when first shown).
+    const tab = (label: string, id: string) => h("button", { type: "button", role: "tab", id: id + "-tab", "aria-controls": id, "aria-selected": "false", tabindex: -1, onclick: () => this.showTab(id === "sb-tickets") }, label);
+    this.chatTab = tab(t.chat, "sb-chat");
+    this.ticketsTab = tab(t.tickets, "sb-tickets");
+    this.tabs = h("div", { class: "tabs", role: "tablist", "aria-label": t.sections, hidden: true }, this.chatTab, this.ticketsTab);
+    this.tabs.addEventListener("keydown", (e) => {
+      if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+      e.preventDefault();
+      this.showTab(e.target === this.chatTab);
+      (e.target === this.chatTab ? this.ticketsTab : this.chatTab).focus();
+    });
+    this.chat = h("div", { class: "chat", id: "sb-chat", role: "tabpanel", "aria-labelledby": "sb-chat-tab" }, this.status, this.notice, thread.el, this.typing, composer.el);
+    this.tickets = h("div", { class: "chat", id: "sb-tickets", role: "tabpanel", "aria-labelledby": "sb-tickets-tab", hidden: true });
     this.panel = h(
       "div",
       { class: "panel", id: "sb-panel", role: "dialog", "aria-labelledby": titleId, hidden: true },
       h("div", { class: "head" }, this.title, h("button", { class: "icon", type: "button", "aria-label": t.close, onclick: () => on.close() }, icon(icons.close))),
-      this.status,
-      this.notice,
-      thread.el,
-      this.typing,
-      composer.el,
+      this.tabs,
+      this.chat,
+      this.tickets,
     );
+    this.showTab(false);
     composer.acceptDrops(this.panel);
     this.panel.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && !composer.closeEmoji()) {
@@ -104,8 +123,38 @@ export class View {
     this.launcher.setAttribute("aria-expanded", String(open));
     this.launcher.replaceChildren(icon(open ? icons.close : icons.chat), this.badge);
     this.label();
-    if (open) this.composer.focus();
+    if (open && !this.chat.hidden) this.composer.focus();
+    else if (open) this.ticketsTab.focus();
     else if (hadFocus) this.launcher.focus();
+  }
+
+  /** setPortal names the customer portal's embed address (the "My tickets" tab), or none. */
+  setPortal(url: string | null): void {
+    if (url === this.portal) return;
+    this.portal = url;
+    this.tabs.hidden = !url;
+    this.tickets.replaceChildren();
+    if (!url) this.showTab(false);
+    else if (!this.tickets.hidden) this.showTab(true);
+  }
+
+  /** showTab shows the visitor's tickets (true) or the chat. */
+  private showTab(tickets: boolean): void {
+    this.chatTab.setAttribute("aria-selected", String(!tickets));
+    this.ticketsTab.setAttribute("aria-selected", String(tickets));
+    this.chatTab.tabIndex = tickets ? -1 : 0;
+    this.ticketsTab.tabIndex = tickets ? 0 : -1;
+    this.chat.hidden = tickets;
+    this.tickets.hidden = !tickets;
+    if (tickets && this.portal && !this.tickets.firstChild) {
+      // The same page in a tab too: where the browser keeps the portal's
+      // sign-in from a frame on another site (third-party cookies).
+      const tab = this.portal.replace(/[?&]embed=widget/, "");
+      this.tickets.append(
+        h("iframe", { src: this.portal, title: this.t.tickets, sandbox: "allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-downloads" }),
+        h("a", { class: "newtab", href: tab, target: "_blank", rel: "noopener noreferrer" }, this.t.newTab),
+      );
+    }
   }
 
   setUnread(n: number): void {

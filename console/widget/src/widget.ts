@@ -4,6 +4,7 @@
 import { Api, type ApiError } from "./api";
 import { closedBanner, offlineForm, queueNotice } from "./availability";
 import { Composer } from "./composer";
+import { Suggestions } from "./faq";
 import { trackPages } from "./context";
 import { language, strings, type Strings } from "./i18n";
 import { newClientId, Outbox, type Outgoing } from "./outbox";
@@ -22,6 +23,7 @@ export class Widget {
   private readonly t: Strings;
   private readonly thread: Thread;
   private readonly composer: Composer;
+  private readonly faq: Suggestions;
   private readonly view: View;
   private readonly stream: Stream;
   private readonly outbox: Outbox;
@@ -50,7 +52,11 @@ export class Widget {
     this.composer = new Composer(this.t, {
       send: (text, files) => this.send(text, files),
       draft: (text) => void this.api.session().then(() => this.api.typing(text)).catch(() => {}),
+      input: (text) => this.faq.typed(text),
     });
+    // Articles that may answer the first message, until a conversation exists.
+    this.faq = new Suggestions(this.t, (q, signal) => this.api.articles(q, lang, signal), this.composer.box);
+    this.composer.attach(this.faq.el, this.faq.liveRegion);
     this.view = new View(this.t, lang, this.thread, this.composer, {
       toggle: () => (this.view.isOpen() ? this.close() : this.open()),
       close: () => this.close(),
@@ -108,6 +114,7 @@ export class Widget {
     this.view.style(c.color, c.title, c.position);
     this.thread.greet(c.greeting ?? "");
     this.composer.setLimits(c.upload, c.max_text_length);
+    this.view.setPortal(c.workspace_id ? `${this.api.hub}/portal/${encodeURIComponent(c.workspace_id)}/?embed=widget` : null);
     const a = c.availability;
     if (a && !a.open && a.mode === "banner") this.view.setNotice(closedBanner(this.t, a), false);
     else if (a && !a.open && a.mode === "form") this.leaveMessage();
@@ -138,6 +145,7 @@ export class Widget {
     // is newer than the history may have been stored after it was read).
     for (const m of this.thread.messages()) if (!m.pending && !known.has(m.id) && Date.parse(m.created_at) <= newest) this.thread.remove(m.id);
     for (const m of h.items) this.show(m, this.loaded);
+    if (h.items.some((m) => m.direction === "in")) this.faq.stop();
     this.thread.read(h.read_at);
     this.loaded = true;
     this.countUnread();
@@ -182,6 +190,7 @@ export class Widget {
 
   /** send queues what the visitor wrote; it shows at once, marked as sending. */
   private send(text: string, files: File[]): void {
+    this.faq.stop();
     const item = this.outgoing(text, files);
     this.pending(item);
     this.outbox.push(item);

@@ -8,6 +8,8 @@ import { useChannels } from "../inbox/api";
 import { looksLikeMarkdown, renderMarkdown } from "./markdown";
 import { mountPicker, shortcodeMatches } from "./emoji";
 import { filterTemplates, useTemplates } from "./templates";
+import { articleLink, articleURL, useArticleHits } from "./articles";
+import type { Article } from "../articles/api";
 import { useTypingSignal } from "./typing";
 
 export type Mode = "reply" | "note" | "html";
@@ -83,6 +85,9 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   const slash = mode !== "html" && text.startsWith("/") && !text.includes("\n") ? text.slice(1) : null;
   const templates = useTemplates(slash !== null);
   const tplHits = useMemo(() => (slash !== null ? filterTemplates(templates.data ?? [], slash) : []), [slash, templates.data]);
+  // Published help-centre articles below the templates: one list, one selection.
+  const articles = useArticleHits(slash);
+  const artHits: Article[] = slash !== null ? (articles.data ?? []) : [];
 
   // ":smi" before the caret offers emoji by shortcode.
   const [caret, setCaret] = useState(0);
@@ -121,6 +126,12 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
       setTemplate(null);
       setText(tpl.text ?? "");
     }
+    requestAnimationFrame(() => area.current?.focus());
+  }
+
+  function insertArticle(a: Article) {
+    setTemplate(null);
+    setText(articleLink(a) + " ");
     requestAnimationFrame(() => area.current?.focus());
   }
 
@@ -185,7 +196,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
       submit();
       return;
     }
-    const list = popup === "templates" ? tplHits : popup === "emoji" ? shortcodes : [];
+    const list = popup === "templates" ? [...tplHits, ...artHits] : popup === "emoji" ? shortcodes : [];
     if (popup && list.length) {
       if (e.key === "ArrowDown") {
         e.preventDefault();
@@ -195,7 +206,10 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
         setSel((s) => (s - 1 + list.length) % list.length);
       } else if (e.key === "Enter" || e.key === "Tab") {
         e.preventDefault();
-        if (popup === "templates") insertTemplate(tplHits[sel]);
+        if (popup === "templates") {
+          if (sel < tplHits.length) insertTemplate(tplHits[sel]);
+          else insertArticle(artHits[sel - tplHits.length]);
+        }
         else insertAtCaret(shortcodes[sel].native + " ", colonQ.length + 1);
       }
     }
@@ -250,7 +264,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
       {popup === "templates" && (
         <ul className="popup" role="listbox" aria-label={t("composer.templates")}>
           {templates.isPending && <li className="muted">{t("common:loading")}</li>}
-          {templates.isSuccess && tplHits.length === 0 && <li className="muted">{t("composer.noTemplates")}</li>}
+          {templates.isSuccess && tplHits.length === 0 && artHits.length === 0 && <li className="muted">{t("composer.noTemplates")}</li>}
           {tplHits.map((tpl, i) => (
             <li
               key={tpl.id}
@@ -264,6 +278,28 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
             >
               <strong>/{tpl.shortcut}</strong> <span>{tpl.name}</span> <span className="muted small">{t(`composer.scope.${tpl.scope}`)}</span>
               {tpl.text && <span className="muted small tpl-text">{tpl.text.slice(0, 80)}</span>}
+            </li>
+          ))}
+          {artHits.length > 0 && (
+            <li role="presentation" className="muted small popup-head">
+              {t("composer.articles")}
+            </li>
+          )}
+          {artHits.map((a, j) => (
+            <li
+              key={a.id}
+              role="option"
+              aria-selected={tplHits.length + j === sel}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                insertArticle(a);
+              }}
+              onMouseEnter={() => setSel(tplHits.length + j)}
+            >
+              <strong lang={a.locale} title={articleURL(a)}>
+                {a.title}
+              </strong>{" "}
+              <span className="muted small">{t("composer.articleLink", { locale: a.locale })}</span>
             </li>
           ))}
         </ul>
