@@ -82,6 +82,8 @@ type Config struct {
 	Notifier interface {
 		VAPIDPublicKey(ctx context.Context) (string, error)
 	}
+	// Portal configures the customer portal (console/portalroutes.go).
+	PortalConfig
 }
 
 // Server serves everything the hub shows over HTTP.
@@ -103,6 +105,8 @@ type Server struct {
 	instance string
 	// visitors parses user agents and locates IP addresses.
 	visitors *visitorinfo.Resolver
+	// portal serves /portal/.
+	portal http.Handler
 }
 
 // New returns the console over a built router.
@@ -134,11 +138,13 @@ func New(r *router.Router, cfg Config) *Server {
 	if cfg.Visitors == nil {
 		cfg.Visitors, _ = visitorinfo.New("") // without a database it cannot fail
 	}
-	return &Server{instance: switchboard.NewID("inst"), visitors: cfg.Visitors,
+	s := &Server{instance: switchboard.NewID("inst"), visitors: cfg.Visitors,
 		cfg: cfg, router: r, hub: r.Hub, store: r.Hub.Store(), log: cfg.Logger, now: func() time.Time { return time.Now().UTC() },
 		widgetIP: newLimiter(cfg.WidgetPerIP), widgetVisitor: newLimiter(cfg.WidgetPerVisitor), loginIP: newLimiter(cfg.LoginPerIP),
 		loginAccount: newLimiter(cfg.LoginPerAccount),
 	}
+	s.portal = s.newPortal()
+	return s
 }
 
 // Handler returns the routes with logging, request ids and recovery.
@@ -260,6 +266,7 @@ func (s *Server) routesOn(mux *routeMux) {
 	s.routingRoutes(mux)
 	s.notifyRoutes(mux)
 	s.articleRoutes(mux)
+	s.portalRoutes(mux)
 	s.ticketRoutes(mux)
 	s.csatRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {

@@ -35,6 +35,7 @@ type Store interface {
 	RoutingStore
 	NotifyStore
 	ArticleStore
+	PortalStore
 	TicketStore
 	CSATStore
 	// Migrate brings the schema to the newest version. It is safe to call

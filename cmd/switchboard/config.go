@@ -38,6 +38,7 @@ type Config struct {
 	Store         StoreConfig    `yaml:"store"`
 	PubSub        PubSubConfig   `yaml:"pubsub"`
 	Limits        LimitsConfig   `yaml:"limits"`
+	Portal        PortalConfig   `yaml:"portal"`
 	Media         MediaConfig    `yaml:"media"`
 	Metrics       MetricsConfig  `yaml:"metrics"`
 	Outbound      OutboundConfig `yaml:"outbound"`
@@ -97,6 +98,18 @@ type LimitsConfig struct {
 	// TrustedProxies (IPs or CIDRs) are skipped from the right end of
 	// X-Forwarded-For when finding the client (with trust_forwarded_for).
 	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// PortalConfig tunes the customer portal's sign-in (issue 15).
+type PortalConfig struct {
+	// LinkTTL is how long a sign-in link works (default 15m);
+	// SessionTTL how long a customer stays signed in (default 168h).
+	LinkTTL    time.Duration `yaml:"link_ttl"`
+	SessionTTL time.Duration `yaml:"session_ttl"`
+	// Sign-in link requests per minute per client address and per e-mail
+	// address or phone number; 0 turns a limit off.
+	PerIPPerMinute      int `yaml:"per_ip_per_minute"`
+	PerAddressPerMinute int `yaml:"per_address_per_minute"`
 }
 
 // MetricsConfig protects /metrics.
@@ -220,6 +233,7 @@ func defaults() Config {
 		Limits: LimitsConfig{
 			MaxBodyBytes: 1 << 20, WidgetPerIPPerMinute: 1200, WidgetPerVisitorPerMinute: 120, LoginPerIPPerMinute: 20, LoginPerAccountPerMinute: 10,
 		},
+		Portal: PortalConfig{LinkTTL: 15 * time.Minute, SessionTTL: 7 * 24 * time.Hour, PerIPPerMinute: 10, PerAddressPerMinute: 2},
 		Outbound: OutboundConfig{
 			Retries: 6, RetryInitial: 500 * time.Millisecond, RetryMax: 30 * time.Second, Timeout: 15 * time.Second,
 		},
@@ -374,6 +388,9 @@ func (c *Config) validate() error {
 	if _, err := c.Limits.trustedProxies(); err != nil {
 		return err
 	}
+	if err := c.Portal.validate(); err != nil {
+		return err
+	}
 	if c.Metrics.Listen != "" {
 		if _, _, err := net.SplitHostPort(c.Metrics.Listen); err != nil {
 			return fmt.Errorf("metrics.listen: %q is not host:port (e.g. 127.0.0.1:9090)", c.Metrics.Listen)
@@ -465,4 +482,17 @@ func (c *Config) oldSecretKeys() ([][]byte, error) {
 type CSATConfig struct {
 	// Expiry is how long a rating link works (default 7 days).
 	Expiry time.Duration `yaml:"expiry"`
+}
+
+func (p PortalConfig) validate() error {
+	if p.LinkTTL < time.Minute || p.LinkTTL > 24*time.Hour {
+		return fmt.Errorf("portal.link_ttl: %s is not between 1m and 24h", p.LinkTTL)
+	}
+	if p.SessionTTL < time.Hour {
+		return fmt.Errorf("portal.session_ttl: %s is below the minimum of 1h", p.SessionTTL)
+	}
+	if p.PerIPPerMinute < 0 || p.PerAddressPerMinute < 0 {
+		return fmt.Errorf("portal: per_ip_per_minute and per_address_per_minute must not be negative (0 turns a limit off)")
+	}
+	return nil
 }

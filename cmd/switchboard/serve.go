@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -106,6 +108,12 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 		MetricsToken: cfg.Metrics.Token, MetricsOff: cfg.Metrics.Listen != "",
 		MaxUploadBytes: cfg.Media.MaxUploadBytes, UploadTypes: cfg.Media.AllowedTypes,
 		Notifier: notifier,
+		PortalConfig: console.PortalConfig{
+			PortalSecret: portalKey(secret), Mailer: notifier,
+			PortalLinkTTL: cfg.Portal.LinkTTL, PortalSessionTTL: cfg.Portal.SessionTTL,
+			PortalPerIP:      console.RateLimit{PerMinute: cfg.Portal.PerIPPerMinute},
+			PortalPerAddress: console.RateLimit{PerMinute: cfg.Portal.PerAddressPerMinute},
+		},
 	})
 
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -205,4 +213,12 @@ func syncConfigChannels(ctx context.Context, st store.Store, channels *router.Ch
 		}
 	}
 	return nil
+}
+
+// portalKey derives the customer portal's session key from the hub
+// secret (never the secret itself).
+func portalKey(secret []byte) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("switchboard customer portal v1"))
+	return m.Sum(nil)
 }

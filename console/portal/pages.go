@@ -20,6 +20,7 @@ type view struct {
 	T         map[string]string
 	Title     string
 	Workspace string
+	Brand     brandView
 	Base      string
 	Query     string
 	// Languages are links to the page in the other languages.
@@ -113,7 +114,13 @@ func (h *Handler) newView(r *http.Request, p page, lang, title string) view {
 	if title == "" {
 		title = t["help"]
 	}
-	return view{Lang: lang, T: t, Title: title, Workspace: p.ws.Name, Base: p.base}
+	v := view{Lang: lang, T: t, Title: title, Workspace: p.ws.Name, Base: p.base}
+	if b, err := h.store.GetBranding(r.Context(), p.ws.ID); err == nil {
+		v.Brand = brandOf(b)
+	} else if h.cfg.Log != nil {
+		h.cfg.Log(r.Context(), "help centre: branding", err)
+	}
+	return v
 }
 
 func (h *Handler) index(w http.ResponseWriter, r *http.Request, p page) {

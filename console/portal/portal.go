@@ -23,6 +23,8 @@ type Store interface {
 	store.ArticleStore
 	DefaultWorkspace(ctx context.Context) (switchboard.Workspace, error)
 	GetWorkspace(ctx context.Context, id switchboard.WorkspaceID) (switchboard.Workspace, error)
+	// GetBranding gives the pages the workspace's colour and logo.
+	GetBranding(ctx context.Context, ws switchboard.WorkspaceID) (store.Branding, error)
 }
 
 // Config configures the help centre.

@@ -11,15 +11,16 @@ var pages = template.Must(template.New("portal").Parse(`
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}{{if .Workspace}} · {{.Workspace}}{{end}}</title>
 <style>
-:root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--bg:#fff;--card:#f6f8fa;--line:#d1d9e0;--accent:#0b5cad}
-@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--card:#151b23;--line:#3d444d;--accent:#4493f8}}
+:root{color-scheme:light dark;--fg:#1f2328;--muted:#59636e;--bg:#fff;--card:#f6f8fa;--line:#d1d9e0;--accent:{{if .Brand.Color}}{{.Brand.Color}}{{else}}#0b5cad{{end}}}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9198a1;--bg:#0d1117;--card:#151b23;--line:#3d444d{{if not .Brand.Color}};--accent:#4493f8{{end}}}}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.7 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans JP",Meiryo,sans-serif;color:var(--fg);background:var(--bg)}
 a{color:var(--accent)}
-header{border-bottom:1px solid var(--line);background:var(--card)}
+header{border-bottom:3px solid var(--accent);background:var(--card)}
 .wrap{max-width:46rem;margin:0 auto;padding:0 1rem}
 .top{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;padding:.75rem 0}
-.brand{font-weight:700;font-size:1.1rem;color:var(--fg);text-decoration:none;margin-right:auto}
+.brand{display:flex;align-items:center;gap:.6rem;font-weight:700;font-size:1.1rem;color:var(--fg);text-decoration:none;margin-right:auto}
+.brand img{max-height:32px;max-width:160px}
 .langs{display:flex;gap:.75rem;font-size:.9rem}
 form.search{display:flex;gap:.5rem;padding:0 0 1rem}
 form.search input{flex:1;min-width:0;font:inherit;padding:.5rem .75rem;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
@@ -50,7 +51,7 @@ mark{background:#fff3b0;color:inherit;padding:0 .1em}
 <body>
 <header><div class="wrap">
 <div class="top">
-<a class="brand" href="{{.Base}}/{{if .Lang}}?lang={{.Lang}}{{end}}">{{if .Workspace}}{{.Workspace}} · {{end}}{{.T.help}}</a>
+<a class="brand" href="{{.Base}}/{{if .Lang}}?lang={{.Lang}}{{end}}">{{if .Brand.Logo}}<img src="{{.Brand.Logo}}" alt="">{{end}}<span>{{if .Workspace}}{{.Workspace}} · {{end}}{{.T.help}}</span></a>
 {{if .Languages}}<nav class="langs" aria-label="{{.T.language}}">{{range .Languages}}<a href="{{.Href}}" hreflang="{{.Lang}}" lang="{{.Lang}}">{{.Label}}</a>{{end}}</nav>{{end}}
 </div>
 <form class="search" role="search" action="{{.Base}}/search" method="get">

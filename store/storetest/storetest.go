@@ -77,6 +77,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 	tests = append(tests, routingTests...)
 	tests = append(tests, notifyTests...)
 	tests = append(tests, articleTests...)
+	tests = append(tests, portalTests...)
 	tests = append(tests, ticketTests...)
 	tests = append(tests, csatTests...)
 	for _, tc := range tests {

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { LANGUAGES, setLanguage, type Language } from "../../lib/i18n";
 import { ErrorBox, Page, QueryState } from "../admin/ui";
 import { beep } from "../notifications/beep";
+import { BrandingSettings } from "./BrandingSettings";
 import { NotificationPrefs } from "./NotificationPrefs";
 import { useSaveSettings, useSettings, type OperatorSettings } from "./api";
 
@@ -97,6 +98,7 @@ export default function SettingsPage() {
         </form>
       )}
       <NotificationPrefs />
+      <BrandingSettings />
     </Page>
   );
 }
