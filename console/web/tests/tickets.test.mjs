@@ -52,9 +52,9 @@ test("a department's SLA is set in the departments screen", opts, async () => {
   await nav().getByRole("link", { name: "Departments" }).click();
   await page.getByRole("button", { name: "Edit: General" }).click();
   const sla = page.getByRole("group", { name: "Ticket SLA" });
-  await sla.getByLabel("First reply within").fill("1");
+  await sla.getByLabel("First reply within", { exact: true }).fill("1");
   await sla.getByLabel("Unit of First reply within").selectOption({ label: "minutes" });
-  await sla.getByLabel("Resolution within").fill("2");
+  await sla.getByLabel("Resolution within", { exact: true }).fill("2");
   await sla.getByLabel("Unit of Resolution within").selectOption({ label: "days" });
   await sla.getByText("2880 minutes").waitFor();
   await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -64,7 +64,7 @@ test("a department's SLA is set in the departments screen", opts, async () => {
   assert.deepEqual(general.sla, { first_reply_minutes: 1, resolution_minutes: 2880 });
   // Reopened, the form shows the saved targets in their units.
   await page.getByRole("button", { name: "Edit: General" }).click();
-  assert.equal(await sla.getByLabel("Resolution within").inputValue(), "2");
+  assert.equal(await sla.getByLabel("Resolution within", { exact: true }).inputValue(), "2");
   assert.equal(await sla.getByLabel("Unit of Resolution within").inputValue(), "days");
   await page.getByRole("button", { name: "Cancel" }).click();
 });

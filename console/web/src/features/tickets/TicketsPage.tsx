@@ -67,6 +67,19 @@ export default function TicketsPage() {
     };
   }, [qc]);
 
+  // j / k anywhere on the screen (outside fields) step into the list.
+  useEffect(() => {
+    const onWin = (e: globalThis.KeyboardEvent) => {
+      const el = e.target as HTMLElement | null;
+      if (e.altKey || e.ctrlKey || e.metaKey || (el && (el.closest(".tickets-list") || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable))) return;
+      if (e.key !== "j" && e.key !== "k") return;
+      e.preventDefault();
+      rows.current[Math.min(sel, items.length - 1)]?.focus();
+    };
+    window.addEventListener("keydown", onWin);
+    return () => window.removeEventListener("keydown", onWin);
+  }, [sel, items.length]);
+
   const move = (i: number) => {
     const j = Math.max(0, Math.min(items.length - 1, i));
     setSel(j);
