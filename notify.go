@@ -23,7 +23,9 @@ func (e NotifyEvents) Wants(kind NotifyKind) bool {
 		return e.NewMessage
 	case NotifyTransfer:
 		return e.Transfer
-	case NotifyWaiting:
+	case NotifyWaiting, NotifyTicketBreached:
+		// A ticket past its SLA target waits too long: the operator's
+		// waiting choice covers it.
 		return e.Waiting
 	}
 	return false
@@ -74,6 +76,12 @@ const (
 	// NotifyReplyCopy is an e-mail copy of an operator's reply to a
 	// site-chat visitor who left before reading it.
 	NotifyReplyCopy NotifyKind = "reply_copy"
+	// NotifyTicketBreached tells a ticket's assignee (else its
+	// department) that it missed an SLA target (issue 15).
+	NotifyTicketBreached NotifyKind = "ticket_breached"
+	// NotifyTicketReply is the e-mail a ticket's customer gets when an
+	// operator replies ("[#1042] subject", with a link to the portal).
+	NotifyTicketReply NotifyKind = "ticket_reply"
 )
 
 // ReplyCopyAttribute is the contact attribute by which a site-chat visitor
@@ -94,6 +102,13 @@ func (p NotifyPolicy) Methods(kind NotifyKind) []NotifyMethod {
 		return p.Transfer
 	case NotifyWaiting:
 		return p.Waiting
+	case NotifyTicketBreached:
+		// The waiting methods when the department set them, else those
+		// of transfers (e-mail, push and the console by default).
+		if len(p.Waiting) > 0 {
+			return p.Waiting
+		}
+		return p.Transfer
 	}
 	return nil
 }

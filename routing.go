@@ -214,6 +214,14 @@ const (
 	ActivityTransferred ActivityKind = "transferred"
 	ActivityResolved    ActivityKind = "resolved"
 	ActivityReopened    ActivityKind = "reopened"
+	// Ticket entries (issue 15): Reason carries the ticket's tag ("#1042"),
+	// the other ticket's for merges and links, the new priority for
+	// priority_changed.
+	ActivityTicketCreated   ActivityKind = "ticket_created"
+	ActivityTicketMerged    ActivityKind = "ticket_merged"
+	ActivityTicketLinked    ActivityKind = "ticket_linked"
+	ActivityTicketUnlinked  ActivityKind = "ticket_unlinked"
+	ActivityPriorityChanged ActivityKind = "priority_changed"
 )
 
 // Activity is the content of an activity entry: who changed what, to

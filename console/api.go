@@ -152,8 +152,12 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principalFrom(r.Context())
+	via := "api" // an API token
+	if p.viaSession {
+		via = "console"
+	}
 	msg, err := s.hub.Reply(r.Context(), connectors.ReplyRequest{
-		WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, AuthorID: p.OperatorID, Parts: parts, Note: req.Note,
+		WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID, AuthorID: p.OperatorID, Parts: parts, Note: req.Note, Via: via,
 	})
 	if err != nil {
 		s.writeStoreError(w, r, err, "conversation")

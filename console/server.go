@@ -260,6 +260,7 @@ func (s *Server) routesOn(mux *routeMux) {
 	s.routingRoutes(mux)
 	s.notifyRoutes(mux)
 	s.articleRoutes(mux)
+	s.ticketRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
 	})

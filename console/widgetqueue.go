@@ -149,9 +149,40 @@ func (s *Server) widgetOffline(w http.ResponseWriter, r *http.Request) {
 	if answer, ok := body.(map[string]any); ok {
 		if id, ok := answer["conversation_id"].(switchboard.ConversationID); ok && id != "" {
 			s.labelOffline(r.Context(), wc, id)
+			if n := s.offlineTicket(r.Context(), wc, id, req.Text); n > 0 {
+				answer["ticket_number"] = n
+			}
 		}
 	}
 	writeJSON(w, http.StatusCreated, body)
+}
+
+// offlineTicket makes the offline form's conversation a ticket (source
+// widget, subject from the message) and returns its number; a
+// conversation that is one already keeps it. 0 when it could not be made
+// (logged: the message is stored already).
+func (s *Server) offlineTicket(ctx context.Context, wc *webchat.Connector, id switchboard.ConversationID, text string) int64 {
+	ch, found := s.router.Channels.Get(wc.ChannelID())
+	if !found {
+		return 0
+	}
+	if t, err := s.store.GetTicket(ctx, ch.WorkspaceID, id); err == nil {
+		return t.Number
+	}
+	conv, err := s.store.GetConversation(ctx, ch.WorkspaceID, id)
+	if err == nil {
+		var t switchboard.Ticket
+		if t, err = s.hub.MakeTicket(ctx, conv, switchboard.TicketSubject(text), "", switchboard.TicketFromWidget); err == nil {
+			return t.Number
+		}
+		if errors.Is(err, store.ErrConflict) {
+			if t, err = s.store.GetTicket(ctx, ch.WorkspaceID, id); err == nil {
+				return t.Number
+			}
+		}
+	}
+	s.log.WarnContext(ctx, "offline form: ticket not made", "conversation", id, "err", err)
+	return 0
 }
 
 // labelOffline adds the "offline" label so the team sees the message first.

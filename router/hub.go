@@ -309,6 +309,7 @@ func (h *Hub) Reply(ctx context.Context, req connectors.ReplyRequest) (switchboa
 		ChannelID:      conv.ChannelID,
 		Parts:          req.Parts,
 		AuthorID:       req.AuthorID,
+		Via:            req.Via,
 		CreatedAt:      h.now(),
 	}
 	var outbox []store.OutboxEntry

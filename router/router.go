@@ -45,6 +45,9 @@ type Config struct {
 	// their departments' online members, for departments that opened
 	// since (default 15s).
 	QueueSweep time.Duration
+	// TicketSweep is how often tickets' SLA targets are checked for
+	// breaches (default 5s).
+	TicketSweep time.Duration
 	// BatchItems caps a group commit (default 256).
 	BatchItems int
 	// DrainTimeout bounds the shutdown of Run once its context is done:
@@ -105,6 +108,9 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	if cfg.QueueSweep == 0 {
 		cfg.QueueSweep = 15 * time.Second
 	}
+	if cfg.TicketSweep <= 0 {
+		cfg.TicketSweep = 5 * time.Second
+	}
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 15 * time.Second
 	}
@@ -139,6 +145,7 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	if err := r.addHandlers(); err != nil {
 		return nil, err
 	}
+	r.OnEvent("tickets", r.Hub.HandleTicketEvent)
 	if err := b.ephemeral.subscribe(r.deliverEphemeral); err != nil {
 		return nil, err
 	}
@@ -203,6 +210,7 @@ func (r *Router) Run(ctx context.Context) error {
 	go func() { r.relay.Run(relayCtx); close(relayDone) }()
 	go r.Channels.watch(ctx, r.cfg.ChannelSync)
 	go r.Hub.sweepQueues(ctx, r.cfg.QueueSweep)
+	go r.Hub.sweepTicketBreaches(ctx, r.cfg.TicketSweep)
 	close(r.running)
 
 	<-ctx.Done()

@@ -35,6 +35,7 @@ type Store interface {
 	RoutingStore
 	NotifyStore
 	ArticleStore
+	TicketStore
 	// Migrate brings the schema to the newest version. It is safe to call
 	// from several processes at once (PostgreSQL takes an advisory lock).
 	Migrate(ctx context.Context) error

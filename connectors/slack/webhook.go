@@ -232,6 +232,7 @@ func (c *Connector) reply(ctx context.Context, ws switchboard.WorkspaceID, convI
 		AuthorID:       author,
 		Parts:          switchboard.TextParts(text),
 		Note:           note,
+		Via:            "slack",
 	})
 	if err != nil {
 		if connectors.IsPermanent(err) {

@@ -160,6 +160,9 @@ func (n *Notifier) Kick() {
 // an event handled twice (a redelivery) stores nothing new. The router
 // calls it for every committed event on one instance (Router.OnEvent).
 func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error {
+	if ev.Type == switchboard.EventTicketBreached {
+		return n.ticketBreached(ctx, ev)
+	}
 	if ev.Type != switchboard.EventMessageCreated || ev.Message == nil {
 		return nil
 	}
@@ -176,8 +179,13 @@ func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error 
 			return err
 		}
 	}
-	if m.Direction == switchboard.DirectionOut && m.AuthorID != "" && conv.ChannelType == "webchat" {
-		return n.replyCopy(ctx, conv, m)
+	if m.Direction == switchboard.DirectionOut && m.AuthorID != "" {
+		if done, err := n.ticketReply(ctx, conv, m); done || err != nil {
+			return err
+		}
+		if conv.ChannelType == "webchat" {
+			return n.replyCopy(ctx, conv, m)
+		}
 	}
 	e, err := n.pendingOf(ctx, conv, m)
 	if err != nil {
@@ -269,6 +277,10 @@ type pending struct {
 	deptName   string
 	// waitMinutes is the department's waiting limit (kind waiting).
 	waitMinutes int
+	// ticket and breach are the ticket and the target it missed
+	// ("first_reply", "resolution") of kind ticket_breached.
+	ticket *switchboard.Ticket
+	breach string
 }
 
 // members lists the enabled operators of a department.

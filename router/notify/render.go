@@ -63,6 +63,15 @@ func render(lang string, e pending, url string) text {
 		mins := strconv.Itoa(e.waitMinutes)
 		t.subject = pick(ja, san+"が"+mins+"分以上お待ちです（"+dept+"）", customer+" has been waiting over "+mins+" minutes in "+dept)
 		t.body = pick(ja, "まだ誰も担当していない会話です。", "Nobody has taken the conversation yet.")
+	case switchboard.NotifyTicketBreached:
+		tk := e.ticket
+		target := pick(ja, "初回返信", "first reply")
+		if e.breach == "resolution" {
+			target = pick(ja, "解決", "resolution")
+		}
+		t.subject = pick(ja, tk.SubjectTag()+" SLA超過（"+target+"）: "+tk.Subject, tk.SubjectTag()+" missed its "+target+" target: "+tk.Subject)
+		t.body = pick(ja, san+"のチケット "+tk.SubjectTag()+" が"+target+"の期限を過ぎました。", "Ticket "+tk.SubjectTag()+" from "+customer+" passed its "+target+" target.")
+		quote = ""
 	default:
 		t.subject = pick(ja, "会話の通知", "Conversation notification")
 	}
