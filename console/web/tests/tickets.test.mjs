@@ -199,7 +199,7 @@ test("the history says who did what, when and from where", opts, async () => {
   const hist = bar(t1.number).getByRole("list", { name: "History" });
   await hist.waitFor();
   await hist.getByRole("listitem").filter({ hasText: "Ada Admin" }).filter({ hasText: "changed the priority" }).waitFor();
-  await hist.getByRole("listitem").filter({ hasText: "Ada Admin" }).filter({ hasText: /opened the ticket/ }).waitFor();
+  await hist.getByRole("listitem").filter({ hasText: "Ticket opened" }).filter({ hasText: "via console" }).waitFor();
   await hist.getByRole("listitem").filter({ hasText: "linked a ticket" }).first().waitFor();
   // An operator's reply from the console is in it with where it came from.
   await page.keyboard.press("n");

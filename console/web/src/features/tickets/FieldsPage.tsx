@@ -122,7 +122,7 @@ function FieldForm({ field, nextPosition, taken, onDone }: { field?: TicketField
             value={v.key}
             required
             disabled={!!field}
-            pattern="[a-z0-9_]+"
+            pattern="[a-z][a-z0-9_]*"
             aria-describedby={uid + "-key-help"}
             aria-invalid={!!keyError || undefined}
             onChange={(e) => set({ key: e.target.value })}
