@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -51,7 +52,7 @@ func (s *Server) ticketHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	items := []historyEntry{{At: t.CreatedAt, Kind: "created", Text: t.SubjectTag() + " " + t.Subject, Via: string(t.Source)}}
+	items := []historyEntry{{At: t.CreatedAt, Kind: "created", Text: "#" + strconv.FormatInt(t.Number, 10) + " " + t.Subject, Via: string(t.Source)}}
 	cursor := ""
 	for n := 0; n < maxHistoryMessages; {
 		page, err := s.store.ListMessages(ctx, t.WorkspaceID, t.ConversationID, store.MessageQuery{Limit: 500, Cursor: cursor})

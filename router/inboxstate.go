@@ -30,6 +30,9 @@ func (e *ConflictError) Error() string { return e.Message }
 // changes, the old department hears it as well (its operators drop the
 // conversation). The caller has checked access and validated u.
 //
+// Resolving a ticket's conversation needs the ticket's required fields
+// set (a *ValidationError naming the first missing one).
+//
 // A change of status, assignee or department is a routing change (see
 // Hub.change): it writes activity entries naming the actor of ctx
 // (WithActor), puts an unassigned open conversation in its department's
@@ -37,6 +40,9 @@ func (e *ConflictError) Error() string { return e.Message }
 // reassigned conversation frees its former assignee, whose departments'
 // queues are pulled.
 func (h *Hub) UpdateConversation(ctx context.Context, conv switchboard.Conversation, u store.ConversationUpdate) (switchboard.Conversation, error) {
+	if err := h.resolvable(ctx, conv, u); err != nil {
+		return switchboard.Conversation{}, err
+	}
 	c, ok, err := h.routingUpdate(ctx, conv, u)
 	if err != nil {
 		return switchboard.Conversation{}, fmt.Errorf("update conversation: %w", err)

@@ -141,6 +141,28 @@ func (h *Hub) requiredFieldsSet(ctx context.Context, t switchboard.Ticket) error
 	return nil
 }
 
+type skipFieldsKey struct{}
+
+// resolvable is requiredFieldsSet for a conversation u resolves that is a
+// ticket, unless ctx says the caller checked or need not (a merge, the
+// customer closing their own ticket).
+func (h *Hub) resolvable(ctx context.Context, conv switchboard.Conversation, u store.ConversationUpdate) error {
+	if u.Status == nil || *u.Status != switchboard.ConversationResolved || conv.Status == switchboard.ConversationResolved || ctx.Value(skipFieldsKey{}) != nil {
+		return nil
+	}
+	t, ok, err := h.ticketOf(ctx, conv.WorkspaceID, conv.ID)
+	if err != nil || !ok || t.MergedInto != "" {
+		return err
+	}
+	return h.requiredFieldsSet(ctx, t)
+}
+
+// fieldsChecked returns ctx telling UpdateConversation that the ticket's
+// required fields need no check.
+func fieldsChecked(ctx context.Context) context.Context {
+	return context.WithValue(ctx, skipFieldsKey{}, true)
+}
+
 // TicketEdit is an operator's change to a ticket; nil fields stay.
 type TicketEdit struct {
 	Subject  *string
@@ -224,9 +246,9 @@ func (h *Hub) MergeTicket(ctx context.Context, src, dst switchboard.Ticket) (swi
 	case src.ConversationID == dst.ConversationID:
 		return dst, &ConflictError{Code: "same_ticket", Message: "a ticket cannot be merged into itself"}
 	case src.MergedInto != "":
-		return dst, &ConflictError{Code: "already_merged", Message: fmt.Sprintf("ticket %s was merged already", src.SubjectTag())}
+		return dst, &ConflictError{Code: "already_merged", Message: fmt.Sprintf("ticket %s was merged already", ticketTag(src))}
 	case dst.MergedInto != "":
-		return dst, &ConflictError{Code: "merged_target", Message: fmt.Sprintf("ticket %s was merged into another; merge into that one", dst.SubjectTag())}
+		return dst, &ConflictError{Code: "merged_target", Message: fmt.Sprintf("ticket %s was merged into another; merge into that one", ticketTag(dst))}
 	}
 	srcConv, err := h.store.GetConversation(ctx, src.WorkspaceID, src.ConversationID)
 	if err != nil {
@@ -243,11 +265,11 @@ func (h *Hub) MergeTicket(ctx context.Context, src, dst switchboard.Ticket) (swi
 	}
 	if srcConv.Status != switchboard.ConversationResolved {
 		st := switchboard.ConversationResolved
-		if _, err := h.UpdateConversation(ctx, srcConv, store.ConversationUpdate{Status: &st}); err != nil {
+		if _, err := h.UpdateConversation(fieldsChecked(ctx), srcConv, store.ConversationUpdate{Status: &st}); err != nil {
 			return dst, err
 		}
 	}
-	note := src.SubjectTag() + " → " + dst.SubjectTag()
+	note := ticketTag(src) + " → " + ticketTag(dst)
 	h.ticketActivity(ctx, srcConv, switchboard.Activity{Kind: switchboard.ActivityTicketMerged, Reason: note})
 	h.ticketActivity(ctx, dstConv, switchboard.Activity{Kind: switchboard.ActivityTicketMerged, Reason: note})
 	return h.store.GetTicket(ctx, dst.WorkspaceID, dst.ConversationID)
@@ -291,7 +313,7 @@ func (h *Hub) UnlinkTicket(ctx context.Context, a, b switchboard.Ticket) (switch
 func (h *Hub) linkActivity(ctx context.Context, a, b switchboard.Ticket, kind switchboard.ActivityKind) {
 	for _, pair := range [][2]switchboard.Ticket{{a, b}, {b, a}} {
 		if conv, err := h.store.GetConversation(ctx, pair[0].WorkspaceID, pair[0].ConversationID); err == nil {
-			h.ticketActivity(ctx, conv, switchboard.Activity{Kind: kind, Reason: pair[1].SubjectTag()})
+			h.ticketActivity(ctx, conv, switchboard.Activity{Kind: kind, Reason: ticketTag(pair[1])})
 		}
 	}
 }

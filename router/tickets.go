@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -265,7 +266,7 @@ func (h *Hub) MakeTicket(ctx context.Context, conv switchboard.Conversation, sub
 		return t, fmt.Errorf("make ticket: %w", err)
 	}
 	h.relay.Kick()
-	h.ticketActivity(ctx, conv, switchboard.Activity{Kind: switchboard.ActivityTicketCreated, Reason: t.SubjectTag()})
+	h.ticketActivity(ctx, conv, switchboard.Activity{Kind: switchboard.ActivityTicketCreated, Reason: ticketTag(t)})
 	return t, nil
 }
 
@@ -306,9 +307,10 @@ func (h *Hub) CustomerReply(ctx context.Context, t switchboard.Ticket, parts []s
 }
 
 // SetTicketStatus sets a ticket's status: resolved resolves its
-// conversation (required fields must be set first: a *ValidationError
-// naming the first missing one), open reopens it, waiting only marks the
-// ticket. actor "" is the customer (the portal). It returns the ticket
+// conversation (an operator must set the required fields first: a
+// *ValidationError naming the first missing one; the customer closing
+// their own ticket is not asked for the team's fields), open reopens it,
+// waiting only marks the ticket. actor "" is the customer (the portal). It returns the ticket
 // as changed; setting the status it has changes nothing.
 func (h *Hub) SetTicketStatus(ctx context.Context, t switchboard.Ticket, status switchboard.TicketStatus, actor switchboard.OperatorID) (switchboard.Ticket, error) {
 	if !status.Valid() {
@@ -317,12 +319,12 @@ func (h *Hub) SetTicketStatus(ctx context.Context, t switchboard.Ticket, status 
 	if status == t.Status {
 		return t, nil
 	}
-	if status == switchboard.TicketResolved {
+	if status == switchboard.TicketResolved && actor != "" {
 		if err := h.requiredFieldsSet(ctx, t); err != nil {
 			return t, err
 		}
 	}
-	ctx = h.withOperator(ctx, t.WorkspaceID, actor)
+	ctx = fieldsChecked(h.withOperator(ctx, t.WorkspaceID, actor))
 	conv, err := h.store.GetConversation(ctx, t.WorkspaceID, t.ConversationID)
 	if err != nil {
 		return t, err
@@ -385,20 +387,13 @@ func ticketEntry(typ switchboard.EventType, t switchboard.Ticket, reason string,
 }
 
 // ticketActivity writes an activity entry in conv's history made by the
-// actor of ctx, with its message.created event. A failure is logged: the
-// change it records is stored already.
+// actor of ctx (through a routing change that changes nothing else, so it
+// is announced like every entry). A failure is logged: the change it
+// records is stored already.
 func (h *Hub) ticketActivity(ctx context.Context, conv switchboard.Conversation, a switchboard.Activity) {
-	m := h.activity(ctx, conv, a)
-	ev := eventEntry(switchboard.Event{
-		ID:   switchboard.EventID("ev_act_" + string(m.ID)),
-		Type: switchboard.EventMessageCreated, WorkspaceID: conv.WorkspaceID, ConversationID: conv.ID,
-		DepartmentID: conv.DepartmentID, Message: &m, Conversation: &conv, At: m.CreatedAt,
-	})
-	if err := h.store.CreateMessage(ctx, m, []store.OutboxEntry{ev}); err != nil {
+	if _, err := h.change(ctx, conv.WorkspaceID, conv.ID, store.RoutingChange{Activities: []switchboard.Message{h.activity(ctx, conv, a)}}); err != nil {
 		h.log.WarnContext(ctx, "ticket activity not recorded", "conversation", conv.ID, "kind", a.Kind, "err", err)
-		return
 	}
-	h.relay.Kick()
 }
 
 // PortalChannel returns (creating on first use) the workspace's "portal"
@@ -456,3 +451,6 @@ func portalChannelID(ws switchboard.WorkspaceID) switchboard.ChannelID {
 	}
 	return switchboard.ChannelID(s)
 }
+
+// ticketTag names a ticket in activity entries and messages: "#1042".
+func ticketTag(t switchboard.Ticket) string { return "#" + strconv.FormatInt(t.Number, 10) }

@@ -2,6 +2,10 @@ package store
 
 import (
 	"context"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/switchboardhq/switchboard"
@@ -29,6 +33,10 @@ type TicketStore interface {
 	// message req.Message (direction in, status delivered, id set by the
 	// caller), the ticket with the next number, and the outbox entries
 	// outboxFor returns. It returns the ticket (Conversation filled).
+	// ErrNotFound when the channel is not the workspace's; ErrConflict
+	// when the conversation or message id is taken (nothing is stored).
+	// The contact's identity then names the new conversation as its
+	// latest on the channel (as Accept keeps it).
 	OpenTicket(ctx context.Context, req OpenTicketRequest, outboxFor func(switchboard.Ticket, switchboard.Message) []OutboxEntry) (switchboard.Ticket, error)
 	// GetTicket returns the ticket of a conversation with Conversation
 	// (and its Contact) and Links filled; ErrNotFound when the
@@ -45,7 +53,8 @@ type TicketStore interface {
 	UpdateTicket(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID, u TicketUpdate, outboxFor func(switchboard.Ticket) []OutboxEntry) (switchboard.Ticket, error)
 	// LinkTickets relates two tickets of the workspace (both ways; linking
 	// twice is no error); UnlinkTickets removes the relation. ErrNotFound
-	// when either is not a ticket of the workspace.
+	// when either is not a ticket of the workspace; linking a ticket to
+	// itself is ErrConflict.
 	LinkTickets(ctx context.Context, ws switchboard.WorkspaceID, a, b switchboard.ConversationID) error
 	UnlinkTickets(ctx context.Context, ws switchboard.WorkspaceID, a, b switchboard.ConversationID) error
 	// ClaimTicketBreaches finds up to limit tickets whose first-reply or
@@ -144,4 +153,95 @@ type TicketBreach struct {
 	Ticket switchboard.Ticket
 	// Kind is "first_reply" or "resolution".
 	Kind string
+}
+
+// Badge returns what the inbox shows of t at now: DueAt is the nearest
+// target not yet met (nil when none is pending), Breached as t.Breached.
+// Engines call it when they fill Conversation.Ticket.
+func Badge(t switchboard.Ticket, now time.Time) *switchboard.TicketBadge {
+	b := &switchboard.TicketBadge{Number: t.Number, Subject: t.Subject, Priority: t.Priority, Status: t.Status, Breached: t.Breached(now)}
+	if t.FirstRepliedAt == nil && t.FirstReplyDueAt != nil {
+		d := *t.FirstReplyDueAt
+		b.DueAt = &d
+	}
+	if t.ResolvedAt == nil && t.ResolutionDueAt != nil && (b.DueAt == nil || t.ResolutionDueAt.Before(*b.DueAt)) {
+		d := *t.ResolutionDueAt
+		b.DueAt = &d
+	}
+	return b
+}
+
+// TicketDefaults fills what CreateTicket and OpenTicket default: status
+// open, priority normal, Fields {}.
+func TicketDefaults(t *switchboard.Ticket) {
+	if t.Status == "" {
+		t.Status = switchboard.TicketOpen
+	}
+	if t.Priority == "" {
+		t.Priority = switchboard.PriorityNormal
+	}
+	if t.Fields == nil {
+		t.Fields = map[string]any{}
+	}
+}
+
+// CheckTicket reports a status or priority no ticket may have.
+func CheckTicket(status switchboard.TicketStatus, priority switchboard.TicketPriority) error {
+	if !status.Valid() {
+		return fmt.Errorf("invalid ticket status %q", status)
+	}
+	if !priority.Valid() {
+		return fmt.Errorf("invalid ticket priority %q", priority)
+	}
+	return nil
+}
+
+// EncodeTicketCursor and DecodeTicketCursor make and read ListTickets'
+// keyset position (creation time, conversation id).
+func EncodeTicketCursor(at time.Time, id switchboard.ConversationID) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("t1|" + strconv.FormatInt(at.UnixMicro(), 10) + "|" + string(id)))
+}
+
+// DecodeTicketCursor reads a cursor EncodeTicketCursor made; ErrBadCursor otherwise.
+func DecodeTicketCursor(c string) (time.Time, switchboard.ConversationID, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, "", ErrBadCursor
+	}
+	parts := strings.SplitN(string(b), "|", 3)
+	if len(parts) != 3 || parts[0] != "t1" || parts[2] == "" {
+		return time.Time{}, "", ErrBadCursor
+	}
+	at, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return time.Time{}, "", ErrBadCursor
+	}
+	return time.UnixMicro(at).UTC(), switchboard.ConversationID(parts[2]), nil
+}
+
+// ScrubTicket returns a ticket's subject and custom field values with
+// each of terms (from ScrubTerms) replaced by ErasedText: EraseContact
+// treats them as it treats the text of the conversation's other
+// messages. The ticket itself (number, status, times) stays.
+func ScrubTicket(subject string, fields map[string]any, terms []string) (string, map[string]any) {
+	out := make(map[string]any, len(fields))
+	for k, v := range fields {
+		switch v := v.(type) {
+		case string:
+			out[k] = Scrub(v, terms)
+		case []any:
+			vs := make([]any, len(v))
+			for i, e := range v {
+				if s, ok := e.(string); ok {
+					vs[i] = Scrub(s, terms)
+				} else {
+					vs[i] = e
+				}
+			}
+			out[k] = vs
+		default:
+			out[k] = v
+		}
+	}
+	return Scrub(subject, terms), out
 }

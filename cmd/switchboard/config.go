@@ -49,6 +49,15 @@ type Config struct {
 	ShutdownTimeout time.Duration      `yaml:"shutdown_timeout"`
 	Channels        []ChannelEntry     `yaml:"channels"`
 	RoutingRules    []RoutingRuleEntry `yaml:"routing_rules"`
+	Tickets         TicketsConfig      `yaml:"tickets"`
+}
+
+// TicketsConfig tunes tickets (issue 15).
+type TicketsConfig struct {
+	// BreachSweep is how often tickets' SLA targets are checked for
+	// breaches (default 5s; every instance sweeps, each breach is
+	// recorded and notified once).
+	BreachSweep time.Duration `yaml:"breach_sweep"`
 }
 
 // LogConfig chooses log level and format.
@@ -333,6 +342,9 @@ func (c *Config) validate() error {
 	}
 	if c.PubSub.AckWait < time.Second {
 		return fmt.Errorf("pubsub.ack_wait: %v is below the minimum of 1s", c.PubSub.AckWait)
+	}
+	if c.Tickets.BreachSweep != 0 && c.Tickets.BreachSweep < time.Second {
+		return fmt.Errorf("tickets.breach_sweep: %v is below the minimum of 1s", c.Tickets.BreachSweep)
 	}
 	if c.ShutdownTimeout < time.Second {
 		return fmt.Errorf("shutdown_timeout: %v is below the minimum of 1s", c.ShutdownTimeout)

@@ -62,6 +62,7 @@ func cmdServe(ctx context.Context, args []string, logOut io.Writer, ready func(a
 	rt, err := router.New(st, router.Config{
 		Bus:             router.BusConfig{Driver: cfg.PubSub.Driver, URL: cfg.PubSub.URL, Namespace: cfg.PubSub.Namespace, Instance: instanceName(), AckWait: cfg.PubSub.AckWait},
 		DrainTimeout:    cfg.ShutdownTimeout,
+		TicketSweep:     cfg.Tickets.BreachSweep,
 		PublicURL:       cfg.PublicURL,
 		HTTPClient:      connectors.NewHTTPClient(cfg.Outbound.Timeout),
 		Logger:          log,

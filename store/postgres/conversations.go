@@ -24,11 +24,19 @@ const conversationHead = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.
 // conversationCols read a conversation with its context and contact;
 // conversationListCols leave the context out (lists do not fill it).
 const (
-	conversationCols     = conversationHead + `, c.context, ` + contactCols
-	conversationListCols = conversationHead + `, NULL::jsonb, ` + contactCols
+	conversationCols     = conversationHead + `, c.context, ` + contactCols + `, ` + badgeCols
+	conversationListCols = conversationHead + `, NULL::jsonb, ` + contactCols + `, ` + badgeCols
 )
 
-const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.contact_id`
+// badgeCols are the ticket's columns (alias t, NULL when the conversation
+// is no ticket) that make Conversation.Ticket.
+const badgeCols = `t.number, t.subject, t.priority, t.status, t.first_reply_due_at, t.resolution_due_at,
+	t.first_replied_at, t.resolved_at, t.first_reply_breached_at, t.resolution_breached_at`
+
+// conversationFrom joins a conversation's contact and, by its primary key,
+// its ticket (one lookup per row: lists keep their conversations index).
+const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.contact_id
+	LEFT JOIN tickets t ON t.conversation_id = c.id`
 
 // contactScan scans contactCols into k: Scan into dest(), then finish().
 type contactScan struct {
@@ -82,12 +90,14 @@ func scanConversation(row pgx.Row) (switchboard.Conversation, error) {
 	cs := contactScan{k: k}
 	var marked bool
 	var context []byte
-	err := row.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
+	var b badgeScan
+	err := row.Scan(append(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
 		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &c.Labels, &c.LastMessage, &c.LastActivityAt, &c.CreatedAt,
-		&c.LastReadAt, &c.Priority, &c.QueuedAt, &context}, cs.dest()...)...)
+		&c.LastReadAt, &c.Priority, &c.QueuedAt, &context}, cs.dest()...), b.dest()...)...)
 	if err != nil {
 		return c, err
 	}
+	c.Ticket = b.badge()
 	c.Unread = c.UnreadCount > 0 || marked
 	if len(c.Labels) == 0 {
 		c.Labels = nil

@@ -420,6 +420,9 @@ func eraseConversation(ctx context.Context, tx pgx.Tx, ws switchboard.WorkspaceI
 	}
 	_, err = tx.Exec(ctx, `UPDATE conversations SET context = NULL, context_seen_at = NULL, last_message = $2,
 			recipient = '', reply_token = '', reply_until = NULL WHERE id = $1`, conv, last)
+	if err == nil {
+		err = scrubTicketTx(ctx, tx, conv, terms)
+	}
 	return changed, err
 }
 

@@ -16,7 +16,7 @@ import (
 
 const messageCols = `m.seq, m.id, m.workspace_id, m.conversation_id, m.channel_id, m.direction, m.parts,
 	m.external_id, m.author_id, m.status, m.failure_reason, m.created_at, m.edited_at, m.retracted_at,
-	m.deleted_at, m.deleted_by, m.activity`
+	m.deleted_at, m.deleted_by, m.activity, m.via`
 
 func scanMessage(row pgx.Row) (switchboard.Message, int64, error) {
 	var m switchboard.Message
@@ -24,7 +24,7 @@ func scanMessage(row pgx.Row) (switchboard.Message, int64, error) {
 	var parts string
 	if err := row.Scan(&seq, &m.ID, &m.WorkspaceID, &m.ConversationID, &m.ChannelID, &m.Direction, &parts,
 		&m.ExternalID, &m.AuthorID, &m.Status, &m.FailureReason, &m.CreatedAt, &m.EditedAt, &m.RetractedAt,
-		&m.DeletedAt, &m.DeletedBy, &m.Activity); err != nil {
+		&m.DeletedAt, &m.DeletedBy, &m.Activity, &m.Via); err != nil {
 		return m, 0, err
 	}
 	if err := json.Unmarshal([]byte(parts), &m.Parts); err != nil {
@@ -68,8 +68,8 @@ func (s *Store) CreateMessage(ctx context.Context, msg switchboard.Message, outb
 		if msg.ChannelID == "" {
 			msg.ChannelID = ch
 		}
-		if _, err := tx.Exec(ctx, qInsertMessage, msg.ID, msg.WorkspaceID, msg.ConversationID, msg.ChannelID,
-			msg.Direction, string(parts), text, msg.ExternalID, msg.AuthorID, msg.Status, msg.FailureReason, at); err != nil {
+		if _, err := tx.Exec(ctx, qInsertMessageVia, msg.ID, msg.WorkspaceID, msg.ConversationID, msg.ChannelID,
+			msg.Direction, string(parts), text, msg.ExternalID, msg.AuthorID, msg.Status, msg.FailureReason, at, msg.Via); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE conversations SET
@@ -81,6 +81,12 @@ func (s *Store) CreateMessage(ctx context.Context, msg switchboard.Message, outb
 		return insertOutbox(ctx, tx, time.Now().UTC(), outbox)
 	}))
 }
+
+// qInsertMessageVia is qInsertMessage with the message's Via (the intake
+// path leaves it to the column's default, "").
+const qInsertMessageVia = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
+		external_id, author_id, status, failure_reason, created_at, via)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
 
 // GetMessage finds a message by id within a workspace.
 func (s *Store) GetMessage(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.MessageID) (switchboard.Message, error) {

@@ -25,11 +25,19 @@ const conversationHead = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.
 // conversationCols read a conversation with its context and contact;
 // conversationListCols leave the context out (lists do not fill it).
 const (
-	conversationCols     = conversationHead + `, c.context, ` + contactCols
-	conversationListCols = conversationHead + `, '', ` + contactCols
+	conversationCols     = conversationHead + `, c.context, ` + contactCols + `, ` + badgeCols
+	conversationListCols = conversationHead + `, '', ` + contactCols + `, ` + badgeCols
 )
 
-const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.contact_id`
+// badgeCols are the ticket's columns (alias t, NULL when the conversation
+// is no ticket) that make Conversation.Ticket.
+const badgeCols = `t.number, t.subject, t.priority, t.status, t.first_reply_due_at, t.resolution_due_at,
+	t.first_replied_at, t.resolved_at, t.first_reply_breached_at, t.resolution_breached_at`
+
+// conversationFrom joins a conversation's contact and, by its primary key,
+// its ticket (one lookup per row: lists keep their conversations index).
+const conversationFrom = ` FROM conversations c JOIN contacts k ON k.id = c.contact_id
+	LEFT JOIN tickets t ON t.conversation_id = c.id`
 
 // contactScan scans contactCols into k: Scan into dest(), then finish().
 type contactScan struct {
@@ -82,12 +90,14 @@ func scanConversation(sc interface{ Scan(...any) error }) (switchboard.Conversat
 	var read, queued sql.NullInt64
 	var marked bool
 	var labels, context string
-	err := sc.Scan(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
+	var b badgeScan
+	err := sc.Scan(append(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
 		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &labels, &c.LastMessage, &last, &created, &read, &c.Priority, &queued, &context},
-		cs.dest()...)...)
+		cs.dest()...), b.dest()...)...)
 	if err != nil {
 		return c, err
 	}
+	c.Ticket = b.badge()
 	c.Labels, err = decodeLabels(labels)
 	c.Unread = c.UnreadCount > 0 || marked
 	c.LastActivityAt, c.CreatedAt, c.LastReadAt, c.QueuedAt = fromTS(last), fromTS(created), ptrTS(read), ptrTS(queued)

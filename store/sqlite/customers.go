@@ -429,6 +429,9 @@ func (s *Store) eraseConversation(ctx context.Context, tx *sql.Tx, ws switchboar
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE conversations SET context = '', context_seen_at = NULL, last_message = ?,
 			recipient = '', reply_token = '', reply_until = NULL WHERE id = ?`, last, conv)
+	if err == nil {
+		err = scrubTicketTx(ctx, tx, conv, terms)
+	}
 	return changed, sums, err
 }
 

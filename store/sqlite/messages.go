@@ -15,7 +15,7 @@ import (
 
 const messageCols = `m.seq, m.id, m.workspace_id, m.conversation_id, m.channel_id, m.direction, m.parts,
 	m.external_id, m.author_id, m.status, m.failure_reason, m.created_at, m.edited_at, m.retracted_at,
-	m.deleted_at, m.deleted_by, m.activity`
+	m.deleted_at, m.deleted_by, m.activity, m.via`
 
 func scanMessage(sc interface{ Scan(...any) error }) (switchboard.Message, int64, error) {
 	var m switchboard.Message
@@ -24,7 +24,7 @@ func scanMessage(sc interface{ Scan(...any) error }) (switchboard.Message, int64
 	var edited, retracted, deleted sql.NullInt64
 	if err := sc.Scan(&seq, &m.ID, &m.WorkspaceID, &m.ConversationID, &m.ChannelID, &m.Direction, &parts,
 		&m.ExternalID, &m.AuthorID, &m.Status, &m.FailureReason, &created, &edited, &retracted,
-		&deleted, &m.DeletedBy, &activity); err != nil {
+		&deleted, &m.DeletedBy, &activity, &m.Via); err != nil {
 		return m, 0, err
 	}
 	if activity != "" {
@@ -74,8 +74,8 @@ func (s *Store) CreateMessage(ctx context.Context, msg switchboard.Message, outb
 		if msg.ChannelID == "" {
 			msg.ChannelID = ch
 		}
-		if _, err := tx.ExecContext(ctx, qInsertMessage, msg.ID, msg.WorkspaceID, msg.ConversationID, msg.ChannelID,
-			msg.Direction, string(parts), text, msg.ExternalID, msg.AuthorID, msg.Status, msg.FailureReason, ts(at)); err != nil {
+		if _, err := tx.ExecContext(ctx, qInsertMessageVia, msg.ID, msg.WorkspaceID, msg.ConversationID, msg.ChannelID,
+			msg.Direction, string(parts), text, msg.ExternalID, msg.AuthorID, msg.Status, msg.FailureReason, ts(at), msg.Via); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE conversations SET
@@ -87,6 +87,12 @@ func (s *Store) CreateMessage(ctx context.Context, msg switchboard.Message, outb
 		return insertOutbox(ctx, tx, outbox)
 	}))
 }
+
+// qInsertMessageVia is qInsertMessage with the message's Via (the intake
+// path leaves it to the column's default, "").
+const qInsertMessageVia = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
+		external_id, author_id, status, failure_reason, created_at, via)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func insertOutbox(ctx context.Context, tx *sql.Tx, entries []store.OutboxEntry) error {
 	if len(entries) == 0 {

@@ -77,6 +77,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 	tests = append(tests, routingTests...)
 	tests = append(tests, notifyTests...)
 	tests = append(tests, articleTests...)
+	tests = append(tests, ticketTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
