@@ -1,13 +1,15 @@
 // The ticket bar of a conversation that is a ticket: number, editable
 // subject, priority and status, SLA due times with their breach state, and
 // a details region (custom fields, linked tickets, merge, history).
-import { useId, useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ApiError } from "../../lib/api";
+import { stream } from "../../lib/stream";
 import type { Conversation } from "../../lib/types";
 import { Due } from "./badge";
-import { PRIORITIES, STATUSES, usePatchTicket, useTicket, useTicketFields, type TicketChange, type TicketField, type TicketPriority, type TicketStatus } from "./api";
+import { PRIORITIES, STATUSES, ticketKeys, usePatchTicket, useTicket, useTicketFields, type TicketChange, type TicketField, type TicketPriority, type TicketStatus } from "./api";
 import { TicketFields } from "./TicketFields";
 import { TicketHistory } from "./TicketHistory";
 import { TicketLinks } from "./TicketLinks";
@@ -34,6 +36,25 @@ export default function TicketBar({ c }: { c: Conversation }) {
   const [editing, setEditing] = useState(false);
   const tk = q.data;
   const badge = c.ticket!;
+  const qc = useQueryClient();
+  // Messages and conversation changes move the ticket too (first reply,
+  // status) and add to its history.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const off = stream.onFrame((f) => {
+      const conv = (f.message as { conversation_id?: string } | undefined)?.conversation_id ?? (f.conversation as { id?: string } | undefined)?.id ?? f.conversation_id;
+      if (conv !== c.id || !/^(message|conversation)\./.test(f.type) || timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        void qc.invalidateQueries({ queryKey: ticketKeys.one(c.id) });
+        void qc.invalidateQueries({ queryKey: ticketKeys.history(c.id) });
+      }, 300);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [qc, c.id]);
   const number = tk?.number ?? badge.number;
   const priority = tk?.priority ?? badge.priority;
   const status = tk?.status ?? badge.status;
@@ -101,7 +122,7 @@ export default function TicketBar({ c }: { c: Conversation }) {
       </div>
       {patch.error && !editing && (
         <p className="error small ticket-error" role="alert" id={uid + "-err"}>
-          {errField ? t("bar.fieldError", { label: fields.find((f) => f.key === errField)?.label ?? errField, message: patch.error.message }) : patch.error.message}
+          {errField ? t("bar.notSaved", { message: patch.error.message.replace(/^fields\.[a-z0-9_]+:\s*/i, "") }) : patch.error.message}
         </p>
       )}
       {tk?.merged_into && <MergedNote into={tk.merged_into} />}
@@ -110,7 +131,7 @@ export default function TicketBar({ c }: { c: Conversation }) {
         <div className="ticket-details" id={uid + "-details"}>
           {tk ? (
             <>
-              <TicketFields ticket={tk} fields={fields} errorKey={errField} error={patch.error} />
+              <TicketFields ticket={tk} fields={fields} errorKey={errField} error={patch.error} onSaved={() => patch.reset()} />
               <TicketLinks ticket={tk} />
               <TicketHistory id={c.id} />
             </>

@@ -23,7 +23,10 @@ function fromDraft(f: TicketField, v: string | boolean): unknown {
   return s;
 }
 
-export function TicketFields({ ticket, fields, errorKey, error }: { ticket: Ticket; fields: TicketField[]; errorKey?: string; error: unknown }) {
+/** TicketFields edits ticket's fields; errorKey / error are a refused
+ * change of the bar (a status that needs a required field), which
+ * onSaved clears once the fields are saved. */
+export function TicketFields({ ticket, fields, errorKey, error, onSaved }: { ticket: Ticket; fields: TicketField[]; errorKey?: string; error: unknown; onSaved: () => void }) {
   const { t } = useTranslation("tickets");
   const uid = useId();
   const save = usePatchTicket(ticket.conversation_id);
@@ -33,12 +36,20 @@ export function TicketFields({ ticket, fields, errorKey, error }: { ticket: Tick
   const value = (f: TicketField) => draft[f.key] ?? toDraft(f, ticket.fields?.[f.key]);
   const ownKey = fieldOfError(save.error, fields);
   const badKey = ownKey ?? (save.error ? undefined : errorKey);
-  const badMsg = ownKey ? (save.error as Error).message : errorKey ? (error as Error | null)?.message : undefined;
+  // The hub's message without its "fields.key: " prefix (the field is named
+  // by its place); a status change refused for a missing required field
+  // says so in words (the bar shows the hub's whole message).
+  const badMsg = ownKey ? (save.error as Error).message.replace(/^fields\.[a-z0-9_]+:\s*/i, "") : errorKey ? t(/required/i.test((error as Error | null)?.message ?? "") ? "fields.requiredMissing" : "fields.invalid") : undefined;
   const changed = fields.filter((f) => value(f) !== toDraft(f, ticket.fields?.[f.key]));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const body = Object.fromEntries(changed.map((f) => [f.key, fromDraft(f, value(f))]));
-    save.mutate({ fields: body }, { onSuccess: () => setSaved(true) });
+    save.mutate({ fields: body }, {
+      onSuccess: () => {
+        setSaved(true);
+        onSaved();
+      },
+    });
   };
   if (fields.length === 0) {
     return (
