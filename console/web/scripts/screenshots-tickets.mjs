@@ -62,7 +62,7 @@ async function prepare(lang) {
   const api = hub.api(hub.token("shots"));
   const depts = await session.request("GET", "/api/v1/departments");
   const general = depts.items.find((d) => d.default);
-  await session.request("PATCH", "/api/v1/departments/" + general.id, { ...general, sla: { first_reply_minutes: 1, resolution_minutes: 2880 } });
+  await session.request("PATCH", "/api/v1/departments/" + general.id, { sla: { first_reply_minutes: 1, resolution_minutes: 2880 } });
   for (const [key, body] of s.fields) await api("PUT", "/api/v1/ticket-fields/" + key, body);
   const made = [];
   for (const [subject, name, email, priority] of s.tickets) {
@@ -113,7 +113,8 @@ try {
       const bar = page.getByRole("region", { name: (ja ? "チケット #" : "Ticket #") + number });
       await bar.waitFor();
       const toggle = bar.getByRole("button", { name: ja ? "チケットの詳細" : "Ticket details" });
-      if (await toggle.count()) await toggle.click();
+      await toggle.waitFor();
+      await toggle.click();
       await bar.getByRole("list", { name: ja ? "履歴" : "History" }).waitFor();
       await shot(`ticket-${lang}.png`);
 
@@ -144,11 +145,11 @@ try {
         await bar.getByRole("list", { name: "履歴" }).waitFor();
         await shot("ticket-narrow-ja.png");
         await page.goto(hub.url + "/conversations");
-        await page.getByRole("link", { name: /荷物が届きません/ }).waitFor();
+        await page.locator(".conv-row .ticket-tag").first().waitFor();
         await shot("inbox-tickets-narrow-ja.png");
       } else {
         await page.goto(hub.url + "/conversations");
-        await page.getByRole("link", { name: /My parcel never arrived/ }).waitFor();
+        await page.locator(".conv-row .ticket-tag").first().waitFor();
         await shot("inbox-tickets-en.png");
       }
       await ctx.close();

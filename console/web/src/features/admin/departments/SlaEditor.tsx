@@ -3,6 +3,7 @@
 // settings.sla {first_reply_minutes, resolution_minutes} (0: no target).
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
+import "./sla.css";
 
 export interface SLA {
   first_reply_minutes: number;
@@ -50,7 +51,7 @@ function Target({ label, minutes, onChange }: { label: string; minutes: number; 
   return (
     <div className="field">
       <label htmlFor={uid}>{label}</label>
-      <div className="row">
+      <div className="sla-row">
         <input
           id={uid}
           type="number"
