@@ -217,9 +217,14 @@ func TestTicketStatusFollowsReplies(t *testing.T) {
 	conv := f.customerWrites("v-follow", "My order has not arrived")
 	f.operator("ana@example.com", switchboard.RoleOperator, conv.DepartmentID)
 	browser, csrf := f.session("ana@example.com")
+	stream := f.dialStream("/api/v1/stream", browser, "")
 	if code, out := f.do(nil, request{method: "POST", path: "/api/v1/conversations/" + string(conv.ID) + "/ticket", bearer: admin, body: `{"priority":"high"}`}); code != 201 {
 		t.Fatalf("convert: %d %v", code, out)
 	}
+	stream.until("ticket.updated (created)", func(m map[string]any) bool {
+		tk, _ := m["ticket"].(map[string]any)
+		return m["type"] == "ticket.updated" && m["reason"] == "created" && tk["number"] == float64(1) && tk["priority"] == "high"
+	})
 	code, out := f.do(browser, request{method: "POST", path: "/api/v1/conversations/" + string(conv.ID) + "/messages", body: `{"text":"Looking into it"}`, headers: map[string]string{"X-CSRF-Token": csrf}})
 	if code != http.StatusAccepted || out["via"] != "console" {
 		t.Fatalf("session reply: %d %v", code, out)
@@ -252,6 +257,10 @@ func TestTicketStatusFollowsReplies(t *testing.T) {
 	if err := f.rt.Hub.SweepTicketBreaches(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	stream.until("ticket.breached", func(m map[string]any) bool {
+		tk, _ := m["ticket"].(map[string]any)
+		return m["type"] == "ticket.breached" && m["reason"] == "resolution" && tk["resolution_breached_at"] != nil
+	})
 	got := f.waitTicketJSON(admin, "1", "breached", func(t map[string]any) bool { return t["breached"] == true && t["resolution_breached_at"] != nil })
 	if got["first_reply_breached_at"] != nil {
 		t.Fatalf("first reply was in time: %v", got)

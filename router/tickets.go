@@ -250,12 +250,14 @@ func (h *Hub) MakeTicket(ctx context.Context, conv switchboard.Conversation, sub
 		firstDue, resolutionDue = d.SLA.DueTimes(now)
 	}
 	status := switchboard.TicketOpen
+	var resolvedAt *time.Time
 	if conv.Status == switchboard.ConversationResolved {
-		status = switchboard.TicketResolved
+		status, resolvedAt = switchboard.TicketResolved, &now
 	}
 	t, err := h.store.CreateTicket(ctx, switchboard.Ticket{
 		ConversationID: conv.ID, WorkspaceID: conv.WorkspaceID, Subject: subject, Priority: priority, Status: status,
-		Source: source, Fields: map[string]any{}, FirstReplyDueAt: firstDue, ResolutionDueAt: resolutionDue, CreatedAt: now, UpdatedAt: now,
+		Source: source, Fields: map[string]any{}, FirstReplyDueAt: firstDue, ResolutionDueAt: resolutionDue, ResolvedAt: resolvedAt,
+		CreatedAt: now, UpdatedAt: now,
 	}, func(t switchboard.Ticket) []store.OutboxEntry {
 		return []store.OutboxEntry{ticketEntry(switchboard.EventTicketUpdated, t, "created", now)}
 	})
@@ -274,8 +276,16 @@ func (h *Hub) MakeTicket(ctx context.Context, conv switchboard.Conversation, sub
 // the ticket's conversation (Via "portal"): it reopens a resolved
 // conversation, is queued and announced like a message from a channel,
 // and the ticket becomes open again (the event hook). Parts are text
-// and media the hub stored; bad ones are a *ValidationError.
+// and media the hub stored; bad ones are a *ValidationError. A reply to
+// a ticket that was merged goes to the ticket it was merged into.
 func (h *Hub) CustomerReply(ctx context.Context, t switchboard.Ticket, parts []switchboard.Part) (switchboard.Message, error) {
+	for i := 0; t.MergedInto != "" && i < 10; i++ {
+		into, err := h.store.GetTicket(ctx, t.WorkspaceID, t.MergedInto)
+		if err != nil {
+			return switchboard.Message{}, fmt.Errorf("customer reply: the ticket merged into: %w", err)
+		}
+		t = into
+	}
 	if len(parts) == 0 {
 		return switchboard.Message{}, &ValidationError{Field: "text", Message: "missing: a reply needs text or a file"}
 	}
@@ -310,7 +320,8 @@ func (h *Hub) CustomerReply(ctx context.Context, t switchboard.Ticket, parts []s
 // conversation (an operator must set the required fields first: a
 // *ValidationError naming the first missing one; the customer closing
 // their own ticket is not asked for the team's fields), open reopens it,
-// waiting only marks the ticket. actor "" is the customer (the portal). It returns the ticket
+// waiting only marks the ticket. actor "" is the customer (the portal).
+// A merged ticket stays resolved (*ConflictError "merged"). It returns the ticket
 // as changed; setting the status it has changes nothing.
 func (h *Hub) SetTicketStatus(ctx context.Context, t switchboard.Ticket, status switchboard.TicketStatus, actor switchboard.OperatorID) (switchboard.Ticket, error) {
 	if !status.Valid() {
@@ -318,6 +329,9 @@ func (h *Hub) SetTicketStatus(ctx context.Context, t switchboard.Ticket, status 
 	}
 	if status == t.Status {
 		return t, nil
+	}
+	if t.MergedInto != "" {
+		return t, &ConflictError{Code: "merged", Message: fmt.Sprintf("ticket %s was merged into another; it stays resolved", ticketTag(t))}
 	}
 	if status == switchboard.TicketResolved && actor != "" {
 		if err := h.requiredFieldsSet(ctx, t); err != nil {

@@ -408,6 +408,14 @@ func TestMergeAndLinkTickets(t *testing.T) {
 	if _, err := hub.MergeTicket(ctx, src, c); !errors.As(err, &conflict) {
 		t.Fatalf("merging a merged ticket again: %v", err)
 	}
+	// The customer answering the duplicate writes into the ticket it was
+	// merged into; the duplicate cannot be reopened.
+	if m, err := hub.CustomerReply(ctx, src, switchboard.TextParts("still broken")); err != nil || m.ConversationID != a.ConversationID {
+		t.Fatalf("reply to a merged ticket: %v %+v", err, m)
+	}
+	if _, err := hub.SetTicketStatus(ctx, src, switchboard.TicketOpen, "op_x"); !errors.As(err, &conflict) || conflict.Code != "merged" {
+		t.Fatalf("reopening a merged ticket: %v", err)
+	}
 	for _, conv := range []switchboard.ConversationID{a.ConversationID, b.ConversationID} {
 		if !hasActivity(t, e, conv, switchboard.ActivityTicketMerged, "#2 → #1") {
 			t.Fatalf("no merge entry in %s", conv)
@@ -459,5 +467,54 @@ func waitMessage(t *testing.T, st store.Store, ws switchboard.WorkspaceID, id sw
 			t.Fatalf("message %s stays %s, want %s", id, m.Status, want)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestPortalChannelCreatedOnce: callers racing for the workspace's portal
+// channel all get the same one, stored once.
+func TestPortalChannelCreatedOnce(t *testing.T) {
+	for name, open := range ticketEngines {
+		t.Run(name, func(t *testing.T) {
+			e := newTicketEnv(t, open)
+			ctx := context.Background()
+			ids := make([]switchboard.ChannelID, 8)
+			var wg sync.WaitGroup
+			for i := range ids {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					id, err := e.rt.Hub.PortalChannel(ctx, e.ws)
+					if err != nil {
+						t.Error(err)
+					}
+					ids[i] = id
+				}()
+			}
+			wg.Wait()
+			chans, err := e.st.ListChannels(ctx, e.ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, ch := range chans {
+				if ch.Type == "portal" {
+					n++
+					if ch.ID != ids[0] {
+						t.Fatalf("portal channel %s, callers got %s", ch.ID, ids[0])
+					}
+				}
+			}
+			for _, id := range ids {
+				if id != ids[0] {
+					t.Fatalf("callers got different channels: %v", ids)
+				}
+			}
+			if n != 1 {
+				t.Fatalf("%d portal channels stored", n)
+			}
+			if _, ok := e.rt.Channels.Get(ids[0]); !ok {
+				t.Fatal("portal channel not running")
+			}
+		})
 	}
 }

@@ -136,8 +136,8 @@ func TestWebhookThreadReplies(t *testing.T) {
 					t.Fatalf("replies = %d, want 1", len(replies))
 				}
 				r := replies[0]
-				if r.WorkspaceID != testWorkspace || r.ConversationID != testConvID || r.AuthorID != tt.want.author || r.Note != tt.want.note {
-					t.Errorf("reply = %+v, want author %s note %v", r, tt.want.author, tt.want.note)
+				if r.WorkspaceID != testWorkspace || r.ConversationID != testConvID || r.AuthorID != tt.want.author || r.Note != tt.want.note || r.Via != "slack" {
+					t.Errorf("reply = %+v, want author %s note %v via slack", r, tt.want.author, tt.want.note)
 				}
 				if got := switchboard.PartsText(r.Parts); got != tt.want.text {
 					t.Errorf("reply text = %q, want %q", got, tt.want.text)
