@@ -56,7 +56,7 @@ const seeds = {
  * first-reply target starts counting here. */
 async function prepare(lang) {
   const s = seeds[lang];
-  const hub = await startHub();
+  const hub = await startHub({ config: { tickets: { breach_sweep: "1s" } } });
   const op = hub.addOperator("mika@example.com", s.admin, "admin");
   const session = await hub.session(op);
   const api = hub.api(hub.token("shots"));
@@ -89,8 +89,8 @@ async function prepare(lang) {
 const browser = await launch();
 try {
   const prepared = await Promise.all(["en", "ja"].map(prepare));
-  // Let the first-reply targets pass and the sweeper (every 5 s) record them.
-  const wait = prepared[0].created + 70_000 - Date.now();
+  // Let the first-reply targets pass and the sweeper (every second) record them.
+  const wait = prepared[0].created + 63_000 - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   for (const [i, lang] of ["en", "ja"].entries()) {
     const { hub, op, conv, conv2, number } = prepared[i];
