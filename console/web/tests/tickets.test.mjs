@@ -234,6 +234,21 @@ test("the ticket fields admin adds, edits and deletes a field", opts, async () =
   await row.getByRole("button", { name: "Delete" }).click();
   await row.waitFor({ state: "detached" });
   assert.equal((await apiAs("GET", "/api/v1/ticket-fields")).body.items.some((f) => f.key === "warranty"), false);
+
+  // An operator works tickets but does not define their fields.
+  const c2 = await browser.newContext({ locale: "en-US" });
+  try {
+    const p2 = await c2.newPage();
+    await login(p2, hub, hub.addOperator("oli@example.com", "Oli Operator", "operator"));
+    const nav2 = p2.getByRole("navigation", { name: "Main" });
+    await nav2.getByRole("link", { name: "Tickets" }).waitFor();
+    assert.equal(await nav2.getByRole("link", { name: "Ticket fields" }).count(), 0);
+    await p2.goto(hub.url + "/admin/ticket-fields");
+    await p2.getByRole("alert").waitFor();
+    assert.equal(await p2.getByRole("button", { name: "Add field" }).count(), 0);
+  } finally {
+    await c2.close();
+  }
 });
 
 test("a missed first-reply target shows as breached, live", opts, async () => {
