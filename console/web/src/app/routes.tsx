@@ -21,10 +21,12 @@ export interface AppRoute {
 export const routes: AppRoute[] = [
   { path: "conversations", component: InboxPage, navKey: "common:nav.inbox", icon: "✉" },
   { path: "conversations/:id", component: InboxPage },
+  { path: "tickets", component: lazy(() => import("../features/tickets/TicketsPage")), navKey: "tickets:nav", icon: "#" },
   { path: "admin/channels", component: lazy(() => import("../features/admin/channels/ChannelsPage")), navKey: "admin:nav.channels", roles: ["admin"], icon: "⇄" },
   { path: "admin/operators", component: lazy(() => import("../features/admin/operators/OperatorsPage")), navKey: "admin:nav.operators", roles: ["admin"], icon: "☺" },
   { path: "admin/privacy", component: lazy(() => import("../features/admin/privacy/PrivacyPage")), navKey: "admin:nav.privacy", roles: ["admin"], icon: "🔒" },
   { path: "admin/departments", component: lazy(() => import("../features/admin/departments/DepartmentsPage")), navKey: "routing:nav.departments", roles: ["admin"], icon: "▦" },
+  { path: "admin/ticket-fields", component: lazy(() => import("../features/tickets/FieldsPage")), navKey: "tickets:fieldsNav", roles: ["admin"], icon: "☷" },
   { path: "admin/routing-rules", component: lazy(() => import("../features/admin/rules/RulesPage")), navKey: "routing:nav.rules", roles: ["admin"], icon: "⇶" },
   { path: "supervisor", component: lazy(() => import("../features/admin/supervisor/SupervisorPage")), navKey: "routing:nav.supervisor", roles: ["admin", "supervisor"], icon: "◷" },
   { path: "admin/notifications", component: lazy(() => import("../features/admin/notifylog/NotificationLogPage")), navKey: "routing:nav.log", roles: ["admin", "supervisor"], icon: "✉" },

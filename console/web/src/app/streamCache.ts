@@ -121,6 +121,15 @@ export function applyFrame(qc: QueryClient, f: Frame) {
       refetchListsSoon(qc);
       return;
     }
+    case "ticket.updated":
+    case "ticket.breached": {
+      // Tickets (issue 15): refetch the ticket screens and lists.
+      const id = (f.ticket as { conversation_id?: string } | undefined)?.conversation_id ?? (f.conversation_id as string | undefined);
+      void qc.invalidateQueries({ queryKey: ["tickets"] });
+      if (id) for (const k of [["ticket", id], ["ticketHistory", id], keys.conversation(id)]) void qc.invalidateQueries({ queryKey: k });
+      refetchListsSoon(qc);
+      return;
+    }
     case "typing.preview":
       qc.setQueryData<TypingPreview>(keys.typing(String(f.conversation_id)), { text: String(f.text ?? ""), at: String(f.at ?? "") });
       return;

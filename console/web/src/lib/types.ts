@@ -127,6 +127,19 @@ export interface Conversation {
   queued_at?: string;
   queue_position?: number;
   wait_seconds?: number;
+  /** set when the conversation is a ticket (issue 15) */
+  ticket?: TicketBadge;
+}
+
+/** TicketBadge is what lists show of a conversation's ticket. */
+export interface TicketBadge {
+  number: number;
+  subject: string;
+  priority: "low" | "normal" | "high" | "urgent";
+  status: "open" | "waiting" | "resolved";
+  /** the nearest unmet target */
+  due_at?: string;
+  breached: boolean;
 }
 
 export interface Button {

@@ -8,6 +8,7 @@ import { CONTACT_PANEL_ID, ContactPanel, useContactPanel } from "../contact/Pane
 import { channelIcon, contactName, useChannels, useConversation, useMarkRead, useMarkUnread, useOperators, usePatchConversation } from "../inbox/api";
 import { useMessages, useTyping } from "./api";
 import { MessageItem } from "./MessageItem";
+import { ConvertButton, TicketSection } from "../tickets/section";
 
 export function ConversationView({ id, me, composerRef }: { id: string; me: Me; composerRef: RefObject<ComposerHandle | null> }) {
   const { t } = useTranslation("inbox");
@@ -39,6 +40,7 @@ export function ConversationView({ id, me, composerRef }: { id: string; me: Me; 
     <div className="conv-body">
       <section className="conv-pane" aria-label={t("conversation.label", { name: contactName(conv.data, t("contact.anonymous")) })}>
         <ConversationHeader c={conv.data} me={me} onMarkUnread={() => setHeld(true)} panelOpen={panel} panelToggle={panelToggle} onPanel={() => setPanel(!panel)} />
+        <TicketSection c={conv.data} />
         <History c={conv.data} me={me} />
         <Composer ref={composerRef} conv={conv.data} />
       </section>
@@ -97,6 +99,7 @@ function ConversationHeader({ c, me, onMarkUnread, panelOpen, panelToggle, onPan
         </label>
         <ClaimButton c={c} />
         <TransferButton c={c} />
+        <ConvertButton c={c} />
         <button
           type="button"
           onClick={() => {

@@ -1,4 +1,5 @@
 import { QueueTag } from "../conversation/routing";
+import { TicketTag } from "../tickets/badge";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -92,6 +93,7 @@ function ConversationRow({ c, selected }: { c: Conversation; selected: boolean }
         </span>
         <span className="conv-bottom">
           <span className="conv-last">{c.last_message ?? ""}</span>
+          {c.ticket && <TicketTag b={c.ticket} />}
           <QueueTag c={c} />
           {unread && (
             <span className="badge" title={t("list.unread")}>

@@ -7,6 +7,7 @@ import { AdminTable, ConfirmButton, ErrorBox, Page, QueryState, RoleGate } from 
 import "../screens.css";
 import "./routing.css";
 import { HoursEditor } from "./HoursEditor";
+import { SlaEditor } from "./SlaEditor";
 import {
   NOTIFY_EVENTS,
   NOTIFY_METHODS,
@@ -119,6 +120,7 @@ function DepartmentForm({ department, onDone }: { department?: DepartmentFull; o
     default_wait_seconds: department?.default_wait_seconds || 120,
     queue_auto_text: department?.queue_auto_text ?? false,
     notify: department?.notify ?? { new_conversation: ["email", "push", "browser"], new_message: ["push", "browser"], transfer: ["email", "push", "browser"], waiting: [], waiting_minutes: 0 },
+    sla: { first_reply_minutes: 0, resolution_minutes: 0, ...department?.sla },
   }));
   const set = (p: Partial<DepartmentInput>) => setV((o) => ({ ...o, ...p }));
   const setOffline = (p: Partial<DepartmentInput["offline"]>) => setV((o) => ({ ...o, offline: { ...o.offline, ...p } }));
@@ -175,6 +177,7 @@ function DepartmentForm({ department, onDone }: { department?: DepartmentFull; o
         {t("departments.queueAutoText")}
       </label>
       <HoursEditor value={v.hours ?? null} onChange={(h) => set({ hours: h })} />
+      <SlaEditor value={v.sla ?? { first_reply_minutes: 0, resolution_minutes: 0 }} onChange={(sla) => set({ sla })} />
       <fieldset className="fieldset-plain">
         <legend>{t("offline.title")}</legend>
         <div className="field">

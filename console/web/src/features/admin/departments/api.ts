@@ -36,6 +36,8 @@ export interface DepartmentFull {
   default_wait_seconds: number;
   queue_auto_text: boolean;
   notify: Partial<Record<NotifyEvent, NotifyMethod[]>> & { waiting_minutes?: number };
+  /** ticket targets in minutes (0: none; issue 15) */
+  sla?: { first_reply_minutes: number; resolution_minutes: number };
 }
 
 export type DepartmentInput = Omit<DepartmentFull, "id" | "default">;
