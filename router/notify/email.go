@@ -3,17 +3,11 @@ package notify
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
 	"fmt"
 	"html"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"net/textproto"
 	"strings"
 	"time"
 
@@ -101,49 +95,7 @@ func dialSMTP(ctx context.Context, cfg SMTPConfig) (*smtp.Client, error) {
 // composeEmail writes a row as a MIME message: plain text and a simple
 // HTML version with a link to the conversation.
 func (n *Notifier) composeEmail(row store.Notification) ([]byte, error) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	id := make([]byte, 12)
-	_, _ = rand.Read(id)
-	from, err := mail.ParseAddress(n.cfg.SMTP.From)
-	if err != nil {
-		return nil, err
-	}
-	_, domain, _ := strings.Cut(from.Address, "@")
-	headers := []string{
-		"From: " + from.String(),
-		"To: " + row.Address,
-		"Subject: " + mime.QEncoding.Encode("utf-8", row.Subject),
-		"Date: " + n.cfg.Now().UTC().Format(time.RFC1123Z),
-		"Message-ID: <" + hex.EncodeToString(id) + "@" + domain + ">",
-		"MIME-Version: 1.0",
-		"Auto-Submitted: auto-generated",
-		`Content-Type: multipart/alternative; boundary="` + mw.Boundary() + `"`,
-	}
-	buf.WriteString(strings.Join(headers, "\r\n") + "\r\n\r\n")
-	for _, part := range []struct{ typ, body string }{
-		{"text/plain", row.Body},
-		{"text/html", htmlBody(row)},
-	} {
-		w, err := mw.CreatePart(textproto.MIMEHeader{
-			"Content-Type":              {part.typ + "; charset=utf-8"},
-			"Content-Transfer-Encoding": {"quoted-printable"},
-		})
-		if err != nil {
-			return nil, err
-		}
-		qp := quotedprintable.NewWriter(w)
-		if _, err := qp.Write([]byte(strings.ReplaceAll(part.body, "\n", "\r\n"))); err != nil {
-			return nil, err
-		}
-		if err := qp.Close(); err != nil {
-			return nil, err
-		}
-	}
-	if err := mw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return n.composeMail(row.Address, row.Subject, row.Body, htmlBody(row))
 }
 
 // mailAddress is the bare address of an address line ("Support
