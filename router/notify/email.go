@@ -28,6 +28,17 @@ func (n *Notifier) sendEmail(ctx context.Context, row store.Notification) error 
 	if err != nil {
 		return connectors.Permanent("compose e-mail", err)
 	}
+	return n.transmit(ctx, row.Address, msg)
+}
+
+// transmit hands a composed message for to to the configured SMTP server
+// (dial, authenticate, send, quit). Errors of a 5xx answer are permanent.
+func (n *Notifier) transmit(ctx context.Context, to string, msg []byte) error {
+	cfg := n.cfg.SMTP
+	from, err := mailAddress(cfg.From)
+	if err != nil {
+		return connectors.Permanent("smtp.from", err)
+	}
 	c, err := dialSMTP(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("smtp %s: %w", cfg.Addr, err)
@@ -38,11 +49,7 @@ func (n *Notifier) sendEmail(ctx context.Context, row store.Notification) error 
 			return smtpError("auth", err)
 		}
 	}
-	from, err := mailAddress(cfg.From)
-	if err != nil {
-		return connectors.Permanent("smtp.from", err)
-	}
-	if err := c.SendMail(from, []string{row.Address}, bytes.NewReader(msg)); err != nil {
+	if err := c.SendMail(from, []string{to}, bytes.NewReader(msg)); err != nil {
 		return smtpError("send", err)
 	}
 	_ = c.Quit()

@@ -14,8 +14,6 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
-
-	"github.com/emersion/go-sasl"
 )
 
 // ErrMailDisabled is SendMail's error when no SMTP server is configured.
@@ -42,25 +40,7 @@ func (n *Notifier) SendMail(ctx context.Context, to, subject, text, html string)
 	if err != nil {
 		return fmt.Errorf("compose e-mail: %w", err)
 	}
-	c, err := dialSMTP(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("smtp %s: %w", cfg.Addr, err)
-	}
-	defer c.Close()
-	if cfg.Username != "" {
-		if err := c.Auth(sasl.NewPlainClient("", cfg.Username, cfg.Password)); err != nil {
-			return smtpError("auth", err)
-		}
-	}
-	from, err := mailAddress(cfg.From)
-	if err != nil {
-		return fmt.Errorf("smtp.from: %w", err)
-	}
-	if err := c.SendMail(from, []string{to}, bytes.NewReader(msg)); err != nil {
-		return smtpError("send", err)
-	}
-	_ = c.Quit()
-	return nil
+	return n.transmit(ctx, to, msg)
 }
 
 // composeMail writes a MIME message of a text and an optional HTML body.
