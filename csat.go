@@ -58,6 +58,11 @@ type CSATSurvey struct {
 	AnsweredAt *time.Time `json:"answered_at"`
 	// Via is how the answer came (CSATViaWidget, CSATViaLine, CSATViaLink).
 	Via string `json:"via"`
+	// QuestionMessageID and QuestionAt record the stored question (the
+	// message asking for the rating); QuestionAt is nil until the router
+	// has asked, so a redelivered resolution asks again.
+	QuestionMessageID MessageID  `json:"-"`
+	QuestionAt        *time.Time `json:"-"`
 }
 
 // Answered reports whether the customer has rated.

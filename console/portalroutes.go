@@ -78,7 +78,7 @@ func (d portalDesk) SetStatus(ctx context.Context, t switchboard.Ticket, status 
 func portalInput(err error) error {
 	var verr *router.ValidationError
 	if errors.As(err, &verr) {
-		return &portal.InputError{Message: verr.Error()}
+		return portal.HubInputError(verr)
 	}
 	return err
 }

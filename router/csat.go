@@ -160,9 +160,11 @@ func (r *Router) AnswerCSAT(ctx context.Context, tok string, score int, comment,
 
 // csatOnEvent is the "csat" event hook: a conversation's resolution
 // (its activity entry, announced as message.created) asks for a rating.
-// Redelivery is harmless: the survey is unique per conversation, so the
-// second delivery (and a later resolution of the reopened conversation)
-// finds it and asks nothing.
+// Asking is at least once: the survey is unique per conversation and
+// records its question once stored, so a redelivery (and a later
+// resolution of the reopened conversation) of a conversation asked
+// already asks nothing, while one whose question was never stored (a
+// crash or a failed Reply after the survey was created) asks now.
 func (r *Router) csatOnEvent(ctx context.Context, ev switchboard.Event) error {
 	m := ev.Message
 	if ev.Type != switchboard.EventMessageCreated || m == nil || m.Direction != switchboard.DirectionActivity ||
@@ -177,9 +179,12 @@ func (r *Router) csatOnEvent(ctx context.Context, ev switchboard.Event) error {
 	return r.askCSAT(ctx, ev.WorkspaceID, ev.ConversationID)
 }
 
-// askCSAT creates conv's survey and sends the question, unless the
-// department turned surveys off, the hub cannot sign links, or conv
-// already has a survey.
+// askCSAT creates conv's survey (or takes the one it has whose question
+// was never stored), sends the question and records it on the survey;
+// unless the department turned surveys off, the hub cannot sign links,
+// or conv was asked already. An error (the event is redelivered) when
+// the question could not be stored for a reason that may pass; a crash
+// between the Reply and the mark asks twice, never zero times.
 func (r *Router) askCSAT(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.ConversationID) error {
 	conv, err := r.store.GetConversation(ctx, ws, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -209,7 +214,14 @@ func (r *Router) askCSAT(ctx context.Context, ws switchboard.WorkspaceID, id swi
 		AskedAt: now, ExpiresAt: now.Add(r.csatExpiry()),
 	}
 	if err := r.store.CreateCSATSurvey(ctx, s); errors.Is(err, store.ErrConflict) {
-		return nil
+		// Asked before, or the question of that survey was never stored.
+		s, err = r.store.CSATSurveyOfConversation(ctx, ws, conv.ID)
+		if err != nil {
+			return fmt.Errorf("csat: survey of the conversation: %w", err)
+		}
+		if s.QuestionAt != nil || s.Answered() || !now.Before(s.ExpiresAt) {
+			return nil
+		}
 	} else if err != nil {
 		return fmt.Errorf("csat: create survey: %w", err)
 	}
@@ -228,16 +240,21 @@ func (r *Router) askCSAT(ctx context.Context, ws switchboard.WorkspaceID, id swi
 		question = csatQuestion(lang)
 	}
 	tok := r.CSATToken(s.ID, s.ExpiresAt)
-	_, err = r.Hub.Reply(ctx, connectors.ReplyRequest{WorkspaceID: ws, ConversationID: conv.ID,
+	msg, err := r.Hub.Reply(ctx, connectors.ReplyRequest{WorkspaceID: ws, ConversationID: conv.ID,
 		Parts: r.csatParts(conv.ChannelType, question, tok)})
 	if err != nil {
 		var verr *ValidationError
 		if errors.As(err, &verr) {
-			// The channel is gone or cannot carry it: nothing to retry.
+			// The channel is gone or cannot carry it: nothing to retry
+			// now (a later resolution asks again).
 			r.log.WarnContext(ctx, "csat: the question could not be sent", "conversation", conv.ID, "err", err)
 			return nil
 		}
 		return fmt.Errorf("csat: ask: %w", err)
+	}
+	if err := r.store.MarkCSATAsked(ctx, ws, s.ID, msg.ID, msg.CreatedAt); err != nil {
+		// Redelivered, the event asks again: twice rather than never.
+		return fmt.Errorf("csat: record the question: %w", err)
 	}
 	return nil
 }

@@ -17,6 +17,12 @@ type CSATStore interface {
 	// router when a conversation is resolved; ErrConflict when the
 	// conversation already has a survey (the first stands).
 	CreateCSATSurvey(ctx context.Context, s switchboard.CSATSurvey) error
+	// MarkCSATAsked records that survey id's question was stored as
+	// message msg at at. The router calls it after Hub.Reply stored the
+	// question; a survey not marked is asked again on the resolution's
+	// redelivery. A second mark replaces the first. ErrNotFound when
+	// there is no such survey in ws.
+	MarkCSATAsked(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.CSATSurveyID, msg switchboard.MessageID, at time.Time) error
 	// GetCSATSurvey finds a survey by id alone: rating links carry no
 	// workspace. ErrNotFound when there is none.
 	GetCSATSurvey(ctx context.Context, id switchboard.CSATSurveyID) (switchboard.CSATSurvey, error)

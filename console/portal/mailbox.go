@@ -206,6 +206,8 @@ func (p *Portal) messageView(r *http.Request, c *ctx, tk switchboard.Ticket, m s
 			v.Parts = append(v.Parts, template.HTML(richtext.MarkdownHTML(part.Text))) // sanitised by bluemonday
 		case switchboard.PartHTML:
 			v.Parts = append(v.Parts, template.HTML(richtext.SanitizeHTML(part.Text)))
+		case switchboard.PartCSAT:
+			v.Parts = append(v.Parts, p.csatPart(r, c, tk, part))
 		default:
 			if a := part.Attachment; a != nil && a.MediaID != "" && p.cfg.Desk != nil {
 				name := a.Filename

@@ -61,6 +61,8 @@ ul.tickets a:hover{background:var(--card)}
 .msg .by{font-size:.8rem;color:var(--muted);display:flex;gap:.5rem;flex-wrap:wrap}
 .msg .text{white-space:pre-wrap;margin:.25rem 0;overflow-wrap:anywhere}
 .msg img{max-width:100%;max-height:16rem;display:block;margin:.4rem 0;border-radius:6px}
+.msg .csat .button{margin:.35rem 0}
+.msg .csat-done{margin:.35rem 0;color:var(--muted)}
 .new{color:var(--accent);font-weight:700}
 aside h2{font-size:1rem}
 aside ul{padding-left:1.1rem;margin:.5rem 0}

@@ -22,6 +22,7 @@ type PortalStore interface {
 	ListTickets(ctx context.Context, ws switchboard.WorkspaceID, q store.TicketQuery) (store.TicketPage, error)
 	UpdateTicket(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID, u store.TicketUpdate, outboxFor func(switchboard.Ticket) []store.OutboxEntry) (switchboard.Ticket, error)
 	ListMessages(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID, q store.MessageQuery) (store.MessagePage, error)
+	CSATSurveyOfConversation(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.CSATSurvey, error)
 }
 
 // NewTicket is a ticket the signed-in customer opens in the portal.

@@ -1,5 +1,12 @@
 package portal
 
+import (
+	"errors"
+	"regexp"
+
+	"github.com/switchboardhq/switchboard/router"
+)
+
 // portalTexts are the customer portal's strings; init adds them to the
 // help centre's.
 var portalTexts = map[string]map[string]string{
@@ -78,6 +85,18 @@ var portalTexts = map[string]map[string]string{
 		"faq":             "Help yourself",
 		"faqSearch":       "Search the help centre",
 		"allArticles":     "All articles",
+		// The CSAT question in the thread.
+		"threadCsatRate":    "Rate",
+		"threadCsatRated":   "You rated this ★%d. Thank you!",
+		"threadCsatExpired": "The rating period has ended.",
+		// The hub's validation errors, by field (HubInputError).
+		"hubContact":  "Please give your e-mail address or mobile number.",
+		"hubName":     "Your name is too long (200 characters at most).",
+		"hubSubject":  "Please check the subject: one line of at most 200 characters.",
+		"hubPartKind": "One of the attachments cannot be sent here. Please remove it and try again.",
+		"hubPartText": "Your message contains characters we cannot accept. Please check it and try again.",
+		"hubStatus":   "This ticket cannot be changed that way.",
+		"hubChannel":  "This ticket cannot take messages right now. Please try again later.",
 	},
 	"ja": {
 		"portal":          "サポート",
@@ -154,7 +173,50 @@ var portalTexts = map[string]map[string]string{
 		"faq":             "よくある質問",
 		"faqSearch":       "ヘルプセンターを検索",
 		"allArticles":     "すべての記事",
+		// The CSAT question in the thread.
+		"threadCsatRate":    "評価する",
+		"threadCsatRated":   "評価済みです(★%d)。ありがとうございました。",
+		"threadCsatExpired": "評価の受付期間は終了しました。",
+		// The hub's validation errors, by field (HubInputError).
+		"hubContact":  "メールアドレスか携帯電話番号を入力してください。",
+		"hubName":     "お名前が長すぎます(200文字まで)。",
+		"hubSubject":  "件名をご確認ください(改行なしの1行、200文字まで)。",
+		"hubPartKind": "送信できない添付ファイルが含まれています。削除してからもう一度お試しください。",
+		"hubPartText": "メッセージに使用できない文字が含まれています。ご確認のうえもう一度お試しください。",
+		"hubStatus":   "このお問い合わせはその状態に変更できません。",
+		"hubChannel":  "現在このお問い合わせにはメッセージを送信できません。しばらくしてからもう一度お試しください。",
 	},
+}
+
+// hubFieldKeys are the portal's texts of the hub's validation errors, by
+// the error's Field (a part's index taken out: "parts[2].kind" is
+// "parts.kind"); "text" is told apart by router.ErrTooLong.
+var hubFieldKeys = map[string]string{
+	"text":          "textMissing",
+	"parts":         "textMissing",
+	"subject":       "hubSubject",
+	"contact":       "hubContact",
+	"contact.email": "badEmail",
+	"contact.phone": "badPhone",
+	"contact.name":  "hubName",
+	"parts.kind":    "hubPartKind",
+	"parts.text":    "hubPartText",
+	"status":        "hubStatus",
+	"channel":       "hubChannel",
+}
+
+var partIndex = regexp.MustCompile(`\[\d+\]`)
+
+// HubInputError is what the portal shows of a validation error of the
+// hub (Hub.OpenTicket, CustomerReply, SetTicketStatus): the page's
+// language's text of its field, or the hub's English message for a field
+// the portal has no text of.
+func HubInputError(verr *router.ValidationError) *InputError {
+	key := hubFieldKeys[partIndex.ReplaceAllString(verr.Field, "")]
+	if key == "textMissing" && errors.Is(verr, router.ErrTooLong) {
+		key = "textTooLong"
+	}
+	return &InputError{Key: key, Message: verr.Error()}
 }
 
 func init() {

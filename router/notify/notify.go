@@ -179,11 +179,11 @@ func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error 
 			return err
 		}
 	}
-	if m.Direction == switchboard.DirectionOut && m.AuthorID != "" {
+	if m.Direction == switchboard.DirectionOut && (m.AuthorID != "" || csatQuestion(m) != nil) {
 		if done, err := n.ticketReply(ctx, conv, m); done || err != nil {
 			return err
 		}
-		if conv.ChannelType == "webchat" {
+		if conv.ChannelType == "webchat" && m.AuthorID != "" {
 			return n.replyCopy(ctx, conv, m)
 		}
 	}

@@ -23,7 +23,9 @@ import (
 //     reply and a link to the ticket in the portal. A burst of replies
 //     within Config.Collapse is one e-mail (the first reply's text; the
 //     portal has the rest); nothing goes to an opted-out or erased
-//     contact.
+//     contact. The CSAT question of a ticket on the portal channel (the
+//     hub's, without an author) is its own e-mail, with the rating link:
+//     a reply just before it does not swallow it.
 
 // ticketBreached stores the notifications of a ticket.breached event.
 func (n *Notifier) ticketBreached(ctx context.Context, ev switchboard.Event) error {
@@ -95,8 +97,15 @@ func (n *Notifier) ticketReply(ctx context.Context, conv switchboard.Conversatio
 	if contact.ErasedAt != nil || contact.Email == "" || optedOut(contact) {
 		return true, nil
 	}
+	question := csatQuestion(m)
+	if question != nil && conv.ChannelType != "portal" {
+		return true, nil // the channel itself asked the customer
+	}
 	reply := strings.TrimSpace(m.Text())
-	if reply == "" {
+	if question != nil && question.CSAT.URL == "" {
+		return true, nil
+	}
+	if reply == "" && question == nil {
 		return true, nil
 	}
 	if utf8.RuneCountInString(reply) > copyRunes {
@@ -104,12 +113,18 @@ func (n *Notifier) ticketReply(ctx context.Context, conv switchboard.Conversatio
 	}
 	ja := strings.HasPrefix(contact.Language, "ja")
 	link := n.PortalTicketURL(t)
+	// One e-mail per burst: later replies within the window share the key.
+	key := fmt.Sprintf("ticket-reply:%s:%d", conv.ID, m.CreatedAt.UnixNano()/int64(n.cfg.Collapse))
+	if question != nil {
+		// The rating link is never collapsed into a reply's e-mail; a
+		// conversation has one survey, so one rating e-mail.
+		key = "ticket-csat:" + string(conv.ID)
+		reply = strings.TrimSpace(reply + "\n\n" + pick(ja, "評価する: ", "Rate: ") + question.CSAT.URL)
+	}
 	body := reply + "\n\n" + pick(ja, "お問い合わせ "+t.SubjectTag()+" の全文と返信はこちら: ", "Read and answer your request "+t.SubjectTag()+" here: ") + link + "\n"
 	row := store.Notification{
 		WorkspaceID: conv.WorkspaceID, Kind: switchboard.NotifyTicketReply, Method: switchboard.NotifyEmail,
-		// One e-mail per burst: later replies within the window share the key.
-		Key:            fmt.Sprintf("ticket-reply:%s:%d", conv.ID, m.CreatedAt.UnixNano()/int64(n.cfg.Collapse)),
-		ConversationID: conv.ID, Address: contact.Email, Subject: t.SubjectTag() + " " + t.Subject, Body: body, URL: link,
+		Key: key, ConversationID: conv.ID, Address: contact.Email, Subject: t.SubjectTag() + " " + t.Subject, Body: body, URL: link,
 		CreatedAt: n.cfg.Now().UTC(),
 	}
 	stored, err := n.store.EnqueueNotifications(ctx, []store.Notification{row})
@@ -120,6 +135,16 @@ func (n *Notifier) ticketReply(ctx context.Context, conv switchboard.Conversatio
 		n.Kick()
 	}
 	return true, nil
+}
+
+// csatQuestion is m's CSAT question part (the rating card), or nil.
+func csatQuestion(m switchboard.Message) *switchboard.Part {
+	for i, p := range m.Parts {
+		if p.Kind == switchboard.PartCSAT && p.CSAT != nil {
+			return &m.Parts[i]
+		}
+	}
+	return nil
 }
 
 // optedOut reports whether the customer opted out anywhere (unfollowed,

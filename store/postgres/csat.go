@@ -15,13 +15,13 @@ import (
 )
 
 const csatCols = `id, workspace_id, conversation_id, contact_id, channel_id, channel_type, operator_id, department_id,
-	asked_at, expires_at, score, comment, answered_at, via`
+	asked_at, expires_at, score, comment, answered_at, via, question_message_id, question_at`
 
 func scanCSAT(row pgx.Row) (switchboard.CSATSurvey, error) {
 	var s switchboard.CSATSurvey
 	err := row.Scan(&s.ID, &s.WorkspaceID, &s.ConversationID, &s.ContactID, &s.ChannelID, &s.ChannelType, &s.OperatorID, &s.DepartmentID,
-		&s.AskedAt, &s.ExpiresAt, &s.Score, &s.Comment, &s.AnsweredAt, &s.Via)
-	s.AskedAt, s.ExpiresAt, s.AnsweredAt = utc(s.AskedAt), utc(s.ExpiresAt), utcPtr(s.AnsweredAt)
+		&s.AskedAt, &s.ExpiresAt, &s.Score, &s.Comment, &s.AnsweredAt, &s.Via, &s.QuestionMessageID, &s.QuestionAt)
+	s.AskedAt, s.ExpiresAt, s.AnsweredAt, s.QuestionAt = utc(s.AskedAt), utc(s.ExpiresAt), utcPtr(s.AnsweredAt), utcPtr(s.QuestionAt)
 	return s, err
 }
 
@@ -32,6 +32,12 @@ func (s *Store) CreateCSATSurvey(ctx context.Context, v switchboard.CSATSurvey) 
 			channel_type, operator_id, department_id, asked_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		v.ID, v.WorkspaceID, v.ConversationID, v.ContactID, v.ChannelID, v.ChannelType, v.OperatorID, v.DepartmentID,
 		orNow(v.AskedAt), v.ExpiresAt.UTC())
+}
+
+// MarkCSATAsked records the survey's stored question.
+func (s *Store) MarkCSATAsked(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.CSATSurveyID, msg switchboard.MessageID, at time.Time) error {
+	return s.execOne(ctx, "mark csat asked", `UPDATE csat_surveys SET question_message_id = $1, question_at = $2 WHERE workspace_id = $3 AND id = $4`,
+		msg, orNow(at), ws, id)
 }
 
 // GetCSATSurvey finds a survey by id.

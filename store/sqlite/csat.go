@@ -5,21 +5,22 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/store"
 )
 
 const csatCols = `id, workspace_id, conversation_id, contact_id, channel_id, channel_type, operator_id, department_id,
-	asked_at, expires_at, score, comment, answered_at, via`
+	asked_at, expires_at, score, comment, answered_at, via, question_message_id, question_at`
 
 func scanCSAT(sc interface{ Scan(...any) error }) (switchboard.CSATSurvey, error) {
 	var s switchboard.CSATSurvey
 	var asked, expires int64
-	var answered sql.NullInt64
+	var answered, question sql.NullInt64
 	err := sc.Scan(&s.ID, &s.WorkspaceID, &s.ConversationID, &s.ContactID, &s.ChannelID, &s.ChannelType, &s.OperatorID, &s.DepartmentID,
-		&asked, &expires, &s.Score, &s.Comment, &answered, &s.Via)
-	s.AskedAt, s.ExpiresAt, s.AnsweredAt = fromTS(asked), fromTS(expires), ptrTS(answered)
+		&asked, &expires, &s.Score, &s.Comment, &answered, &s.Via, &s.QuestionMessageID, &question)
+	s.AskedAt, s.ExpiresAt, s.AnsweredAt, s.QuestionAt = fromTS(asked), fromTS(expires), ptrTS(answered), ptrTS(question)
 	return s, err
 }
 
@@ -30,6 +31,12 @@ func (s *Store) CreateCSATSurvey(ctx context.Context, v switchboard.CSATSurvey) 
 			channel_type, operator_id, department_id, asked_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.WorkspaceID, v.ConversationID, v.ContactID, v.ChannelID, v.ChannelType, v.OperatorID, v.DepartmentID,
 		ts(orNow(v.AskedAt)), ts(v.ExpiresAt))
+}
+
+// MarkCSATAsked records the survey's stored question.
+func (s *Store) MarkCSATAsked(ctx context.Context, ws switchboard.WorkspaceID, id switchboard.CSATSurveyID, msg switchboard.MessageID, at time.Time) error {
+	return s.writeOne(ctx, "mark csat asked", `UPDATE csat_surveys SET question_message_id = ?, question_at = ? WHERE workspace_id = ? AND id = ?`,
+		msg, ts(orNow(at)), ws, id)
 }
 
 // GetCSATSurvey finds a survey by id.

@@ -22,6 +22,34 @@ var csatTests = []struct {
 	{"CSATListFiltersAndPaging", testCSATList},
 	{"CSATAggregates", testCSATAggregates},
 	{"CSATErasedWithTheContact", testCSATErased},
+	{"CSATQuestionMarked", testCSATAsked},
+}
+
+// testCSATAsked: a new survey has no question recorded; MarkCSATAsked
+// records it (a second mark replaces the first) in its own workspace only.
+func testCSATAsked(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ws := newWorkspace(t, s, "CSAT asked")
+	other := newWorkspace(t, s, "CSAT asked other")
+	must(t, s.CreateCSATSurvey(ctx, newSurvey(ws, "cs_q1", "cv_q1", "op_a", "dp_1", "web")), "CreateCSATSurvey")
+	got, err := s.GetCSATSurvey(ctx, "cs_q1")
+	must(t, err, "GetCSATSurvey")
+	if got.QuestionAt != nil || got.QuestionMessageID != "" {
+		t.Fatalf("new survey has a question: %+v", got)
+	}
+	wantErr(t, s.MarkCSATAsked(ctx, other, "cs_q1", "msg_x", t0), store.ErrNotFound, "MarkCSATAsked from another workspace")
+	wantErr(t, s.MarkCSATAsked(ctx, ws, "cs_missing", "msg_x", t0), store.ErrNotFound, "MarkCSATAsked of a missing survey")
+	got, _ = s.GetCSATSurvey(ctx, "cs_q1")
+	if got.QuestionAt != nil {
+		t.Fatalf("a refused mark changed the survey: %+v", got)
+	}
+	must(t, s.MarkCSATAsked(ctx, ws, "cs_q1", "msg_1", t0.Add(time.Minute)), "MarkCSATAsked")
+	must(t, s.MarkCSATAsked(ctx, ws, "cs_q1", "msg_2", t0.Add(2*time.Minute)), "MarkCSATAsked again")
+	got, err = s.CSATSurveyOfConversation(ctx, ws, "cv_q1")
+	must(t, err, "CSATSurveyOfConversation")
+	if got.QuestionMessageID != "msg_2" || got.QuestionAt == nil || !got.QuestionAt.Equal(t0.Add(2*time.Minute)) || !isUTC(*got.QuestionAt) {
+		t.Fatalf("marked survey = %+v", got)
+	}
 }
 
 // testCSATErased: erasing a customer empties their ratings' comments and
