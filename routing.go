@@ -224,6 +224,9 @@ const (
 	ActivityTicketLinked    ActivityKind = "ticket_linked"
 	ActivityTicketUnlinked  ActivityKind = "ticket_unlinked"
 	ActivityPriorityChanged ActivityKind = "priority_changed"
+	// ActivityTicketUpdated records an edit of a ticket's subject or
+	// custom fields; Reason names what changed ("subject, order_id").
+	ActivityTicketUpdated ActivityKind = "ticket_updated"
 )
 
 // Activity is the content of an activity entry: who changed what, to

@@ -453,20 +453,25 @@ func TestBrandingAndEmbed(t *testing.T) {
 		}
 	}
 
-	resp, err := http.Get(f.srv.URL + f.base() + "/?embed=1")
-	if err != nil {
-		t.Fatal(err)
+	for _, mode := range []string{"1", "widget"} {
+		resp, err := http.Get(f.srv.URL + f.base() + "/?embed=" + mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors *") || !strings.Contains(string(b), "/frame.js") {
+			t.Errorf("embed=%s page CSP %q", mode, csp)
+		}
+		if xfo := resp.Header.Get("X-Frame-Options"); xfo != "" {
+			t.Errorf("embed=%s page X-Frame-Options %q: browsers would refuse the frame", mode, xfo)
+		}
 	}
-	b, _ := io.ReadAll(resp.Body)
+	resp, _ := http.Get(f.srv.URL + f.base() + "/")
 	resp.Body.Close()
-	csp := resp.Header.Get("Content-Security-Policy")
-	if !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "frame-ancestors *") || !strings.Contains(string(b), "/frame.js") {
-		t.Errorf("embed page CSP %q", csp)
-	}
-	resp, _ = http.Get(f.srv.URL + f.base() + "/")
-	resp.Body.Close()
-	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") {
-		t.Errorf("portal page CSP %q", csp)
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'none'") || !strings.Contains(csp, "frame-ancestors 'none'") || resp.Header.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("portal page CSP %q, X-Frame-Options %q", csp, resp.Header.Get("X-Frame-Options"))
 	}
 	resp, _ = http.Get(f.srv.URL + f.base() + "/embed.js")
 	js, _ := io.ReadAll(resp.Body)

@@ -23,6 +23,23 @@ type historyEntry struct {
 	ActorName string                 `json:"actor_name,omitempty"`
 	Via       string                 `json:"via,omitempty"`
 	Text      string                 `json:"text,omitempty"`
+	// Activity is the activity entry's content, for lines that are one
+	// (Text says the same in one string, for API users who read text).
+	Activity *historyActivity `json:"activity,omitempty"`
+}
+
+// historyActivity is what an activity line of the history records: its
+// kind, who made the change, the operator or department it names and why.
+type historyActivity struct {
+	Kind             switchboard.ActivityKind `json:"kind"`
+	ActorID          switchboard.OperatorID   `json:"actor_id,omitempty"`
+	ActorName        string                   `json:"actor_name,omitempty"`
+	OperatorID       switchboard.OperatorID   `json:"operator_id,omitempty"`
+	OperatorName     string                   `json:"operator_name,omitempty"`
+	DepartmentID     switchboard.DepartmentID `json:"department_id,omitempty"`
+	DepartmentName   string                   `json:"department_name,omitempty"`
+	FromDepartmentID switchboard.DepartmentID `json:"from_department_id,omitempty"`
+	Reason           string                   `json:"reason,omitempty"`
 }
 
 // historyKinds maps activity kinds to the history's kinds.
@@ -38,6 +55,7 @@ var historyKinds = map[switchboard.ActivityKind]string{
 	switchboard.ActivityTicketMerged:    "merged",
 	switchboard.ActivityTicketLinked:    "linked",
 	switchboard.ActivityTicketUnlinked:  "unlinked",
+	switchboard.ActivityTicketUpdated:   "updated",
 }
 
 // maxHistoryMessages bounds how much of a conversation the history reads.
@@ -93,7 +111,12 @@ func (s *Server) historyOf(r *http.Request, m switchboard.Message) (historyEntry
 		if e.Kind == "" {
 			e.Kind = string(m.Activity.Kind)
 		}
-		e.ActorID, e.ActorName = m.Activity.ActorID, m.Activity.ActorName
+		a := m.Activity
+		e.ActorID, e.ActorName = a.ActorID, a.ActorName
+		e.Activity = &historyActivity{
+			Kind: a.Kind, ActorID: a.ActorID, ActorName: a.ActorName, OperatorID: a.OperatorID, OperatorName: a.OperatorName,
+			DepartmentID: a.DepartmentID, DepartmentName: a.DepartmentName, FromDepartmentID: a.FromDepartmentID, Reason: a.Reason,
+		}
 		e.Text = string(m.Activity.Kind)
 		if name := firstNonEmpty(m.Activity.OperatorName, m.Activity.DepartmentName); name != "" {
 			e.Text += ": " + name
@@ -111,6 +134,9 @@ func (s *Server) historyOf(r *http.Request, m switchboard.Message) (historyEntry
 	}
 	if e.ActorName == "" && e.ActorID != "" {
 		e.ActorName = s.operatorName(r.Context(), m.WorkspaceID, e.ActorID)
+		if e.Activity != nil {
+			e.Activity.ActorName = e.ActorName
+		}
 	}
 	return e, true
 }

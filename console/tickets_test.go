@@ -143,10 +143,44 @@ func TestTicketsAPI(t *testing.T) {
 	for _, it := range hist["items"].([]any) {
 		kinds[it.(map[string]any)["kind"].(string)] = true
 	}
-	for _, k := range []string{"created", "message", "priority", "status", "merged", "linked", "unlinked"} {
+	for _, k := range []string{"created", "message", "priority", "status", "merged", "linked", "unlinked", "updated"} {
 		if code != 200 || !kinds[k] {
 			t.Fatalf("history lacks %s: %d %v", k, code, hist)
 		}
+	}
+	// Activity lines carry the activity itself, not only its text.
+	activities := func() map[string][]map[string]any {
+		_, hist := f.do(nil, request{method: "GET", path: "/api/v1/tickets/1/history", bearer: admin})
+		out := map[string][]map[string]any{}
+		for _, it := range hist["items"].([]any) {
+			if a, ok := it.(map[string]any)["activity"].(map[string]any); ok {
+				out[a["kind"].(string)] = append(out[a["kind"].(string)], a)
+			} else if k := it.(map[string]any)["kind"]; k != "created" && k != "message" && k != "note" && k != "breached" {
+				t.Fatalf("%s line without its activity: %v", k, it)
+			}
+		}
+		return out
+	}
+	acts := activities()
+	if p := acts["priority_changed"]; len(p) != 1 || p[0]["reason"] != "urgent" || p[0]["actor_name"] == "" || p[0]["actor_id"] == "" {
+		t.Fatalf("priority activity: %v", p)
+	}
+	if u := acts["ticket_updated"]; len(u) != 1 || u[0]["reason"] != "order_id, plan" {
+		t.Fatalf("fields activity: %v", u)
+	}
+	if l := acts["ticket_linked"]; len(l) != 1 || l[0]["reason"] != "#3" {
+		t.Fatalf("link activity: %v", l)
+	}
+	// A new subject is recorded; sending the same values again records nothing.
+	if code, out := f.do(nil, request{method: "PATCH", path: "/api/v1/tickets/1", bearer: admin, body: `{"subject":"Parcel damaged","fields":{"order_id":"A-1234"}}`}); code != 200 {
+		t.Fatalf("subject: %d %v", code, out)
+	}
+	if code, out := f.do(nil, request{method: "PATCH", path: "/api/v1/tickets/1", bearer: admin, body: `{"subject":"Parcel damaged","fields":{"order_id":"A-1234"},"priority":"urgent"}`}); code != 200 {
+		t.Fatalf("same again: %d %v", code, out)
+	}
+	acts = activities()
+	if u := acts["ticket_updated"]; len(u) != 2 || u[1]["reason"] != "subject" || len(acts["priority_changed"]) != 1 {
+		t.Fatalf("after the subject change: %v", acts)
 	}
 }
 

@@ -2,6 +2,7 @@ package router
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -224,9 +225,15 @@ func (h *Hub) EditTicket(ctx context.Context, t switchboard.Ticket, e TicketEdit
 		if out, err = h.updateTicket(ctx, t, u, "edited"); err != nil {
 			return t, err
 		}
-		if u.Priority != nil {
+		changed := editedParts(t, u)
+		if u.Priority != nil || len(changed) > 0 {
 			if conv, err := h.store.GetConversation(ctx, t.WorkspaceID, t.ConversationID); err == nil {
-				h.ticketActivity(ctx, conv, switchboard.Activity{Kind: switchboard.ActivityPriorityChanged, Reason: string(*u.Priority)})
+				if u.Priority != nil {
+					h.ticketActivity(ctx, conv, switchboard.Activity{Kind: switchboard.ActivityPriorityChanged, Reason: string(*u.Priority)})
+				}
+				if len(changed) > 0 {
+					h.ticketActivity(ctx, conv, switchboard.Activity{Kind: switchboard.ActivityTicketUpdated, Reason: strings.Join(changed, ", ")})
+				}
 			}
 		}
 	}
@@ -327,4 +334,37 @@ func (h *Hub) announceTicket(ctx context.Context, t switchboard.Ticket, reason s
 		return t, err
 	}
 	return h.store.GetTicket(ctx, out.WorkspaceID, out.ConversationID)
+}
+
+// editedParts names what u changes of t besides its priority: "subject"
+// and the keys of the custom fields whose values differ, in key order.
+func editedParts(t switchboard.Ticket, u store.TicketUpdate) []string {
+	var out []string
+	if u.Subject != nil && *u.Subject != t.Subject {
+		out = append(out, "subject")
+	}
+	if u.Fields != nil {
+		var keys []string
+		for k, v := range *u.Fields {
+			if old, ok := t.Fields[k]; !ok || !sameValue(old, v) {
+				keys = append(keys, k)
+			}
+		}
+		for k := range t.Fields {
+			if _, ok := (*u.Fields)[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		out = append(out, keys...)
+	}
+	return out
+}
+
+// sameValue reports whether two field values are the same once written as
+// JSON (a stored 3 and an edited 3.0 are one number).
+func sameValue(a, b any) bool {
+	x, errA := json.Marshal(a)
+	y, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(x) == string(y)
 }

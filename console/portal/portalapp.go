@@ -167,6 +167,7 @@ func (p *Portal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Referrer-Policy", "same-origin") // no-referrer would make browsers send "Origin: null" on our own forms
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("Content-Security-Policy", portalCSP(false, "'none'"))
+	hd.Set("X-Frame-Options", "DENY") // for browsers without frame-ancestors; embed mode drops it
 	p.mux.ServeHTTP(w, r)
 }
 
@@ -227,7 +228,10 @@ func (p *Portal) withWorkspace(fn handler) http.HandlerFunc {
 			return
 		}
 		if c.embed != "" {
+			// The embedding sites come from frame-ancestors; X-Frame-Options
+			// has no way to name them, so embed mode sends none.
 			w.Header().Set("Content-Security-Policy", portalCSP(true, p.ancestors(ws.ID)))
+			w.Header().Del("X-Frame-Options")
 		}
 		if r.Method == http.MethodPost && !sameOrigin(r) {
 			p.refuse(w, r, c, http.StatusForbidden, "badOrigin")

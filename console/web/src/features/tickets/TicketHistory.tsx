@@ -1,33 +1,43 @@
 // A ticket's history (GET /api/v1/tickets/{ref}/history): who did what,
 // when, and from where (console, Slack, e-mail, portal). Activity lines
-// carry the activity's kind in their text ("priority_changed", "assigned:
-// Ana"), which picks the sentence; the rest is shown beside it.
+// carry the activity itself (kind, operator or department, reason), which
+// picks the sentence; the rest is shown beside it.
 import { useTranslation } from "react-i18next";
-import { useTicketHistory, type HistoryItem } from "./api";
+import { useTicketFields, useTicketHistory, type HistoryItem } from "./api";
 
-const ACTIVITIES = ["routed", "assigned", "unassigned", "claimed", "transferred", "resolved", "reopened", "ticket_merged", "ticket_linked", "ticket_unlinked", "priority_changed"];
-const SAID = new Set(["created", "message", "note"]);
+const ACTIVITIES = new Set(["routed", "assigned", "unassigned", "claimed", "transferred", "resolved", "reopened", "ticket_merged", "ticket_linked", "ticket_unlinked", "priority_changed", "ticket_updated"]);
+const PRIORITIES = new Set(["low", "normal", "high", "urgent"]);
 
 type T = (k: string, o?: Record<string, unknown>) => string;
 
-/** line is the sentence and the detail of a history entry. */
-export function line(h: HistoryItem, t: T): { what: string; detail?: string } {
+/** line is the sentence and the detail of a history entry; labels names
+ * the workspace's ticket fields by key (for "changed Order number"). */
+export function line(h: HistoryItem, t: T, labels: Record<string, string> = {}): { what: string; detail?: string } {
   const text = h.text ?? "";
   if (h.kind === "breached") return { what: t(`history.breachedOf.${text === "resolution" ? "resolution" : "first_reply"}`) };
   if (h.kind === "created") return { what: t(h.actor_name ? "history.kind.created" : "history.kind.createdNoActor"), detail: text };
   if (h.kind === "message") return { what: t(h.direction === "in" ? "history.kind.messageIn" : "history.kind.message"), detail: text };
   if (h.kind === "note") return { what: t("history.kind.note"), detail: text };
-  const m = text.match(/^([a-z_]+)(?::\s*([^(]*))?(?:\s*\((.*)\))?$/);
-  if (m && ACTIVITIES.includes(m[1])) {
-    const detail = [m[2]?.trim(), m[3]?.trim()].filter(Boolean).join(" · ");
-    return { what: t(`history.activity.${m[1]}`), detail: detail || undefined };
+  const a = h.activity;
+  if (a && ACTIVITIES.has(a.kind)) {
+    const reason = a.reason ?? "";
+    if (a.kind === "ticket_updated") {
+      const parts = reason.split(",").map((p) => p.trim()).filter(Boolean);
+      const what = parts.length === 1 && parts[0] === "subject" ? t("history.kind.subject") : t("history.activity.ticket_updated");
+      return { what, detail: parts.map((p) => (p === "subject" ? t("history.part.subject") : labels[p] || p)).join(", ") || undefined };
+    }
+    const why = a.kind === "priority_changed" && PRIORITIES.has(reason) ? t(`priority.${reason}`) : reason;
+    const detail = [a.operator_name || a.department_name, why].filter(Boolean).join(" · ");
+    return { what: t(`history.activity.${a.kind}`), detail: detail || undefined };
   }
-  return { what: t("history.kind.other", { kind: h.kind }), detail: SAID.has(h.kind) ? text : text || undefined };
+  return { what: t("history.kind.other", { kind: a?.kind ?? h.kind }), detail: text || undefined };
 }
 
 export function TicketHistory({ id }: { id: string }) {
   const { t, i18n } = useTranslation("tickets");
   const q = useTicketHistory(id);
+  const fields = useTicketFields();
+  const labels = Object.fromEntries((fields.data ?? []).map((f) => [f.key, f.label]));
   const items = q.data ?? [];
   return (
     <div className="ticket-block ticket-history">
@@ -38,7 +48,7 @@ export function TicketHistory({ id }: { id: string }) {
       {items.length > 0 && (
         <ol className="history-list" aria-label={t("history.title")}>
           {items.map((h, i) => {
-            const l = line(h, t);
+            const l = line(h, t, labels);
             const name = who(h, t);
             return (
               <li key={i} className={`hk-${h.kind}`}>

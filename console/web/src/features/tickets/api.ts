@@ -4,6 +4,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { del, get, patch, post, put, qs } from "../../lib/api";
 import type { Conversation, Page, TicketBadge } from "../../lib/types";
+import type { Activity } from "../conversation/routing";
 import { keys, patchConversation } from "../../app/streamCache";
 
 export type TicketStatus = "open" | "waiting" | "resolved";
@@ -54,6 +55,8 @@ export interface HistoryItem {
   actor_name?: string;
   via?: string;
   text?: string;
+  /** activity lines only: the change itself (kind, who, to whom, why). */
+  activity?: Activity;
 }
 
 export interface TicketFilters {
