@@ -15,6 +15,12 @@ const (
 	InboundUnfollow InboundKind = "unfollow"
 	// InboundStatus is a delivery receipt for a message the hub sent.
 	InboundStatus InboundKind = "status"
+	// InboundEcho is a message the business sent to the customer from
+	// somewhere else than the hub (the Messenger page inbox, the WhatsApp
+	// phone of a linked device): stored as an outgoing message, status sent,
+	// with Via naming its source; it never counts as the customer's
+	// activity (no unread, no reply window). Dedup as for messages.
+	InboundEcho InboundKind = "echo"
 )
 
 // Inbound is one provider event normalised by a connector and handed to the
@@ -40,4 +46,13 @@ type Inbound struct {
 	StatusReason string         `json:"status_reason,omitempty"`
 	// ThreadRef is a provider thread key, kept for channels that thread.
 	ThreadRef string `json:"thread_ref,omitempty"`
+	// Watermark, on a status event with no ExternalID, raises every
+	// outgoing message of the sender's conversations on the channel created
+	// at or before it to Status (Messenger's and Instagram's read and
+	// delivery watermarks). A watermark not later than the last one applied
+	// changes nothing.
+	Watermark time.Time `json:"watermark,omitempty"`
+	// Via names where an echo was written ("page_inbox", "phone",
+	// "app:<id>"); it becomes the stored message's Via.
+	Via string `json:"via,omitempty"`
 }

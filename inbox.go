@@ -112,6 +112,15 @@ type Conversation struct {
 	// LastReadAt is when an operator last read the conversation (the
 	// visitor's widget shows its messages up to then as read).
 	LastReadAt *time.Time `json:"last_read_at,omitempty"`
+	// CustomerLastAt is when the customer last wrote (the provider's
+	// timestamp of their latest message); the store keeps it from intake.
+	CustomerLastAt *time.Time `json:"customer_last_at,omitempty"`
+	// WindowExpiresAt is when the channel's customer-service window closes
+	// (CustomerLastAt + the connector's Capabilities.ReplyWindowSeconds) for
+	// channels that have one (WhatsApp 24 h, Messenger and Instagram 24 h or
+	// 7 days with the human-agent tag); after it only approved templates go
+	// out. Filled by the API, never stored; nil for channels without one.
+	WindowExpiresAt *time.Time `json:"window_expires_at,omitempty"`
 	// Ticket summarises the conversation's ticket when it is one (filled
 	// by GetConversation and ListConversations).
 	Ticket *TicketBadge `json:"ticket,omitempty"`
@@ -185,6 +194,10 @@ const (
 	// "first_reply" or "resolution"). Both through the outbox.
 	EventTicketUpdated  EventType = "ticket.updated"
 	EventTicketBreached EventType = "ticket.breached"
+	// EventChannelStatus says a channel's health changed (credentials
+	// broken, a linked device logged out or waiting for its QR code); the
+	// event's Channel carries the new status. Admins' consoles show it.
+	EventChannelStatus EventType = "channel.status"
 
 	// Ephemeral events: never stored, never in the outbox; they reach the
 	// streams of every instance that is up when they are published.
@@ -223,9 +236,11 @@ type Event struct {
 	Contact *Contact `json:"contact,omitempty"`
 	// Ticket is the ticket of ticket.updated and ticket.breached; Reason
 	// names the breached target ("first_reply", "resolution").
-	Ticket *Ticket   `json:"ticket,omitempty"`
-	Reason string    `json:"reason,omitempty"`
-	At     time.Time `json:"at"`
+	Ticket *Ticket `json:"ticket,omitempty"`
+	Reason string  `json:"reason,omitempty"`
+	// Channel is the channel status of channel.status.
+	Channel *ChannelStatus `json:"channel,omitempty"`
+	At      time.Time      `json:"at"`
 
 	// Fields of ephemeral events: the visitor's draft (typing.preview), the
 	// operator and their presence (operator.presence), the contact and

@@ -83,6 +83,10 @@ const (
 	PartFormResponse PartKind = "form_response"
 	// PartLink is a link with its preview (Link).
 	PartLink PartKind = "link"
+	// PartReaction is a customer's emoji reaction to an earlier message
+	// (WhatsApp, Messenger, Instagram, Telegram): Reaction says to which;
+	// Text is the emoji (empty when the customer removed the reaction).
+	PartReaction PartKind = "reaction"
 )
 
 // Valid reports whether k is one of the known part kinds.
@@ -90,7 +94,7 @@ func (k PartKind) Valid() bool {
 	switch k {
 	case PartText, PartMarkdown, PartImage, PartFile, PartAudio, PartVideo,
 		PartLocation, PartSticker, PartButtons, PartTemplate,
-		PartHTML, PartForm, PartFormResponse, PartLink, PartCSAT:
+		PartHTML, PartForm, PartFormResponse, PartLink, PartCSAT, PartReaction:
 		return true
 	}
 	return false
@@ -116,6 +120,8 @@ type Part struct {
 	Link         *Link         `json:"link,omitempty"`
 	// CSAT is the survey a csat part asks for (PartCSAT).
 	CSAT *CSATCard `json:"csat,omitempty"`
+	// Reaction is set on reaction parts.
+	Reaction *Reaction `json:"reaction,omitempty"`
 }
 
 // FormFieldType is the kind of input of a form field.
@@ -213,6 +219,14 @@ type Template struct {
 	Variables map[string]string `json:"variables,omitempty"`
 	// Raw is a provider-specific body (for instance a LINE flex JSON) sent as is.
 	Raw []byte `json:"raw,omitempty"`
+}
+
+// Reaction is an emoji reaction to a message of the conversation.
+type Reaction struct {
+	Emoji string `json:"emoji"`
+	// To is the provider's id of the message reacted to (an outgoing
+	// message's ExternalID or an incoming message's).
+	To ExternalID `json:"to"`
 }
 
 // Message is one entry of a conversation.

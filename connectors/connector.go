@@ -7,6 +7,7 @@ package connectors
 
 import (
 	"context"
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
@@ -43,6 +44,14 @@ type Capabilities struct {
 	// CSAT: the channel renders the rating card (switchboard.PartCSAT);
 	// elsewhere it goes out as the question and the rating page's link.
 	CSAT bool `json:"csat,omitempty"`
+	// ReplyWindowSeconds is the provider's customer-service window: how
+	// long after the customer's last message free-form replies may go out
+	// (WhatsApp 86400; Messenger and Instagram 86400, or 604800 with the
+	// human-agent tag). 0 means no window. Outside it only template parts
+	// are sent; the hub refuses anything else before sending.
+	ReplyWindowSeconds int `json:"reply_window_seconds,omitempty"`
+	// Reactions: the channel carries customers' reactions in (PartReaction).
+	Reactions bool `json:"reactions,omitempty"`
 }
 
 // Supports reports whether the channel can carry a part of kind k.
@@ -91,6 +100,11 @@ type OutboundMessage struct {
 	ThreadRef string
 	// AuthorName is the operator's display name, for channels that show it.
 	AuthorName string
+	// CustomerLastAt is when the customer last wrote (provider time), zero
+	// when unknown: channels with a customer-service window choose the
+	// message type by it (Messenger RESPONSE or the HUMAN_AGENT tag) and
+	// refuse free-form parts outside it with ErrWindowClosed.
+	CustomerLastAt time.Time
 }
 
 // SendResult is what a provider said about an accepted message.
@@ -170,6 +184,25 @@ type MediaFetcher interface {
 	FetchMedia(ctx context.Context, mediaID string) (body []byte, contentType string, err error)
 }
 
+// TemplateLister can list the message templates registered at the
+// provider (WhatsApp's approved templates). The hub calls it when a
+// channel starts, hourly, and when an admin asks for a sync, and keeps the
+// result in the store for the composer. It must not touch the store.
+type TemplateLister interface {
+	Connector
+	ListTemplates(ctx context.Context) ([]switchboard.ProviderTemplate, error)
+}
+
+// PhonePairer is a linked-device connector that can pair by a code the
+// user types on the phone instead of scanning the QR code. It returns the
+// code to show (also reported through StatusReporter as PairCode). It
+// fails when this instance does not run the device (another holds its
+// lease).
+type PhonePairer interface {
+	Connector
+	PairPhone(ctx context.Context, phone string) (code string, err error)
+}
+
 // CredentialChecker can check its credentials against the provider; used by
 // `switchboard channels check` and when a channel is added through the API.
 type CredentialChecker interface {
@@ -217,4 +250,42 @@ type Deps struct {
 	HubSecret []byte
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Status is where a connector reports its channel's health (a linked
+	// device's pairing code, logged out, banned). The hub stores it, tells
+	// admins' consoles and notifies on trouble. Never nil after
+	// WithDefaults.
+	Status StatusReporter
+	// Leases give a connector that keeps one connection per channel across
+	// the cluster (a WhatsApp linked device) an exclusive lease. Nil when
+	// the hub has none (tests may set a double).
+	Leases Leaser
+	// Database is the hub's own SQL database, for connectors whose SDK
+	// keeps state in SQL (whatsmeow's device store). Nil when the hub's
+	// store has none.
+	Database *Database
+}
+
+// StatusReporter receives a channel's health. ReportStatus must be cheap
+// and must not block on the network; a report equal to the last one is a
+// no-op.
+type StatusReporter interface {
+	ReportStatus(ctx context.Context, st switchboard.ChannelStatus)
+}
+
+// Leaser hands out exclusive, expiring leases by name (one holder across
+// all hub instances).
+type Leaser interface {
+	// TryLease takes or renews the lease name for holder until now+ttl; it
+	// reports false when another holder has it unexpired.
+	TryLease(ctx context.Context, name, holder string, ttl time.Duration) (bool, error)
+	// ReleaseLease gives it up (a no-op when holder does not hold it).
+	ReleaseLease(ctx context.Context, name, holder string) error
+}
+
+// Database is the hub's SQL database as database/sql sees it. Dialect is
+// "sqlite3" or "postgres". Tables a connector creates carry its own
+// prefix (whatsmeow_...).
+type Database struct {
+	DB      *sql.DB
+	Dialect string
 }

@@ -1,11 +1,14 @@
 package connectors
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/switchboardhq/switchboard"
 )
 
 // DefaultHTTPTimeout bounds provider calls of a connector whose Deps came
@@ -43,8 +46,17 @@ func (d Deps) WithDefaults() Deps {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Status == nil {
+		d.Status = discardStatus{}
+	}
 	return d
 }
+
+// discardStatus is the StatusReporter of connectors built without a hub
+// (the CLI's channels check and simulate).
+type discardStatus struct{}
+
+func (discardStatus) ReportStatus(context.Context, switchboard.ChannelStatus) {}
 
 // ReadWebhookBody reads a provider's POST body of at most max bytes, for
 // webhooks whose signature covers the raw body. When it cannot, it answers

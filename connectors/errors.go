@@ -76,6 +76,19 @@ var ErrRefused = &PermanentError{Reason: "refused by the hub"}
 // (LINE unfollow, SMS STOP). It is permanent.
 var ErrOptedOut = &PermanentError{Reason: "recipient opted out of messages"}
 
+// ErrWindowClosed is wrapped (in a PermanentError whose Reason says which
+// window and what to do) by Send when a free-form message falls outside
+// the channel's customer-service window, whether the connector saw it
+// first or the provider said so (WhatsApp 131047). The hub shows it with
+// an offer to send an approved template.
+var ErrWindowClosed = errors.New("outside the customer-service window")
+
+// ErrCredentials is wrapped (in a PermanentError) by Send and
+// CheckCredentials when the provider refused the channel's credentials
+// (Meta 190, an invalid bot token). The hub marks the channel's status
+// credentials_broken, visible in the console, until a send succeeds.
+var ErrCredentials = errors.New("credentials refused by the provider")
+
 // ClassifyHTTP turns a provider's non-2xx answer into a PermanentError or a
 // RetryableError: 429 and 5xx are retryable (honouring Retry-After in seconds
 // or as an HTTP date), 408 too; every other 4xx is permanent. The body (at
