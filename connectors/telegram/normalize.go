@@ -79,6 +79,13 @@ func (c *Connector) normalizeMessage(ctx context.Context, m *models.Message) (sw
 func (c *Connector) messageParts(ctx context.Context, m *models.Message) ([]switchboard.Part, error) {
 	caption := strings.TrimSpace(m.Caption)
 	withCaption := func(p switchboard.Part) []switchboard.Part {
+		if p.Kind == switchboard.PartText {
+			// A placeholder for a file Telegram no longer serves.
+			if caption != "" {
+				p.Text += "\n" + caption
+			}
+			return []switchboard.Part{p}
+		}
 		p.Text = caption
 		return []switchboard.Part{p}
 	}
