@@ -111,23 +111,45 @@ func (cv *mdConverter) emphasis(s string, depth int) (int, bool) {
 		if !strings.HasPrefix(s, d.md) {
 			continue
 		}
-		inner := s[len(d.md):]
-		end := closing(inner, d.md)
-		if end <= 0 || strings.TrimSpace(inner[:end]) != inner[:end] {
+		rest := s[len(d.md):]
+		end := closing(rest, d.md)
+		if end <= 0 || strings.TrimSpace(rest[:end]) != rest[:end] {
 			continue
 		}
-		// An italic right after another entity's closing _ would read as
-		// underline (__): an empty bold entity separates them, as the Bot
-		// API documentation advises.
-		if d.v2 == "_" && strings.HasSuffix(cv.b.String(), "_") && !strings.HasSuffix(cv.b.String(), `\_`) {
-			cv.b.WriteString("**")
+		var inner mdConverter
+		inner.convert(s[len(d.md):len(d.md)+end], depth+1)
+		body := inner.b.String()
+		open, close := d.v2, d.v2
+		if d.v2 == "_" {
+			// Two underscores in a row read as underline (__): a \r,
+			// which Telegram ignores there, separates an italic marker
+			// from a neighbouring one, as the Bot API documentation advises.
+			if endsWithMarker(cv.b.String()) {
+				open = "\r_"
+			}
+			if strings.HasPrefix(body, "_") {
+				open += "\r"
+			}
+			if endsWithMarker(body) {
+				close = "\r_"
+			}
 		}
-		cv.b.WriteString(d.v2)
-		cv.convertInner(inner[:end], depth)
-		cv.b.WriteString(d.v2)
+		cv.b.WriteString(open + body + close)
 		return len(d.md)*2 + end, true
 	}
 	return 0, false
+}
+
+// endsWithMarker reports whether s ends with an unescaped _.
+func endsWithMarker(s string) bool {
+	if !strings.HasSuffix(s, "_") {
+		return false
+	}
+	n := 0
+	for i := len(s) - 2; i >= 0 && s[i] == '\\'; i-- {
+		n++
+	}
+	return n%2 == 0
 }
 
 // convertInner converts text inside an entity one level deeper.

@@ -56,11 +56,17 @@ func (p *v2parser) inLink() bool {
 
 func (p *v2parser) parse() (string, error) {
 	lineStart := true
+	underscore := false // the previous byte was a _ marker
 	for p.i < len(p.s) {
 		c := p.s[p.i]
 		atLineStart := lineStart
 		lineStart = c == '\n'
+		afterUnderscore := underscore
+		underscore = c == '_'
 		switch {
+		case c == '\r' && afterUnderscore && strings.HasPrefix(p.s[p.i+1:], "_"):
+			// Separates two _ markers (italic next to italic or underline);
+			// Telegram ignores it.
 		case c == '\\':
 			if p.i+1 >= len(p.s) || p.s[p.i+1] == 0 || p.s[p.i+1] > 126 {
 				return "", p.errorf("character '\\' at byte offset %d escapes nothing", p.i)
@@ -83,6 +89,7 @@ func (p *v2parser) parse() (string, error) {
 					return "", err
 				}
 				p.i++
+				underscore = true
 			} else if err := p.toggle("italic"); err != nil {
 				return "", err
 			}
