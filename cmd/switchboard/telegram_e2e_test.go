@@ -115,6 +115,18 @@ func TestTelegramRoundTrip(t *testing.T) {
 		call(t, "GET", hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", token, nil, &msgs)
 		return len(msgs.Items) == 2 && msgs.Items[1].Status == "sent"
 	})
+
+	// A Telegram channel added at run time registers its webhook too.
+	other := tgfake.New(t, "7000002:AAsecond-bot")
+	add := map[string]any{"id": "tg2", "type": "telegram", "check": true, "config": map[string]string{
+		"bot_token": "7000002:AAsecond-bot", "secret_token": "second-secret", "api_base_url": other.URL}}
+	if code := call(t, "POST", hub.URL+"/api/v1/channels", token, add, nil); code != http.StatusCreated {
+		t.Fatalf("add channel: %d", code)
+	}
+	eventually(t, 10*time.Second, "setWebhook for the added channel", func() bool { return len(other.Webhooks()) > 0 })
+	if h := other.Webhooks()[0]; h.URL != hub.URL+"/webhooks/tg2" || h.SecretToken != "second-secret" {
+		t.Fatalf("setWebhook of the added channel = %+v", h)
+	}
 	if strings.Contains(hub.Logs.String(), tgToken) || strings.Contains(hub.Logs.String(), tgSecret) {
 		t.Error("a Telegram secret is in the hub's logs")
 	}
