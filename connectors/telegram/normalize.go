@@ -160,10 +160,9 @@ func (c *Connector) normalizeCallback(ctx context.Context, updateID int64, q *mo
 	}
 	var chat int64
 	var keyboard *models.InlineKeyboardMarkup
-	var at int64
 	switch {
 	case q.Message.Message != nil:
-		chat, keyboard, at = q.Message.Message.Chat.ID, q.Message.Message.ReplyMarkup, 0
+		chat, keyboard = q.Message.Message.Chat.ID, q.Message.Message.ReplyMarkup
 		if q.Message.Message.Chat.Type != models.ChatTypePrivate {
 			c.log.Debug("Telegram callback ignored: not in a private chat")
 			return switchboard.Inbound{}, false
@@ -193,7 +192,8 @@ func (c *Connector) normalizeCallback(ctx context.Context, updateID int64, q *mo
 		Sender:     chatSender(chat),
 		Profile:    profileOf(&q.From),
 		Parts:      switchboard.TextParts(text),
-		At:         c.eventTime(at),
+		// A callback query carries no time of its own: it is now.
+		At: c.now().UTC(),
 	}, true
 }
 

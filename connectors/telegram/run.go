@@ -16,9 +16,10 @@ const maxBackoff = 5 * time.Minute
 // deps.WebhookURL, the secret token and AllowedUpdates), retrying with
 // backoff while Telegram is unreachable or refuses, then blocks until ctx
 // is done. It is called once by the hub when the channel starts (from the
-// config or added at run time) and returns nil when ctx is done. A
-// refused token is reported as credentials_broken; the token never
-// appears in logs. It must not touch the store.
+// config or added at run time) and returns nil when ctx is done. Until
+// setWebhook succeeds the channel is reported disconnected
+// (credentials_broken when the token is refused), then ok; the token never
+// appears in logs or reports. It must not touch the store.
 func (c *Connector) Run(ctx context.Context) error {
 	if c.deps.WebhookURL == "" {
 		c.log.Warn("Telegram webhook not registered: the hub has no public_url", "channel", c.deps.ChannelID)
@@ -36,9 +37,13 @@ func (c *Connector) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		// Until the webhook is registered Telegram delivers nothing: the
+		// channel is down (or its token refused) and admins see why.
+		state := switchboard.ChannelDisconnected
 		if errors.Is(err, connectors.ErrCredentials) {
-			c.deps.Status.ReportStatus(ctx, switchboard.ChannelStatus{ChannelID: c.deps.ChannelID, State: switchboard.ChannelCredentialsBroken, Reason: err.Error(), Since: c.now().UTC()})
+			state = switchboard.ChannelCredentialsBroken
 		}
+		c.deps.Status.ReportStatus(ctx, switchboard.ChannelStatus{ChannelID: c.deps.ChannelID, State: state, Reason: "setWebhook: " + err.Error(), Since: c.now().UTC()})
 		if d, ok := connectors.RetryAfter(err); ok && d > wait {
 			wait = d
 		}

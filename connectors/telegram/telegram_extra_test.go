@@ -168,8 +168,15 @@ func TestRunRegistersWebhookAfterFailures(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if status.got[0].State != switchboard.ChannelCredentialsBroken {
-		t.Errorf("first status = %+v, want credentials_broken after the 401", status.got[0])
+	var states []switchboard.ChannelState
+	for _, st := range status.got {
+		states = append(states, st.State)
+		if strings.Contains(st.Reason, testToken) {
+			t.Errorf("a status reason reveals the token: %q", st.Reason)
+		}
+	}
+	if len(states) != 3 || states[0] != switchboard.ChannelDisconnected || states[1] != switchboard.ChannelCredentialsBroken {
+		t.Errorf("states = %v, want disconnected (502), credentials_broken (401), ok", states)
 	}
 	cancel()
 	if err := <-done; err != nil {
