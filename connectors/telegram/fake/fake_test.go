@@ -96,4 +96,3 @@ func TestParseMarkdownV2(t *testing.T) {
 		}
 	}
 }
-
