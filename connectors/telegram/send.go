@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 
@@ -72,11 +74,11 @@ func (c *Connector) buildCalls(chat int64, parts []switchboard.Part) ([]apiCall,
 	for i, p := range parts {
 		switch p.Kind {
 		case switchboard.PartText:
-			for _, chunk := range splitRunes(p.Text, maxTextLength) {
+			for _, chunk := range splitText(p.Text, maxTextLength) {
 				text(EscapeMarkdownV2(chunk))
 			}
 		case switchboard.PartMarkdown:
-			for _, chunk := range splitRunes(p.Text, maxTextLength) {
+			for _, chunk := range splitText(p.Text, maxTextLength) {
 				text(MarkdownToV2(chunk))
 			}
 		case switchboard.PartImage, switchboard.PartVideo, switchboard.PartAudio, switchboard.PartFile:
@@ -117,7 +119,7 @@ func (c *Connector) buildCalls(chat int64, parts []switchboard.Part) ([]apiCall,
 			if t == "" {
 				t = defaultButtonsText
 			}
-			text(EscapeMarkdownV2(truncateRunes(t, maxTextLength)))
+			text(EscapeMarkdownV2(truncateText(t, maxTextLength)))
 			calls[len(calls)-1].params["reply_markup"] = kb
 		case switchboard.PartTemplate:
 			call, err := templateCall(chat, p)
@@ -130,7 +132,7 @@ func (c *Connector) buildCalls(chat int64, parts []switchboard.Part) ([]apiCall,
 			// (the hub's Fallback has already turned forms, links and
 			// surveys into text).
 			if t := strings.TrimSpace(p.Text); t != "" && p.Kind != switchboard.PartReaction {
-				for _, chunk := range splitRunes(t, maxTextLength) {
+				for _, chunk := range splitText(t, maxTextLength) {
 					text(EscapeMarkdownV2(chunk))
 				}
 			}
@@ -157,7 +159,7 @@ func mediaCall(chat int64, p switchboard.Part) (apiCall, string, error) {
 	m := mediaMethods[p.Kind]
 	params := map[string]any{"chat_id": chat, m[1]: p.Attachment.URL}
 	caption, extra := strings.TrimSpace(p.Text), ""
-	if len([]rune(caption)) > maxCaptionLength {
+	if units(caption) > maxCaptionLength {
 		caption, extra = "", caption
 	}
 	if caption != "" {
@@ -176,7 +178,7 @@ func mediaCall(chat int64, p switchboard.Part) (apiCall, string, error) {
 func (c *Connector) keyboard(buttons []switchboard.Button) models.InlineKeyboardMarkup {
 	rows := make([][]models.InlineKeyboardButton, 0, len(buttons))
 	for _, b := range buttons {
-		label := truncateRunes(strings.TrimSpace(b.Label), 64)
+		label := truncateText(strings.TrimSpace(b.Label), 64)
 		btn := models.InlineKeyboardButton{Text: label}
 		switch {
 		case b.URL != "":
@@ -210,7 +212,7 @@ func templateCall(chat int64, p switchboard.Part) (apiCall, error) {
 		if t == "" {
 			return apiCall{}, connectors.Permanent("template part without text or raw body", nil)
 		}
-		return apiCall{"sendMessage", map[string]any{"chat_id": chat, "text": EscapeMarkdownV2(truncateRunes(t, maxTextLength)), "parse_mode": parseMode}}, nil
+		return apiCall{"sendMessage", map[string]any{"chat_id": chat, "text": EscapeMarkdownV2(truncateText(t, maxTextLength)), "parse_mode": parseMode}}, nil
 	}
 	var params map[string]any
 	dec := json.NewDecoder(bytes.NewReader(p.Template.Raw))
@@ -228,35 +230,60 @@ func templateCall(chat int64, p switchboard.Part) (apiCall, error) {
 	return apiCall{"sendMessage", params}, nil
 }
 
-// splitRunes cuts s into pieces of at most n characters, preferring to
-// cut after a newline or a space in the last fifth of a piece.
-func splitRunes(s string, n int) []string {
+// units is the length of s as Telegram counts it (UTF-16 code units).
+func units(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeUnits(r)
+	}
+	return n
+}
+
+func runeUnits(r rune) int {
+	if w := utf16.RuneLen(r); w > 0 {
+		return w
+	}
+	return 1
+}
+
+// splitText cuts s into pieces of at most n UTF-16 units (Telegram's
+// characters), preferring to cut after a newline or a space in the last
+// fifth of a piece.
+func splitText(s string, n int) []string {
 	if strings.TrimSpace(s) == "" {
 		return nil
 	}
-	r := []rune(s)
 	var out []string
-	for len(r) > n {
-		cut := n
-		for i := n; i > n*4/5; i-- {
-			if r[i-1] == '\n' || r[i-1] == ' ' {
-				cut = i
+	for units(s) > n {
+		cut, used, soft := 0, 0, 0
+		for cut < len(s) {
+			r, size := utf8.DecodeRuneInString(s[cut:])
+			w := runeUnits(r)
+			if used+w > n {
 				break
 			}
+			used += w
+			cut += size
+			if (r == '\n' || r == ' ') && used > n*4/5 {
+				soft = cut
+			}
 		}
-		out = append(out, string(r[:cut]))
-		r = r[cut:]
+		if soft > 0 {
+			cut = soft
+		}
+		out = append(out, s[:cut])
+		s = s[cut:]
 	}
-	if len(r) > 0 {
-		out = append(out, string(r))
+	if s != "" {
+		out = append(out, s)
 	}
 	return out
 }
 
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+// truncateText keeps at most n UTF-16 units of s.
+func truncateText(s string, n int) string {
+	if parts := splitText(s, n); len(parts) > 1 {
+		return parts[0]
 	}
-	return string(r[:n])
+	return s
 }

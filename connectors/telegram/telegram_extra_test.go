@@ -333,3 +333,19 @@ func TestMarkdownToV2(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitTextCountsAsTelegram(t *testing.T) {
+	emoji := strings.Repeat("👍", 3000) // 6,000 UTF-16 units
+	parts := splitText(emoji, maxTextLength)
+	if len(parts) != 2 || units(parts[0]) != 4096 || strings.Join(parts, "") != emoji {
+		t.Fatalf("split into %d parts, first %d units", len(parts), units(parts[0]))
+	}
+	words := strings.Repeat("word ", 1000)
+	parts = splitText(words, maxTextLength)
+	if !strings.HasSuffix(parts[0], " ") || strings.Join(parts, "") != words {
+		t.Errorf("did not cut after a space: %q…", parts[0][len(parts[0])-10:])
+	}
+	if got := splitText("  \n", 10); got != nil {
+		t.Errorf("blank text split into %q", got)
+	}
+}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"unicode/utf8"
+	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -116,7 +116,7 @@ func checkText(field, text string, p map[string]any, limit int) *methodError {
 	default:
 		return badRequest("unsupported parse_mode")
 	}
-	if n := utf8.RuneCountInString(visible); n > limit {
+	if n := len(utf16.Encode([]rune(visible))); n > limit {
 		if field == "caption" {
 			return badRequest("message caption is too long")
 		}
