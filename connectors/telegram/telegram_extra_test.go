@@ -349,3 +349,23 @@ func TestSplitTextCountsAsTelegram(t *testing.T) {
 		t.Errorf("blank text split into %q", got)
 	}
 }
+
+func TestUnreadableUpdateIsAcknowledged(t *testing.T) {
+	fk := newFake(t)
+	env := harness(fk).NewEnv(t)
+	c := env.Conn.(*Connector)
+	for body, want := range map[string]int{
+		`{"update_id":5,"message_reaction":{"chat":{"id":1,"type":"private"},"message_id":1,"date":1,"new_reaction":[{"type":"future"}]}}`: http.StatusOK,
+		`{"message":{}}`: http.StatusBadRequest,
+		`not json`:       http.StatusBadRequest,
+	} {
+		rec := httptest.NewRecorder()
+		c.HandleWebhook(rec, fake.WebhookRequest(env.Deps.WebhookURL, testSecret, []byte(body)))
+		if rec.Code != want {
+			t.Errorf("%s: status %d, want %d", body, rec.Code, want)
+		}
+	}
+	if n := env.Sink.Calls(); n != 0 {
+		t.Errorf("Sink called %d times", n)
+	}
+}
