@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/switchboardhq/switchboard/connectors"
@@ -85,8 +86,13 @@ func FuzzMarkdownToV2(f *testing.F) {
 	})
 }
 
+// fuzzClient is shared by fuzzed connectors, so their connections to the
+// fake are reused instead of piling up.
+var fuzzClient = &http.Client{Timeout: 5 * time.Second}
+
 // depsWith is the deps of a fuzzed connector: a recording sink and media
 // store, no logs.
 func depsWith(sink *connectortest.Sink) connectors.Deps {
-	return connectors.Deps{ChannelID: "tg", WorkspaceID: "ws", Sink: sink, Media: connectortest.NewMediaStore(), WebhookURL: "https://hub.example.test/webhooks/tg"}
+	return connectors.Deps{ChannelID: "tg", WorkspaceID: "ws", Sink: sink, Media: connectortest.NewMediaStore(),
+		WebhookURL: "https://hub.example.test/webhooks/tg", HTTPClient: fuzzClient}
 }
