@@ -75,6 +75,10 @@ type Harness struct {
 	// it, and changes the body under it; each must answer 401 and reach
 	// neither the Sink nor the MediaStore. Required for Request cases.
 	SignatureHeader string
+	// SharedSecret says SignatureHeader carries a shared secret rather than
+	// a signature over the body (Telegram's X-Telegram-Bot-Api-Secret-Token):
+	// the "body changed under signature" check does not apply.
+	SharedSecret bool
 	// Inbound lists each documented inbound kind.
 	Inbound []InboundCase
 	// Redelivery, when set, builds the provider's redelivery of the first

@@ -219,6 +219,9 @@ func (h Harness) testWebhook(t *testing.T) {
 			}
 			for _, tm := range tamperings(h.SignatureHeader) {
 				t.Run(ic.Name+"/"+tm.name, func(t *testing.T) {
+					if h.SharedSecret && tm.name == bodyChanged {
+						t.Skip("the header is a shared secret, not a signature over the body")
+					}
 					env := h.NewEnv(t)
 					req := ic.Request(t, env.Deps)
 					if !tm.apply(t, req) {
@@ -371,6 +374,9 @@ type tampering struct {
 	apply func(t *testing.T, req *http.Request) bool
 }
 
+// bodyChanged names the tampering that changes the body under a valid signature.
+const bodyChanged = "body changed under signature"
+
 func tamperings(header string) []tampering {
 	return []tampering{
 		{"missing signature", func(t *testing.T, req *http.Request) bool {
@@ -395,7 +401,7 @@ func tamperings(header string) []tampering {
 			req.Header.Set(header, string(b))
 			return true
 		}},
-		{"body changed under signature", func(t *testing.T, req *http.Request) bool {
+		{bodyChanged, func(t *testing.T, req *http.Request) bool {
 			if req.Body == nil {
 				return false
 			}

@@ -1,0 +1,4 @@
+package main
+
+// The Telegram channel type registers itself.
+import _ "github.com/switchboardhq/switchboard/connectors/telegram"
