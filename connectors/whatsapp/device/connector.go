@@ -52,6 +52,8 @@ type Connector struct {
 	// backoff is the wait before reconnect attempt n (1, 2, ...); tests
 	// shorten it.
 	backoff func(n int) time.Duration
+	// leaseTTL, leaseRenew and leaseRetry time the lease; tests shorten them.
+	leaseTTL, leaseRenew, leaseRetry time.Duration
 
 	storeOnce sync.Once
 	store     *deviceStore
@@ -86,6 +88,7 @@ func New(cfg Config, deps connectors.Deps) (*Connector, error) {
 		holder:    holderID(),
 		newClient: func(dev deviceHandle) waClient { return newWhatsmeowClient(dev.Device, dev.log) },
 		backoff:   defaultBackoff,
+		leaseTTL:  leaseTTL, leaseRenew: leaseRenew, leaseRetry: leaseRetry,
 	}, nil
 }
 
@@ -209,12 +212,12 @@ func (c *Connector) Run(ctx context.Context) error {
 		return nil
 	}
 	for ctx.Err() == nil {
-		ok, err := c.deps.Leases.TryLease(ctx, c.leaseName(), c.holder, leaseTTL)
+		ok, err := c.deps.Leases.TryLease(ctx, c.leaseName(), c.holder, c.leaseTTL)
 		if err != nil && ctx.Err() == nil {
 			c.deps.Logger.Warn("whatsapp device: lease", "channel", c.deps.ChannelID, "err", err)
 		}
 		if !ok || err != nil {
-			if !sleep(ctx, leaseRetry) {
+			if !sleep(ctx, c.leaseRetry) {
 				return nil
 			}
 			continue
@@ -232,7 +235,7 @@ func (c *Connector) holdAndRun(ctx context.Context) {
 	renewed := make(chan struct{})
 	go func() {
 		defer close(renewed)
-		t := time.NewTicker(leaseRenew)
+		t := time.NewTicker(c.leaseRenew)
 		defer t.Stop()
 		for {
 			select {
@@ -240,7 +243,7 @@ func (c *Connector) holdAndRun(ctx context.Context) {
 				return
 			case <-t.C:
 			}
-			ok, err := c.deps.Leases.TryLease(held, c.leaseName(), c.holder, leaseTTL)
+			ok, err := c.deps.Leases.TryLease(held, c.leaseName(), c.holder, c.leaseTTL)
 			if held.Err() != nil {
 				return
 			}
