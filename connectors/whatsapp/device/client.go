@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mau.fi/whatsmeow"
@@ -11,6 +12,7 @@ import (
 	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/types"
 	waLog "go.mau.fi/whatsmeow/util/log"
+	"google.golang.org/protobuf/proto"
 )
 
 // waClient is every whatsmeow call the connector makes. *whatsmeow.Client
@@ -37,6 +39,8 @@ type waClient interface {
 	BuildRevoke(chat, sender types.JID, id types.MessageID) *waE2E.Message
 }
 
+var nameDevice sync.Once
+
 // realClient adapts *whatsmeow.Client to waClient.
 type realClient struct{ *whatsmeow.Client }
 
@@ -48,6 +52,9 @@ func (r realClient) DeviceID() *types.JID { return r.Store.ID }
 // and reconnects left to the connector (it holds the lease and reports the
 // state), except the reconnect whatsmeow itself does right after pairing.
 func newWhatsmeowClient(dev *store.Device, log waLog.Logger) waClient {
+	// The name the phone lists the linked device under ("whatsmeow" by
+	// default); whatsmeow keeps it process-wide.
+	nameDevice.Do(func() { store.DeviceProps.Os = proto.String("Switchboard") })
 	cli := whatsmeow.NewClient(dev, log)
 	cli.SynchronousAck = true
 	cli.EnableDecryptedEventBuffer = true

@@ -73,8 +73,7 @@ func TestConformance(t *testing.T) {
 	connectortest.Run(t, connectortest.Harness{
 		ChannelID: testChannel,
 		New: func(t *testing.T, deps connectors.Deps) connectors.Connector {
-			deps.Database = testDB(t)
-			seedPaired(t, deps.Database)
+			deps.Database = pairedDB(t)
 			c, err := New(Config{Mode: Mode}, deps)
 			if err != nil {
 				t.Fatal(err)

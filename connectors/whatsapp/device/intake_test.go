@@ -48,7 +48,7 @@ func TestInboundMessagesAreNormalised(t *testing.T) {
 		{"text", incoming("T1", &waE2E.Message{Conversation: proto.String("Hello, is the shop open?")}),
 			[]switchboard.Inbound{msg("T1", textPart("Hello, is the shop open?"))}},
 		{"reply with quoted context", incoming("T2", &waE2E.Message{ExtendedTextMessage: &waE2E.ExtendedTextMessage{
-			Text: proto.String("Yes, that one"),
+			Text:        proto.String("Yes, that one"),
 			ContextInfo: &waE2E.ContextInfo{StanzaID: proto.String("3EB0AAA"), QuotedMessage: &waE2E.Message{Conversation: proto.String("Which size do you need?")}},
 		}}), []switchboard.Inbound{msg("T2", textPart("↩ In reply to: “Which size do you need?”"), textPart("Yes, that one"))}},
 		{"image with caption, downloaded", incoming("I1", &waE2E.Message{ImageMessage: &waE2E.ImageMessage{

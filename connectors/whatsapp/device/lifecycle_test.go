@@ -126,8 +126,7 @@ func TestTroubleStatesAreReported(t *testing.T) {
 		}
 	})
 	t.Run("connect fails, retried with backoff", func(t *testing.T) {
-		db := testDB(t)
-		seedPaired(t, db)
+		db := pairedDB(t)
 		r := newRig(t, db, nil)
 		failures := 0
 		r.prepare = func(f *fakeClient) {
@@ -155,8 +154,7 @@ func TestTroubleStatesAreReported(t *testing.T) {
 }
 
 func TestOneInstancePerDeviceByLease(t *testing.T) {
-	db := testDB(t)
-	seedPaired(t, db)
+	db := pairedDB(t)
 	leases := newFakeLeases()
 	first := newRig(t, db, leases).start()
 	f := first.client()
@@ -188,8 +186,7 @@ func TestOneInstancePerDeviceByLease(t *testing.T) {
 }
 
 func TestLosingTheLeaseDisconnects(t *testing.T) {
-	db := testDB(t)
-	seedPaired(t, db)
+	db := pairedDB(t)
 	leases := newFakeLeases()
 	r := newRig(t, db, leases).start()
 	f := r.client()

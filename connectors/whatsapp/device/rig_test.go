@@ -135,11 +135,18 @@ func seedPaired(t *testing.T, db *connectors.Database) {
 	}
 }
 
-// pairedRig is a running connector whose device is linked and connected.
-func pairedRig(t *testing.T) (*rig, *fakeClient) {
+// pairedDB is a fresh database with the channel's device paired.
+func pairedDB(t *testing.T) *connectors.Database {
 	t.Helper()
 	db := testDB(t)
 	seedPaired(t, db)
+	return db
+}
+
+// pairedRig is a running connector whose device is linked and connected.
+func pairedRig(t *testing.T) (*rig, *fakeClient) {
+	t.Helper()
+	db := pairedDB(t)
 	r := newRig(t, db, nil).start()
 	f := r.client()
 	f.dispatch(&events.Connected{})

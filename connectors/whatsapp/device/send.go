@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
@@ -72,17 +73,26 @@ func (c *Connector) linked() (waClient, error) {
 	return cli, nil
 }
 
+// target reads the recipient and returns the linked client to reach them.
+func (c *Connector) target(recipient switchboard.ExternalID) (types.JID, waClient, error) {
+	to, err := parseRecipient(recipient)
+	if err != nil {
+		return types.JID{}, nil, err
+	}
+	cli, err := c.linked()
+	if err != nil {
+		return types.JID{}, nil, err
+	}
+	return to, cli, nil
+}
+
 // Send delivers a message as one WhatsApp message per part (consecutive
 // text parts joined), media uploaded first. It is called by the hub's
 // outbound handler, possibly concurrently; it must not touch the store. The
 // result's ExternalID is the last WhatsApp message's id, which receipts
 // name.
 func (c *Connector) Send(ctx context.Context, msg connectors.OutboundMessage) (connectors.SendResult, error) {
-	to, err := parseRecipient(msg.Recipient)
-	if err != nil {
-		return connectors.SendResult{}, err
-	}
-	cli, err := c.linked()
+	to, cli, err := c.target(msg.Recipient)
 	if err != nil {
 		return connectors.SendResult{}, err
 	}
@@ -275,4 +285,79 @@ func byCode(op string, code int, err error) error {
 		return connectors.Retryable(fmt.Sprintf("WhatsApp %s: server answered %d", op, code), 0, err)
 	}
 	return connectors.Permanent(fmt.Sprintf("WhatsApp refused the %s (%d)", op, code), err)
+}
+
+func timeDuration(d connectors.Duration) time.Duration { return time.Duration(d) }
+
+// Retract revokes a message the hub sent ("deleted for everyone"). It is
+// called by the hub when an operator retracts; it must not touch the store.
+func (c *Connector) Retract(ctx context.Context, _ switchboard.ChannelID, recipient, externalID switchboard.ExternalID) error {
+	if externalID == "" {
+		return connectors.Permanent("the message has no WhatsApp id to retract", nil)
+	}
+	to, cli, err := c.target(recipient)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeDuration(c.cfg.SendTimeout))
+	defer cancel()
+	if _, err := cli.SendMessage(ctx, to, cli.BuildRevoke(to, types.EmptyJID, types.MessageID(externalID))); err != nil {
+		return classify("retract", err)
+	}
+	return nil
+}
+
+// SendTyping shows the customer that an operator is typing. It is called
+// by the hub while an operator types; it must not touch the store.
+func (c *Connector) SendTyping(ctx context.Context, recipient switchboard.ExternalID) error {
+	to, cli, err := c.target(recipient)
+	if err != nil {
+		return err
+	}
+	if err := cli.SendChatPresence(ctx, to, types.ChatPresenceComposing, types.ChatPresenceMediaText); err != nil {
+		return classify("typing", err)
+	}
+	return nil
+}
+
+// MarkRead sends read receipts for the customer's messages up to upTo (the
+// blue ticks). It is called by the hub when an operator reads the
+// conversation; it must not touch the store.
+func (c *Connector) MarkRead(ctx context.Context, recipient switchboard.ExternalID, upTo switchboard.ExternalID) error {
+	if upTo == "" {
+		return nil
+	}
+	chat, cli, err := c.target(recipient)
+	if err != nil {
+		return err
+	}
+	if err := cli.MarkRead(ctx, []types.MessageID{types.MessageID(upTo)}, c.deps.Now(), chat, types.EmptyJID); err != nil {
+		return classify("read receipt", err)
+	}
+	return nil
+}
+
+// PairPhone asks WhatsApp for a code to type on the phone (Linked devices
+// → Link with phone number instead) and reports it as the status's
+// PairCode. phone is the business's number in international format. It
+// is called by the hub for an admin; it fails with ErrNotRunning when this
+// instance does not run the device and ErrAlreadyLinked once paired.
+func (c *Connector) PairPhone(ctx context.Context, phone string) (string, error) {
+	cli, err := c.connected()
+	if err != nil {
+		return "", err
+	}
+	if cli.DeviceID() != nil {
+		return "", ErrAlreadyLinked
+	}
+	code, err := cli.PairPhone(ctx, phone, true, whatsmeow.PairClientChrome, c.cfg.DeviceName)
+	switch {
+	case errors.Is(err, whatsmeow.ErrPhoneNumberTooShort), errors.Is(err, whatsmeow.ErrPhoneNumberIsNotInternational):
+		return "", fmt.Errorf("phone: %w (write it in international format, like +81 90 1234 5678)", err)
+	case err != nil:
+		return "", fmt.Errorf("whatsapp pairing by phone: %w", err)
+	}
+	st := c.lastStatus()
+	c.report(ctx, switchboard.ChannelStatus{State: switchboard.ChannelUnpaired, Reason: st.Reason, QR: st.QR, PairCode: code})
+	return code, nil
 }

@@ -109,18 +109,14 @@ func (c *Connector) qrItem(ctx context.Context, item whatsmeow.QRChannelItem) (s
 	switch item.Event {
 	case whatsmeow.QRChannelEventCode:
 		st := c.lastStatus()
-		reason := ""
-		if st.State == switchboard.ChannelUnpaired || st.State == switchboard.ChannelLoggedOut {
-			reason = st.Reason
-		}
-		c.report(ctx, switchboard.ChannelStatus{State: switchboard.ChannelUnpaired, Reason: reason, QR: item.Code, PairCode: st.PairCode})
+		c.report(ctx, switchboard.ChannelStatus{State: switchboard.ChannelUnpaired, Reason: c.unpairedReason(), QR: item.Code, PairCode: st.PairCode})
 		return sessionResult{}, false
 	case whatsmeow.QRChannelSuccess.Event:
 		return sessionResult{}, false
 	case whatsmeow.QRChannelTimeout.Event:
 		// The codes ran out (or the socket closed): a new connection brings
 		// new ones.
-		c.report(ctx, switchboard.ChannelStatus{State: switchboard.ChannelUnpaired, Reason: "waiting for a new QR code"})
+		c.report(ctx, switchboard.ChannelStatus{State: switchboard.ChannelUnpaired, Reason: c.unpairedReason()})
 		return sessionResult{wait: time.Second}, true
 	case whatsmeow.QRChannelClientOutdated.Event:
 		c.report(ctx, switchboard.ChannelStatus{State: switchboard.ChannelOutdatedClient, Reason: "WhatsApp refuses this client version; update the hub"})
@@ -132,6 +128,16 @@ func (c *Connector) qrItem(ctx context.Context, item whatsmeow.QRChannelItem) (s
 		c.report(ctx, switchboard.ChannelStatus{State: switchboard.ChannelUnpaired, Reason: errorReason("pairing failed", item.Error)})
 		return sessionResult{failed: true}, true
 	}
+}
+
+// unpairedReason keeps the reason of a logout while the channel waits to
+// be linked again.
+func (c *Connector) unpairedReason() string {
+	st := c.lastStatus()
+	if st.State == switchboard.ChannelUnpaired || st.State == switchboard.ChannelLoggedOut {
+		return st.Reason
+	}
+	return ""
 }
 
 // lifecycleEvent reports a connection event and says whether the session
@@ -219,5 +225,99 @@ func signal(lifecycle chan<- any, evt any) {
 	select {
 	case lifecycle <- evt:
 	default:
+	}
+}
+
+// leaseName is the cluster-wide lease of the channel's device.
+func (c *Connector) leaseName() string { return "whatsapp-device:" + string(c.deps.ChannelID) }
+
+// Run keeps the channel's device connected while ctx lives: it takes the
+// lease (retrying while another instance holds it; without it, it does not
+// connect), renews it, connects with backoff between attempts, and
+// releases the lease when it stops. Without Deps.Leases (a hub without
+// leases, a single process) it connects directly.
+func (c *Connector) Run(ctx context.Context) error {
+	if c.deps.Leases == nil {
+		c.runDevice(ctx)
+		return nil
+	}
+	for ctx.Err() == nil {
+		ok, err := c.deps.Leases.TryLease(ctx, c.leaseName(), c.holder, c.leaseTTL)
+		if err != nil && ctx.Err() == nil {
+			c.deps.Logger.Warn("whatsapp device: lease", "channel", c.deps.ChannelID, "err", err)
+		}
+		if !ok || err != nil {
+			if !sleep(ctx, c.leaseRetry) {
+				return nil
+			}
+			continue
+		}
+		c.holdAndRun(ctx)
+	}
+	return nil
+}
+
+// holdAndRun runs the device while the lease is renewed; losing the lease
+// stops the device.
+func (c *Connector) holdAndRun(ctx context.Context) {
+	held, stop := context.WithCancel(ctx)
+	defer stop()
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(c.leaseRenew)
+		defer t.Stop()
+		renewedAt := time.Now()
+		for {
+			select {
+			case <-held.Done():
+				return
+			case <-t.C:
+			}
+			ok, err := c.deps.Leases.TryLease(held, c.leaseName(), c.holder, c.leaseTTL)
+			if held.Err() != nil {
+				return
+			}
+			if ok && err == nil {
+				renewedAt = time.Now()
+				continue
+			}
+			// A failed renewal (the database busy) is retried while the
+			// lease we hold has not run out; taken by another, it is lost.
+			if err != nil && time.Since(renewedAt) < c.leaseTTL-c.leaseRenew {
+				continue
+			}
+			c.deps.Logger.Warn("whatsapp device: lease lost, disconnecting", "channel", c.deps.ChannelID, "err", err)
+			stop()
+			return
+		}
+	}()
+	c.runDevice(held)
+	stop()
+	<-renewed
+	release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := c.deps.Leases.ReleaseLease(release, c.leaseName(), c.holder); err != nil {
+		c.deps.Logger.Warn("whatsapp device: release lease", "channel", c.deps.ChannelID, "err", err)
+	}
+}
+
+// runDevice connects sessions one after the other until ctx ends, waiting
+// between them as the last one asked (backoff, a ban's end).
+func (c *Connector) runDevice(ctx context.Context) {
+	failures := 0
+	for ctx.Err() == nil {
+		res := c.session(ctx)
+		if res.healthy {
+			failures = 0
+		}
+		wait := res.wait
+		if wait == 0 && res.failed {
+			failures++
+			wait = c.backoff(failures)
+		}
+		if !sleep(ctx, wait) {
+			return
+		}
 	}
 }
