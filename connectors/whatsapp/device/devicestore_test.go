@@ -5,12 +5,14 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
 
 	"github.com/switchboardhq/switchboard/connectors"
 	"github.com/switchboardhq/switchboard/connectors/connectortest"
@@ -137,5 +139,52 @@ func TestWhatsmeowDebugOutputNeverLogged(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "Successfully paired") || !strings.Contains(buf.String(), "whatsmeow=Client") {
 		t.Fatalf("info line missing: %s", buf.String())
+	}
+}
+
+// TestRealClientDelaysAcks checks the whatsmeow options the at-least-once
+// intake relies on, on a real client over the real device store.
+func TestRealClientDelaysAcks(t *testing.T) {
+	ctx := context.Background()
+	ds, err := openDeviceStore(ctx, testDB(t), newWALogger(discardLogger()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := ds.device(ctx, testChannel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, ok := newWhatsmeowClient(dev, newWALogger(discardLogger())).(realClient)
+	if !ok {
+		t.Fatal("the production client is not whatsmeow's")
+	}
+	if !rc.SynchronousAck || !rc.EnableDecryptedEventBuffer || rc.EnableAutoReconnect {
+		t.Fatalf("SynchronousAck %v, EnableDecryptedEventBuffer %v, EnableAutoReconnect %v; want true, true, false",
+			rc.SynchronousAck, rc.EnableDecryptedEventBuffer, rc.EnableAutoReconnect)
+	}
+	if rc.DeviceID() != nil {
+		t.Fatal("a new device has an id")
+	}
+	if _, err := rc.GetQRChannel(ctx); err != nil {
+		t.Fatalf("GetQRChannel on an unpaired device: %v", err)
+	}
+	// whatsmeow's dispatcher reports a handler's false answer as a failure,
+	// which is what withholds the ack.
+	id := rc.AddEventHandlerWithSuccessStatus(func(any) bool { return false })
+	if failed := rc.DangerousInternals().DispatchEvent(&events.Connected{}); !failed {
+		t.Fatal("whatsmeow did not see the handler's failure")
+	}
+	rc.RemoveEventHandler(id)
+}
+
+func TestSQLiteWithoutForeignKeysIsRefused(t *testing.T) {
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "nofk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = openDeviceStore(context.Background(), &connectors.Database{DB: db, Dialect: "sqlite3"}, newWALogger(discardLogger()))
+	if err == nil || !strings.Contains(err.Error(), "foreign keys") {
+		t.Fatalf("upgrade without foreign keys = %v, want whatsmeow's refusal", err)
 	}
 }

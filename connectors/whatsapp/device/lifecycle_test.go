@@ -3,6 +3,7 @@ package device
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,6 +125,17 @@ func TestTroubleStatesAreReported(t *testing.T) {
 		if st := r.waitState(switchboard.ChannelOK); st.Account != "+819012345678" {
 			t.Fatalf("account after reconnect = %q", st.Account)
 		}
+	})
+	t.Run("keepalives failing for long, reconnected", func(t *testing.T) {
+		r, f := pairedRig(t)
+		f.dispatch(&events.KeepAliveTimeout{ErrorCount: 1, LastSuccess: time.Now()})
+		f.dispatch(&events.KeepAliveTimeout{ErrorCount: 9, LastSuccess: time.Now().Add(-5 * time.Minute)})
+		st := r.waitState(switchboard.ChannelDisconnected)
+		if !strings.Contains(st.Reason, "keepalive") {
+			t.Errorf("reason %q", st.Reason)
+		}
+		r.client().dispatch(&events.Connected{})
+		r.waitState(switchboard.ChannelOK)
 	})
 	t.Run("connect fails, retried with backoff", func(t *testing.T) {
 		db := pairedDB(t)

@@ -174,6 +174,13 @@ func (c *Connector) lifecycleEvent(ctx context.Context, cli waClient, evt any) (
 	case *events.Disconnected:
 		c.report(ctx, switchboard.ChannelStatus{State: switchboard.ChannelDisconnected, Reason: "connection to WhatsApp lost; reconnecting"})
 		return sessionResult{failed: true}, true
+	case *events.KeepAliveTimeout:
+		// whatsmeow forces a reconnect only with its auto-reconnect, which
+		// is off: a connection that stopped answering pings is dropped here.
+		if time.Since(e.LastSuccess) > whatsmeow.KeepAliveMaxFailTime {
+			c.report(ctx, switchboard.ChannelStatus{State: switchboard.ChannelDisconnected, Reason: "WhatsApp stopped answering keepalives; reconnecting"})
+			return sessionResult{failed: true}, true
+		}
 	case redeliver:
 		// Reconnect so WhatsApp redelivers what was not acknowledged.
 		return sessionResult{failed: true}, true
@@ -214,7 +221,7 @@ func (c *Connector) handle(ctx context.Context, cli waClient, ds *deviceStore, l
 	}
 	switch evt.(type) {
 	case *events.Connected, *events.PairSuccess, *events.LoggedOut, *events.StreamReplaced, *events.ClientOutdated,
-		*events.TemporaryBan, *events.ConnectFailure, *events.Disconnected:
+		*events.TemporaryBan, *events.ConnectFailure, *events.Disconnected, *events.KeepAliveTimeout:
 		signal(lifecycle, evt)
 	}
 	return true
