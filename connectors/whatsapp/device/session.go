@@ -32,6 +32,9 @@ type sessionResult struct {
 	failed bool
 	// healthy: the session reached Connected (resets the backoff).
 	healthy bool
+	// redelivery: it ended to have an uncommitted event delivered again;
+	// repeated failures of one event keep growing the backoff.
+	redelivery bool
 }
 
 // redeliver is put on a session's lifecycle channel when the hub could not
@@ -183,7 +186,7 @@ func (c *Connector) lifecycleEvent(ctx context.Context, cli waClient, evt any) (
 		}
 	case redeliver:
 		// Reconnect so WhatsApp redelivers what was not acknowledged.
-		return sessionResult{failed: true}, true
+		return sessionResult{failed: true, redelivery: true}, true
 	}
 	return sessionResult{}, false
 }
@@ -315,7 +318,7 @@ func (c *Connector) runDevice(ctx context.Context) {
 	failures := 0
 	for ctx.Err() == nil {
 		res := c.session(ctx)
-		if res.healthy {
+		if res.healthy && !res.redelivery {
 			failures = 0
 		}
 		wait := res.wait
