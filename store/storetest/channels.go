@@ -404,7 +404,11 @@ func testAcceptWatermark(t *testing.T, s store.Store) {
 		t.Fatalf("another customer's message raised to %s", got)
 	}
 	// A watermark of a sender the channel does not know changes nothing.
-	if res := accept(t, s, func() store.AcceptItem { it := mark(switchboard.StatusRead, t0.Add(time.Hour)); it.Inbound.Sender = "U-nobody"; return it }())[0]; !res.Duplicate {
+	if res := accept(t, s, func() store.AcceptItem {
+		it := mark(switchboard.StatusRead, t0.Add(time.Hour))
+		it.Inbound.Sender = "U-nobody"
+		return it
+	}())[0]; !res.Duplicate {
 		t.Fatalf("watermark of an unknown sender = %+v", res)
 	}
 }
