@@ -137,6 +137,7 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	r.Hub = newHub(st, relay, log, HubConfig{PublicURL: cfg.PublicURL, BatchItems: cfg.BatchItems})
 	relay.markDone = r.Hub.intake.complete
 	r.Channels = newChannels(st, r.Hub, log, cfg.HTTPClient, cfg.PublicURL, cfg.HubSecret)
+	r.Channels.health = newChannelHealth(st, log.With("component", "channel-health"), relay.Kick)
 	if len(cfg.HubSecret) > 0 {
 		sealer, err := NewSealer(append([][]byte{cfg.HubSecret}, cfg.OldSecrets...)...)
 		if err != nil {
@@ -319,7 +320,7 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 		return nil, nil
 	}
 	ctx := msg.Context()
-	if n.Kind != switchboard.InboundMessage || n.MessageID == "" {
+	if (n.Kind != switchboard.InboundMessage && n.Kind != switchboard.InboundEcho) || n.MessageID == "" {
 		return nil, nil
 	}
 	var m switchboard.Message
@@ -338,13 +339,16 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 			return nil, err
 		}
 	}
-	if conv.DepartmentID == "" {
+	switch {
+	case n.Kind == switchboard.InboundEcho:
+		// The business wrote it: nothing to route, nobody to queue for.
+	case conv.DepartmentID == "":
 		routed, err := r.Hub.route(ctx, conv.WorkspaceID, conv.ID, m)
 		if err != nil {
 			return nil, err
 		}
 		conv = routed
-	} else if conv.AssigneeID == "" {
+	case conv.AssigneeID == "":
 		// A customer writing again into a conversation nobody holds (one
 		// resolved and reopened by this message, say) waits in the queue.
 		requeued, err := r.Hub.requeue(ctx, conv.WorkspaceID, conv.ID)
@@ -354,6 +358,7 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 		conv = requeued
 	}
 	inboundRouted.Inc()
+	r.Channels.FillWindow(&conv)
 	// The event id follows from the message: a notice handled twice (a
 	// redelivery after a crash) announces the same event, which NATS
 	// stores once (its id is the publish's Nats-Msg-Id).
