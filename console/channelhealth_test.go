@@ -136,7 +136,6 @@ func (f *fixture) customerOn(ch switchboard.ChannelID, sender string, at time.Ti
 	return res[0].ConversationID
 }
 
-
 func TestConversationReplyWindow(t *testing.T) {
 	f := newFixture(t)
 	f.addDevice()
@@ -255,7 +254,9 @@ func TestProviderTemplateRoutes(t *testing.T) {
 	if code != http.StatusOK || len(out["items"].([]any)) != 2 || out["synced_at"] == nil {
 		t.Fatalf("sync: %d %v", code, out)
 	}
-	d.set(func(d *device) { d.listErr = connectors.Permanent("Graph API 190: token expired", connectors.ErrCredentials) })
+	d.set(func(d *device) {
+		d.listErr = connectors.Permanent("Graph API 190: token expired", connectors.ErrCredentials)
+	})
 	code, out = f.do(nil, request{method: "POST", path: "/api/v1/channels/wa/templates/sync", bearer: admin})
 	if c, msg := errCode(out), errMessage(out); code != http.StatusBadGateway || c != "provider_error" || !strings.Contains(msg, "token expired") {
 		t.Fatalf("sync with the provider failing: %d %v", code, out)
