@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/switchboardhq/switchboard/connectors"
 	"github.com/switchboardhq/switchboard/router"
 	"github.com/switchboardhq/switchboard/store"
-	"github.com/switchboardhq/switchboard/store/sqlite"
 )
 
 // windowed is a test channel with a 24-hour customer-service window and
@@ -99,28 +97,12 @@ type windowEnv struct {
 // channel; every event the router publishes is recorded.
 func newWindowEnv(t *testing.T, results ...error) *windowEnv {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ws, err := st.DefaultWorkspace(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch := switchboard.ChannelID(switchboard.NewID("ch"))
 	conn := &windowed{scripted: &scripted{results: results}, templates: approved}
-	windowsMu.Lock()
-	windows[ch] = conn
-	windowsMu.Unlock()
-	now := time.Now().UTC()
-	if err := st.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "windowed", Name: "wa", Config: json.RawMessage(`{}`), CreatedAt: now, UpdatedAt: now}); err != nil {
-		t.Fatal(err)
-	}
+	st, ws, ch := newChannelStore(t, "windowed", "{}", func(ch switchboard.ChannelID) {
+		windowsMu.Lock()
+		windows[ch] = conn
+		windowsMu.Unlock()
+	})
 	rt, err := router.New(st, router.Config{
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OutboundRetries: 2, RetryInitial: time.Millisecond, RetryMax: 5 * time.Millisecond,
@@ -129,7 +111,7 @@ func newWindowEnv(t *testing.T, results ...error) *windowEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &windowEnv{store: st, rt: rt, ws: ws.ID, ch: ch, conn: conn}
+	e := &windowEnv{store: st, rt: rt, ws: ws, ch: ch, conn: conn}
 	t.Cleanup(rt.Listen(func(ev switchboard.Event) {
 		e.mu.Lock()
 		e.events = append(e.events, ev)

@@ -175,13 +175,7 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		switchboard.DirectionIn, string(parts), text, in.ExternalID, "", switchboard.StatusDelivered, "", at); err != nil {
 		return res, err
 	}
-	if err := a.outbox(it, &res, it.Outbox); err != nil {
-		return res, err
-	}
-	if it.OutboxFor != nil {
-		return res, a.outbox(it, &res, it.OutboxFor(res))
-	}
-	return res, nil
+	return res, a.outboxes(it, &res)
 }
 
 // contact finds the contact known on the item's channel as its sender

@@ -290,13 +290,7 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 			return res, err
 		}
 	}
-	if err := a.outbox(it, &res, it.Outbox); err != nil {
-		return res, err
-	}
-	if it.OutboxFor != nil {
-		return res, a.outbox(it, &res, it.OutboxFor(res))
-	}
-	return res, nil
+	return res, a.outboxes(it, &res)
 }
 
 // findInbound looks for the customer message the event redelivers and, if

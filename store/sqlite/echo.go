@@ -86,13 +86,7 @@ func (a *acceptTx) echo(it *store.AcceptItem) (store.AcceptResult, error) {
 		switchboard.DirectionOut, string(parts), text, in.ExternalID, "", switchboard.StatusSent, "", ts(at), in.Via); err != nil {
 		return res, err
 	}
-	if err := a.outbox(it, &res, it.Outbox); err != nil {
-		return res, err
-	}
-	if it.OutboxFor != nil {
-		return res, a.outbox(it, &res, it.OutboxFor(res))
-	}
-	return res, nil
+	return res, a.outboxes(it, &res)
 }
 
 // watermark raises the sender's outgoing messages up to a watermark.
@@ -140,11 +134,17 @@ func (a *acceptTx) watermark(it *store.AcceptItem) (store.AcceptResult, error) {
 	store.SortMessages(res.Messages)
 	last := res.Messages[len(res.Messages)-1]
 	res.Duplicate, res.MessageID, res.ConversationID = false, last.ID, last.ConversationID
-	if err := a.outbox(it, &res, it.Outbox); err != nil {
-		return res, err
+	return res, a.outboxes(it, &res)
+}
+
+// outboxes writes an item's Outbox entries and then OutboxFor's, given
+// the result as stored.
+func (a *acceptTx) outboxes(it *store.AcceptItem, res *store.AcceptResult) error {
+	if err := a.outbox(it, res, it.Outbox); err != nil {
+		return err
 	}
 	if it.OutboxFor != nil {
-		return res, a.outbox(it, &res, it.OutboxFor(res))
+		return a.outbox(it, res, it.OutboxFor(*res))
 	}
-	return res, nil
+	return nil
 }
