@@ -310,6 +310,7 @@ func TestChannelStatusAndLinking(t *testing.T) {
 		t.Fatalf("link.png of a paired channel: %d", code)
 	}
 	adminStream := f.dialStream("/api/v1/stream", nil, admin)
+	supervisorStream := f.dialStream("/api/v1/stream", nil, operator)
 	d.report(switchboard.ChannelStatus{State: switchboard.ChannelUnpaired, QR: "2@pairing-payload,abc"})
 	waitUntil(t, "the unpaired status", func() bool { return status(admin)["state"] == "unpaired" })
 	if st := status(admin); st["qr"] != "2@pairing-payload,abc" {
@@ -333,6 +334,14 @@ func TestChannelStatusAndLinking(t *testing.T) {
 		c, _ := m["channel"].(map[string]any)
 		return m["type"] == "channel.status" && c != nil && c["state"] == "unpaired" && c["channel_id"] == "wa"
 	})
+	// Channels' health is for admins: a supervisor's stream gets the next
+	// event but not that one.
+	later := f.customerOn("web", "visitor-9", time.Now().UTC())
+	for _, m := range supervisorStream.until("the next message.created", frameIs("message.created", later)) {
+		if m["type"] == "channel.status" {
+			t.Fatalf("a supervisor's stream got %v", m)
+		}
+	}
 
 	code, typ, png := f.raw(request{method: "GET", path: "/api/v1/channels/wa/link.png", bearer: admin})
 	if code != http.StatusOK || typ != "image/png" || !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
