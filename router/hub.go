@@ -160,6 +160,19 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 				}
 				return []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(stored), Value: &n}}
 			}
+		} else if ev.Kind == switchboard.InboundStatus {
+			// The route handler announces the messages it changed.
+			item.OutboxFor = func(res store.AcceptResult) []store.OutboxEntry {
+				n := notice
+				n.ConversationID = res.ConversationID
+				for _, m := range res.Messages {
+					n.MessageIDs = append(n.MessageIDs, m.ID)
+				}
+				if len(n.MessageIDs) == 0 && res.MessageID != "" {
+					n.MessageIDs = []switchboard.MessageID{res.MessageID}
+				}
+				return []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(n), Value: &n}}
+			}
 		} else {
 			item.Outbox = []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(notice), Value: &notice}}
 		}

@@ -320,6 +320,9 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 		return nil, nil
 	}
 	ctx := msg.Context()
+	if n.Kind == switchboard.InboundStatus {
+		return nil, r.announceStatuses(ctx, n)
+	}
 	if (n.Kind != switchboard.InboundMessage && n.Kind != switchboard.InboundEcho) || n.MessageID == "" {
 		return nil, nil
 	}
@@ -394,11 +397,31 @@ func (r *Router) markFailed(ctx context.Context, id switchboard.MessageID, reaso
 	return nil
 }
 
+// announceStatuses publishes message.updated for the outgoing messages a
+// receipt or watermark raised, as stored now (a later receipt may have
+// raised them further).
+func (r *Router) announceStatuses(ctx context.Context, n InboundNotice) error {
+	for _, id := range n.MessageIDs {
+		m, err := r.store.GetMessage(ctx, n.WorkspaceID, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.publishMessageUpdated(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r *Router) publishMessageUpdated(ctx context.Context, m switchboard.Message) error {
 	conv, err := r.store.GetConversation(ctx, m.WorkspaceID, m.ConversationID)
 	if err != nil {
 		return err
 	}
+	r.Channels.FillWindow(&conv)
 	return r.publishEvent(switchboard.Event{
 		Type: switchboard.EventMessageUpdated, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		DepartmentID: conv.DepartmentID, Message: &m, Conversation: &conv, At: time.Now().UTC(),

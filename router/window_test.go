@@ -400,6 +400,21 @@ func TestWatermarkThroughTheHub(t *testing.T) {
 		t.Fatal(err)
 	}
 	envWait(t, e.store, e.ws, m.ID, switchboard.StatusSent)
+	updated := func(st switchboard.DeliveryStatus) func() bool {
+		return func() bool {
+			for _, ev := range e.eventsOf(switchboard.EventMessageUpdated) {
+				if ev.Message != nil && ev.Message.ID == m.ID && ev.Message.Status == st && ev.Conversation != nil && ev.Conversation.ID == conv {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	// A per-message receipt is announced to the consoles.
+	if err := e.rt.Hub.Accept(ctx, []switchboard.Inbound{{Kind: switchboard.InboundStatus, ChannelID: e.ch, ExternalID: switchboard.ExternalID("ext-" + string(m.ID)), Status: switchboard.StatusDelivered}}); err != nil {
+		t.Fatal(err)
+	}
+	eventuallyR(t, "message.updated delivered", updated(switchboard.StatusDelivered))
 	mark := switchboard.Inbound{Kind: switchboard.InboundStatus, ChannelID: e.ch, Sender: "u1", Status: switchboard.StatusRead, Watermark: time.Now().UTC().Add(time.Second)}
 	res, err := e.rt.Hub.AcceptResults(ctx, []switchboard.Inbound{mark})
 	if err != nil {
@@ -409,6 +424,7 @@ func TestWatermarkThroughTheHub(t *testing.T) {
 		t.Fatalf("watermark result = %+v", res[0])
 	}
 	envWait(t, e.store, e.ws, m.ID, switchboard.StatusRead)
+	eventuallyR(t, "message.updated read", updated(switchboard.StatusRead))
 	if res, err := e.rt.Hub.AcceptResults(ctx, []switchboard.Inbound{mark}); err != nil || !res[0].Duplicate {
 		t.Fatalf("repeated watermark = %+v, %v", res, err)
 	}

@@ -449,8 +449,10 @@ type AcceptItem struct {
 	// duplicate (and, for status, only when the status changed).
 	Outbox []OutboxEntry
 	// OutboxFor, when set, is called inside the transaction once a message
-	// item was stored (never for duplicates) with its result, Conversation
-	// snapshot included; the entries it returns are written after Outbox.
+	// or echo item was stored, or a status item changed a message (never
+	// for duplicates), with its result, Conversation snapshot (messages and
+	// echoes) or changed Messages (watermarks) included; the entries it
+	// returns are written after Outbox.
 	// It lets the hub announce a message without reading it back. It must
 	// not block or touch the store.
 	OutboxFor func(AcceptResult) []OutboxEntry

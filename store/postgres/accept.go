@@ -282,7 +282,7 @@ func (a *acceptTx) status(it *store.AcceptItem) (store.AcceptResult, error) {
 		return res, err
 	}
 	res.Duplicate = false
-	return res, a.outbox(it, &res, it.Outbox)
+	return res, a.outboxes(it, &res)
 }
 
 // outbox writes an item's outbox entries; with it.Claim set they are
