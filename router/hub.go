@@ -314,6 +314,9 @@ func validateParts(parts []switchboard.Part, maxText int, supports func(switchbo
 		if (p.Kind == switchboard.PartText || p.Kind == switchboard.PartMarkdown) && strings.TrimSpace(p.Text) == "" {
 			return &ValidationError{Field: field + ".text", Message: "empty"}
 		}
+		if p.Kind == switchboard.PartReaction && (p.Reaction == nil || p.Reaction.To == "" || !utf8.ValidString(p.Reaction.Emoji)) {
+			return &ValidationError{Field: field + ".reaction", Message: "a reaction needs the id of the message reacted to (and its emoji as UTF-8)"}
+		}
 		total += utf8.RuneCountInString(p.Text)
 	}
 	if maxText > 0 && total > maxText {

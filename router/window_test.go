@@ -450,3 +450,27 @@ func envWait(t *testing.T, st store.Store, ws switchboard.WorkspaceID, id switch
 	})
 	return m
 }
+
+func TestReactionsNeedTheirMessage(t *testing.T) {
+	e := newWindowEnv(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		part switchboard.Part
+		ok   bool
+	}{
+		{"a reaction", switchboard.Part{Kind: switchboard.PartReaction, Text: "👍", Reaction: &switchboard.Reaction{Emoji: "👍", To: "wamid.1"}}, true},
+		{"a removed reaction", switchboard.Part{Kind: switchboard.PartReaction, Reaction: &switchboard.Reaction{To: "wamid.1"}}, true},
+		{"no payload", switchboard.Part{Kind: switchboard.PartReaction, Text: "👍"}, false},
+		{"no target", switchboard.Part{Kind: switchboard.PartReaction, Reaction: &switchboard.Reaction{Emoji: "👍"}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := e.rt.Hub.Accept(ctx, []switchboard.Inbound{{Kind: switchboard.InboundMessage, ChannelID: e.ch,
+				ExternalID: switchboard.ExternalID(switchboard.NewID("r")), Sender: "u1", Parts: []switchboard.Part{tc.part}}})
+			var verr *router.ValidationError
+			if tc.ok && err != nil || !tc.ok && (!errors.As(err, &verr) || verr.Field != "parts[0].reaction") {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
