@@ -89,6 +89,15 @@ var ErrWindowClosed = errors.New("outside the customer-service window")
 // credentials_broken, visible in the console, until a send succeeds.
 var ErrCredentials = errors.New("credentials refused by the provider")
 
+// ErrNotHere is returned (or wrapped) by calls a connector can only serve
+// on the hub instance that holds its connection (a linked device's pairing,
+// a send): another instance runs it. The console answers 409 not_here.
+var ErrNotHere = errors.New("the channel's connection runs on another hub instance")
+
+// ErrAlreadyLinked is returned by PhonePairer.PairPhone when the device is
+// already paired.
+var ErrAlreadyLinked = errors.New("the device is already linked")
+
 // ClassifyHTTP turns a provider's non-2xx answer into a PermanentError or a
 // RetryableError: 429 and 5xx are retryable (honouring Retry-After in seconds
 // or as an HTTP date), 408 too; every other 4xx is permanent. The body (at

@@ -170,8 +170,10 @@ func (s *Server) linkPhone(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	code, err := pairer.PairPhone(ctx, phone)
 	switch {
-	case errors.Is(err, connectors.ErrNotFound):
+	case errors.Is(err, connectors.ErrNotHere):
 		writeError(w, http.StatusConflict, "not_here", "channel "+string(ch.ID)+"'s device runs on another instance: "+err.Error())
+	case errors.Is(err, connectors.ErrAlreadyLinked):
+		writeError(w, http.StatusConflict, "already_linked", "channel "+string(ch.ID)+" is already linked; unlink it on the phone first")
 	case err != nil:
 		s.writeStoreError(w, r, fmt.Errorf("%w: %w", router.ErrProvider, err), "channel")
 	default:

@@ -393,10 +393,15 @@ func TestChannelStatusAndLinking(t *testing.T) {
 	if d.phones[0] != "+819012345678" {
 		t.Fatalf("the device was asked for %q", d.phones[0])
 	}
-	d.set(func(d *device) { d.pairErr = fmt.Errorf("device runs elsewhere: %w", connectors.ErrNotFound) })
+	d.set(func(d *device) { d.pairErr = fmt.Errorf("device runs elsewhere: %w", connectors.ErrNotHere) })
 	code, out = f.do(nil, request{method: "POST", path: "/api/v1/channels/wa/link", bearer: admin, body: `{"phone":"+819012345678"}`})
 	if c := errCode(out); code != http.StatusConflict || c != "not_here" {
 		t.Fatalf("pair on another instance's device: %d %v", code, out)
+	}
+	d.set(func(d *device) { d.pairErr = fmt.Errorf("paired: %w", connectors.ErrAlreadyLinked) })
+	code, out = f.do(nil, request{method: "POST", path: "/api/v1/channels/wa/link", bearer: admin, body: `{"phone":"+819012345678"}`})
+	if c := errCode(out); code != http.StatusConflict || c != "already_linked" {
+		t.Fatalf("pair a linked device: %d %v", code, out)
 	}
 	// Once paired the QR code is gone.
 	d.report(switchboard.ChannelStatus{State: switchboard.ChannelOK, Account: "+819012345678"})

@@ -37,10 +37,10 @@ const (
 // ErrNotRunning is returned by PairPhone (and wrapped in Send's retryable
 // errors) when this hub instance does not run the channel's device:
 // another instance holds its lease, or it is not connected yet.
-var ErrNotRunning = errors.New("the WhatsApp device does not run on this hub instance")
+var ErrNotRunning = fmt.Errorf("the WhatsApp device does not run on this hub instance: %w", connectors.ErrNotHere)
 
 // ErrAlreadyLinked is returned by PairPhone when the device is paired.
-var ErrAlreadyLinked = errors.New("the WhatsApp device is already linked")
+var ErrAlreadyLinked = fmt.Errorf("the WhatsApp device is already linked: %w", connectors.ErrAlreadyLinked)
 
 // Connector is one linked-device WhatsApp channel.
 type Connector struct {
