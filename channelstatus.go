@@ -35,6 +35,17 @@ func (s ChannelState) Valid() bool {
 	return false
 }
 
+// Trouble reports whether s is a state an admin must act on (and is
+// notified of): credentials refused, logged out, outdated client, banned.
+// Waiting to be paired and a connection being retried are not.
+func (s ChannelState) Trouble() bool {
+	switch s {
+	case ChannelCredentialsBroken, ChannelLoggedOut, ChannelOutdatedClient, ChannelTemporaryBan:
+		return true
+	}
+	return false
+}
+
 // ChannelStatus is what the console shows about a channel's health.
 type ChannelStatus struct {
 	ChannelID ChannelID    `json:"channel_id"`

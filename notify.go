@@ -23,6 +23,10 @@ func (e NotifyEvents) Wants(kind NotifyKind) bool {
 		return e.NewMessage
 	case NotifyTransfer:
 		return e.Transfer
+	case NotifyChannelTrouble:
+		// An admin is told when a channel stops working whatever else
+		// they chose: nobody else would notice until customers complain.
+		return true
 	case NotifyWaiting, NotifyTicketBreached:
 		// A ticket past its SLA target waits too long: the operator's
 		// waiting choice covers it.
@@ -82,6 +86,10 @@ const (
 	// NotifyTicketReply is the e-mail a ticket's customer gets when an
 	// operator replies ("[#1042] subject", with a link to the portal).
 	NotifyTicketReply NotifyKind = "ticket_reply"
+	// NotifyChannelTrouble tells a workspace's admins that a channel
+	// stopped working (credentials refused, a linked device logged out,
+	// an outdated client, a temporary ban), by e-mail and Web Push.
+	NotifyChannelTrouble NotifyKind = "channel_trouble"
 )
 
 // ReplyCopyAttribute is the contact attribute by which a site-chat visitor

@@ -163,6 +163,9 @@ func (n *Notifier) HandleEvent(ctx context.Context, ev switchboard.Event) error 
 	if ev.Type == switchboard.EventTicketBreached {
 		return n.ticketBreached(ctx, ev)
 	}
+	if ev.Type == switchboard.EventChannelStatus {
+		return n.channelTrouble(ctx, ev)
+	}
 	if ev.Type != switchboard.EventMessageCreated || ev.Message == nil {
 		return nil
 	}
@@ -281,6 +284,12 @@ type pending struct {
 	// ("first_reply", "resolution") of kind ticket_breached.
 	ticket *switchboard.Ticket
 	breach string
+	// channel and channelName are the status of kind channel_trouble;
+	// url, when set, is where the notification links instead of the
+	// conversation.
+	channel     *switchboard.ChannelStatus
+	channelName string
+	url         string
 }
 
 // members lists the enabled operators of a department.
@@ -344,7 +353,11 @@ func (n *Notifier) rows(ctx context.Context, e pending) ([]store.Notification, e
 		if err != nil {
 			return nil, err
 		}
-		text := render(settings.Language, e, n.ConversationURL(e.conv.ID))
+		url := e.url
+		if url == "" {
+			url = n.ConversationURL(e.conv.ID)
+		}
+		text := render(settings.Language, e, url)
 		for _, method := range e.methods {
 			if !prefs.Wants(method, e.kind) {
 				continue

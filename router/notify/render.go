@@ -72,6 +72,9 @@ func render(lang string, e pending, url string) text {
 		t.subject = pick(ja, tk.SubjectTag()+" SLA超過（"+target+"）: "+tk.Subject, tk.SubjectTag()+" missed its "+target+" target: "+tk.Subject)
 		t.body = pick(ja, san+"のチケット "+tk.SubjectTag()+" が"+target+"の期限を過ぎました。", "Ticket "+tk.SubjectTag()+" from "+customer+" passed its "+target+" target.")
 		quote = ""
+	case switchboard.NotifyChannelTrouble:
+		t = channelTroubleText(ja, e)
+		quote = ""
 	default:
 		t.subject = pick(ja, "会話の通知", "Conversation notification")
 	}
@@ -79,7 +82,11 @@ func render(lang string, e pending, url string) text {
 		t.body += "\n\n" + quote
 	}
 	t.url = url
-	t.mailBody = t.body + "\n\n" + pick(ja, "会話を開く: ", "Open the conversation: ") + url + "\n"
+	open := pick(ja, "会話を開く: ", "Open the conversation: ")
+	if e.kind == switchboard.NotifyChannelTrouble {
+		open = pick(ja, "チャネル設定を開く: ", "Open the channel settings: ")
+	}
+	t.mailBody = t.body + "\n\n" + open + url + "\n"
 	return t
 }
 
