@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboardhq/switchboard/connectors/connectortest"
 	"github.com/switchboardhq/switchboard/connectors/messenger/wire"
 )
 
@@ -47,15 +48,9 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Fault is what the fake answers instead of doing its work. Its fields
-// match connectortest.Fault, so one converts to the other.
-type Fault struct {
-	Status     int
-	RetryAfter string
-	// Body is the answer; empty means Graph's error body for Status.
-	Body string
-	Hang bool
-}
+// Fault is what the fake answers instead of doing its work; an empty Body
+// means Graph's error body for Status.
+type Fault = connectortest.Fault
 
 // Request is one request the fake received.
 type Request struct {
@@ -91,7 +86,7 @@ type Server struct {
 	mu          sync.Mutex
 	requests    []Request
 	sends       []Send
-	faults      []pendingFault
+	faults      connectortest.FaultQueue
 	profiles    map[string]map[string]string
 	media       map[string]media
 	lastWrote   map[string]time.Time
@@ -102,11 +97,6 @@ type Server struct {
 type media struct {
 	contentType string
 	body        []byte
-}
-
-type pendingFault struct {
-	fault Fault
-	left  int
 }
 
 // New starts a fake and closes it when the test ends.
@@ -143,16 +133,15 @@ func (s *Server) Reset() {
 }
 
 func (s *Server) resetLocked() {
-	s.requests, s.sends, s.faults = nil, nil, nil
+	s.requests, s.sends = nil, nil
+	s.faults.Clear()
 	s.lastWrote = map[string]time.Time{}
 	s.unavailable = map[string]bool{}
 }
 
 // FailNext makes the next n requests (any path) answer with f.
 func (s *Server) FailNext(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, pendingFault{fault: f, left: n})
+	s.faults.FailNext(n, f)
 }
 
 // AddProfile makes GET /{id} answer fields (first_name, last_name, name,
@@ -216,7 +205,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) int {
-	if f, ok := s.takeFault(); ok {
+	if f, ok := s.faults.Take(); ok {
 		return s.answerFault(w, r, f)
 	}
 	if name, ok := strings.CutPrefix(r.URL.Path, "/cdn/"); ok && r.Method == http.MethodGet {
@@ -258,25 +247,6 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) in
 
 func (s *Server) isOwnNode(id string) bool {
 	return id == "me" || id == s.opts.PageID || (s.opts.InstagramAccountID != "" && id == s.opts.InstagramAccountID)
-}
-
-func (s *Server) takeFault() (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.faults) > 0 {
-		pf := &s.faults[0]
-		if pf.left <= 0 {
-			s.faults = s.faults[1:]
-			continue
-		}
-		pf.left--
-		f := pf.fault
-		if pf.left == 0 {
-			s.faults = s.faults[1:]
-		}
-		return f, true
-	}
-	return Fault{}, false
 }
 
 // statusErrors are Graph's error bodies the fake answers for an injected
