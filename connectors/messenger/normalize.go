@@ -72,10 +72,7 @@ func (c *Connector) normalizeEvent(ctx context.Context, ev wire.Event) ([]switch
 		if err != nil || len(parts) == 0 {
 			return nil, err
 		}
-		in := base
-		in.Kind, in.ExternalID, in.Sender, in.Parts = switchboard.InboundMessage, switchboard.ExternalID(m.MID), switchboard.ExternalID(ev.Sender.ID), parts
-		in.Profile = c.profile(ctx, ev.Sender.ID)
-		return []switchboard.Inbound{in}, nil
+		return c.fromCustomer(ctx, base, m.MID, ev.Sender.ID, parts), nil
 	case ev.Postback != nil:
 		text := firstNonEmpty(ev.Postback.Payload, ev.Postback.Title)
 		if text == "" {
@@ -85,10 +82,7 @@ func (c *Connector) normalizeEvent(ctx context.Context, ev wire.Event) ([]switch
 		if id == "" {
 			id = "postback:" + ev.Sender.ID + ":" + strconv.FormatInt(ev.Timestamp, 10)
 		}
-		in := base
-		in.Kind, in.ExternalID, in.Sender, in.Parts = switchboard.InboundMessage, switchboard.ExternalID(id), switchboard.ExternalID(ev.Sender.ID), switchboard.TextParts(text)
-		in.Profile = c.profile(ctx, ev.Sender.ID)
-		return []switchboard.Inbound{in}, nil
+		return c.fromCustomer(ctx, base, id, ev.Sender.ID, switchboard.TextParts(text)), nil
 	case ev.Reaction != nil:
 		return c.reaction(ctx, ev, base), nil
 	case ev.Delivery != nil:
@@ -150,13 +144,17 @@ func (c *Connector) reaction(ctx context.Context, ev wire.Event, base switchboar
 			return nil
 		}
 	}
+	id := fmt.Sprintf("reaction:%s:%s:%d", r.MID, firstNonEmpty(r.Action, "react"), ev.Timestamp)
+	return c.fromCustomer(ctx, base, id, ev.Sender.ID, []switchboard.Part{{Kind: switchboard.PartReaction, Text: emoji,
+		Reaction: &switchboard.Reaction{Emoji: emoji, To: switchboard.ExternalID(r.MID)}}})
+}
+
+// fromCustomer is the message event id of customer with parts and the
+// customer's profile.
+func (c *Connector) fromCustomer(ctx context.Context, base switchboard.Inbound, id, customer string, parts []switchboard.Part) []switchboard.Inbound {
 	in := base
-	in.Kind = switchboard.InboundMessage
-	in.ExternalID = switchboard.ExternalID(fmt.Sprintf("reaction:%s:%s:%d", r.MID, firstNonEmpty(r.Action, "react"), ev.Timestamp))
-	in.Sender = switchboard.ExternalID(ev.Sender.ID)
-	in.Parts = []switchboard.Part{{Kind: switchboard.PartReaction, Text: emoji,
-		Reaction: &switchboard.Reaction{Emoji: emoji, To: switchboard.ExternalID(r.MID)}}}
-	in.Profile = c.profile(ctx, ev.Sender.ID)
+	in.Kind, in.ExternalID, in.Sender, in.Parts = switchboard.InboundMessage, switchboard.ExternalID(id), switchboard.ExternalID(customer), parts
+	in.Profile = c.profile(ctx, customer)
 	return []switchboard.Inbound{in}
 }
 

@@ -30,14 +30,11 @@ type userProfile struct {
 // as an empty profile: it never fails or blocks the webhook for long.
 func (c *Connector) profile(ctx context.Context, userID string) switchboard.Profile {
 	now := c.now()
-	if p, ok := c.profiles.get(userID, now); ok {
-		return p
+	if cached, hit := c.profiles.get(userID, now); hit {
+		return cached
 	}
-	ctx, cancel := context.WithTimeout(ctx, profileTimeout)
-	defer cancel()
 	var up userProfile
-	err := c.graph.Get(ctx, "/"+url.PathEscape(userID), url.Values{"fields": {c.flavor.ProfileFields}}, &up)
-	if err != nil {
+	if err := c.fetchProfile(ctx, userID, &up); err != nil {
 		c.log.Warn(c.flavor.Name+" profile unavailable", "user_id", userID, "err", classify("profile", err))
 		c.profiles.put(userID, switchboard.Profile{}, now, profileRetryAfter)
 		return switchboard.Profile{}
@@ -46,6 +43,13 @@ func (c *Connector) profile(ctx context.Context, userID string) switchboard.Prof
 	p := switchboard.Profile{Name: firstNonEmpty(name, up.Name, up.Username), AvatarURL: up.ProfilePic}
 	c.profiles.put(userID, p, now, 0)
 	return p
+}
+
+// fetchProfile calls GET /{user id}?fields=... within profileTimeout.
+func (c *Connector) fetchProfile(ctx context.Context, userID string, into *userProfile) error {
+	ctx, cancel := context.WithTimeout(ctx, profileTimeout)
+	defer cancel()
+	return c.graph.Get(ctx, "/"+url.PathEscape(userID), url.Values{"fields": {c.flavor.ProfileFields}}, into)
 }
 
 // profileRetryAfter is how long a failed look-up is not repeated.

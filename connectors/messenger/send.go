@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/switchboardhq/switchboard"
 	"github.com/switchboardhq/switchboard/connectors"
@@ -178,32 +179,44 @@ func (c *Connector) fitsText(s string) bool {
 	if c.flavor.MaxTextBytes > 0 && len(s) > c.flavor.MaxTextBytes {
 		return false
 	}
-	return len([]rune(s)) <= c.flavor.MaxTextChars
+	return utf8.RuneCountInString(s) <= c.flavor.MaxTextChars
 }
 
 // splitText cuts s into pieces that fit one text message each, on rune
 // boundaries, preferring to break after a newline or a space in the second
 // half of a piece.
 func (c *Connector) splitText(s string) []string {
-	var out []string
-	for !c.fitsText(s) {
-		cut := 0
-		runes := 0
-		for i, r := range s {
-			size := len(string(r))
-			if runes+1 > c.flavor.MaxTextChars || (c.flavor.MaxTextBytes > 0 && i+size > c.flavor.MaxTextBytes) {
-				break
-			}
-			cut, runes = i+size, runes+1
-		}
-		if brk := strings.LastIndexAny(s[:cut], "\n "); brk >= cut/2 {
-			cut = brk + 1
-		}
-		out = append(out, s[:cut])
-		s = s[cut:]
+	var pieces []string
+	for rest := s; rest != ""; {
+		n := c.pieceLen(rest)
+		pieces, rest = append(pieces, rest[:n]), rest[n:]
 	}
-	if s != "" {
-		out = append(out, s)
+	return pieces
+}
+
+// pieceLen is how many bytes of s go into the next piece: all of s when it
+// fits, else the longest prefix that fits, shortened to a word break when
+// one lies in its second half.
+func (c *Connector) pieceLen(s string) int {
+	if c.fitsText(s) {
+		return len(s)
 	}
-	return out
+	end, chars := 0, 0
+	for i := range s {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		next := i + size
+		if chars == c.flavor.MaxTextChars || (c.flavor.MaxTextBytes > 0 && next > c.flavor.MaxTextBytes) {
+			break
+		}
+		end, chars = next, chars+1
+	}
+	if end == 0 {
+		// Not even one character fits (a limit below 4 bytes): take one.
+		_, size := utf8.DecodeRuneInString(s)
+		return size
+	}
+	if brk := strings.LastIndexAny(s[:end], "\n "); brk >= end/2 {
+		return brk + 1
+	}
+	return end
 }

@@ -18,11 +18,11 @@ import (
 // customer from (a PSID or IGSID) writes text to the channel's Page or
 // account: one entry with one message of a fresh mid, signed with the app
 // secret. It is called by `switchboard simulate`; it does no network I/O —
-// the caller sends the request. The profile look-up for an invented id
-// fails, which the hub tolerates.
+// the caller sends the request. An empty from is SimulatedCustomer. The
+// profile look-up for an invented id fails, which the hub tolerates.
 func (c *Connector) SimulateText(ctx context.Context, webhookURL string, from switchboard.ExternalID, text string) (*http.Request, error) {
 	if from == "" {
-		return nil, fmt.Errorf("simulate: no sender id")
+		from = SimulatedCustomer
 	}
 	own := c.cfg.accountID(c.flavor)
 	now := c.now().UnixMilli()
@@ -44,6 +44,10 @@ func (c *Connector) SimulateText(ctx context.Context, webhookURL string, from sw
 	req.Header.Set(meta.SignatureHeader, meta.Sign(c.cfg.AppSecret, body))
 	return req, nil
 }
+
+// SimulatedCustomer is the sender of simulated messages when none is
+// named: an id Meta would never issue to a real person.
+const SimulatedCustomer = "1000000000000000"
 
 func randomHex(n int) string {
 	b := make([]byte, n)

@@ -12,6 +12,7 @@
 package fake
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -80,8 +81,8 @@ type Server struct {
 	opts Options
 
 	srv     *httptest.Server
-	closing chan struct{}
-	once    sync.Once
+	stopped context.Context
+	stop    context.CancelFunc
 
 	mu          sync.Mutex
 	requests    []Request
@@ -99,29 +100,29 @@ type media struct {
 	body        []byte
 }
 
-// New starts a fake and closes it when the test ends.
+// New starts a fake; it stops (releasing hanging requests) when the test
+// ends.
 func New(tb testing.TB, opts Options) *Server {
-	if opts.Version == "" {
-		opts.Version = "v26.0"
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	s := &Server{opts: opts, closing: make(chan struct{}),
-		profiles: map[string]map[string]string{}, media: map[string]media{}}
+	s := &Server{opts: opts.withDefaults(), profiles: map[string]map[string]string{}, media: map[string]media{}}
+	s.stopped, s.stop = context.WithCancel(context.Background())
 	s.resetLocked()
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
-	tb.Cleanup(s.Close)
+	tb.Cleanup(func() {
+		s.stop()
+		s.srv.Close()
+	})
 	return s
 }
 
-// Close releases hanging requests and stops the server.
-func (s *Server) Close() {
-	s.once.Do(func() {
-		close(s.closing)
-		s.srv.Close()
-	})
+func (o Options) withDefaults() Options {
+	if o.Version == "" {
+		o.Version = "v26.0"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
 }
 
 // Reset forgets requests, sends, faults, window times and unavailable
@@ -264,7 +265,7 @@ func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault) in
 	if f.Hang {
 		select {
 		case <-r.Context().Done():
-		case <-s.closing:
+		case <-s.stopped.Done():
 		}
 		return 0
 	}
