@@ -28,7 +28,8 @@ const (
 // crash (the Send API has no idempotency key: a resend after a lost answer
 // may reach the customer twice). Each text, media or button part is one
 // Send API call to POST /{page id}/messages; quick replies ride on the
-// last one. Inside 24 hours of the customer's last message (or when that
+// last one; the result names the last piece's mid (Instagram's seen
+// receipt names the newest message seen). Inside 24 hours of the customer's last message (or when that
 // is unknown) it goes as RESPONSE; later, with the Human Agent permission
 // and inside 7 days, as MESSAGE_TAG with tag HUMAN_AGENT; otherwise it is
 // refused before anything is sent with a PermanentError wrapping
@@ -49,7 +50,7 @@ func (c *Connector) Send(ctx context.Context, msg connectors.OutboundMessage) (c
 	if err != nil {
 		return connectors.SendResult{}, err
 	}
-	var first switchboard.ExternalID
+	var last switchboard.ExternalID
 	for i, m := range messages {
 		if !c.flavor.Instagram && msg.MessageID != "" {
 			m.Metadata = MetadataPrefix + string(msg.MessageID)
@@ -66,12 +67,10 @@ func (c *Connector) Send(ctx context.Context, msg connectors.OutboundMessage) (c
 		}
 		if resp.MessageID != "" {
 			c.sent.add(resp.MessageID)
-			if first == "" {
-				first = switchboard.ExternalID(resp.MessageID)
-			}
+			last = switchboard.ExternalID(resp.MessageID)
 		}
 	}
-	return connectors.SendResult{ExternalID: first, Status: switchboard.StatusSent}, nil
+	return connectors.SendResult{ExternalID: last, Status: switchboard.StatusSent}, nil
 }
 
 // messagesPath is the Send API's path: the Page's messages edge (also for

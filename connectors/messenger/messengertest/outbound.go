@@ -71,7 +71,7 @@ func (s Setup) OutboundCases(fk *fake.Server) []connectortest.OutboundCase {
 // checkSends checks that the fake accepted exactly want, in order, as
 // RESPONSE messages to the customer on the Page's messages edge with the
 // token, with the hub's metadata on Messenger, and that the result names
-// the first.
+// the last.
 func (s Setup) checkSends(fk *fake.Server, id switchboard.MessageID, want []*wire.SendMessage) func(*testing.T, connectors.SendResult) {
 	return func(t *testing.T, res connectors.SendResult) {
 		t.Helper()
@@ -97,8 +97,8 @@ func (s Setup) checkSends(fk *fake.Server, id switchboard.MessageID, want []*wir
 				t.Errorf("send %d went to %s", i, got.Path)
 			}
 		}
-		if res.ExternalID != switchboard.ExternalID(sends[0].MessageID) {
-			t.Errorf("SendResult.ExternalID = %q, want the first message's id %q", res.ExternalID, sends[0].MessageID)
+		if last := sends[len(sends)-1].MessageID; res.ExternalID != switchboard.ExternalID(last) {
+			t.Errorf("SendResult.ExternalID = %q, want the last piece's id %q", res.ExternalID, last)
 		}
 	}
 }
