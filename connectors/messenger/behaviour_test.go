@@ -308,3 +308,25 @@ func TestBatchInOneAccept(t *testing.T) {
 		t.Fatalf("answer %d, %d Accept calls, stored %+v", rec.Code, e.sink.Calls(), e.sink.Stored())
 	}
 }
+
+// A send that failed after its first piece went out resumes after it when
+// the router retries: the customer does not get the first piece twice.
+func TestRetryResumesAfterSentPieces(t *testing.T) {
+	e := newEnv(t, false, nil)
+	msg := connectors.OutboundMessage{MessageID: "msg_two", Parts: []switchboard.Part{
+		{Kind: switchboard.PartImage, Text: "our map", Attachment: &switchboard.Attachment{URL: "https://hub.example.test/media/m1"}}}}
+	// The image goes out; the caption meets a rate limit.
+	e.fake.FailAfter(1, fake.Fault{Status: http.StatusBadRequest, Body: string(fake.ErrRateLimit)})
+	_, err := e.send(t, msg)
+	if err == nil || connectors.IsPermanent(err) || !strings.Contains(err.Error(), "after 1 of 2 pieces") {
+		t.Fatalf("err = %v, want a retryable error after the first piece", err)
+	}
+	res, err := e.send(t, msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sends := e.fake.Sends()
+	if len(sends) != 2 || sends[0].Request.Message.Attachment == nil || sends[1].Request.Message.Text != "our map" || res.ExternalID != switchboard.ExternalID(sends[1].MessageID) {
+		t.Fatalf("sends = %+v, result %+v", sends, res)
+	}
+}

@@ -79,6 +79,7 @@ type Connector struct {
 	now      func() time.Time
 	profiles *profileCache
 	sent     *recentSet
+	progress *progressMap
 }
 
 // Interfaces the hub discovers by type assertion. There is no Retracter:
@@ -112,6 +113,7 @@ func NewFlavor(f Flavor, config json.RawMessage, deps connectors.Deps) (*Connect
 			HTTP: deps.HTTPClient, Now: deps.Now},
 		profiles: newProfileCache(4096, 24*time.Hour),
 		sent:     newRecentSet(4096),
+		progress: newProgressMap(1024),
 	}, nil
 }
 

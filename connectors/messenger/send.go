@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -25,13 +26,15 @@ const (
 
 // Send delivers one outgoing message. It is called by the outbound
 // handler, possibly concurrently and again for the same MessageID after a
-// crash (the Send API has no idempotency key: a resend after a lost answer
-// may reach the customer twice). Each text, media or button part is one
-// Send API call to POST /{page id}/messages; quick replies ride on the
-// last one; the result names the last piece's mid (Instagram's seen
-// receipt names the newest message seen). Inside 24 hours of the customer's last message (or when that
-// is unknown) it goes as RESPONSE; later, with the Human Agent permission
-// and inside 7 days, as MESSAGE_TAG with tag HUMAN_AGENT; otherwise it is
+// failure. Each text, media or button piece is one Send API call to POST
+// /{page id}/messages; quick replies ride on the last one; the result
+// names the last piece's mid (Instagram's seen receipt names the newest
+// message seen). The Send API has no idempotency key: when a send failed
+// after some pieces went out, a retry in this process resumes after them
+// (a retry after a crash, or after a lost answer, may repeat pieces).
+// Inside 24 hours of the customer's last message (or when that is
+// unknown) it goes as RESPONSE; later, with the Human Agent permission and
+// inside 7 days, as MESSAGE_TAG with tag HUMAN_AGENT; otherwise it is
 // refused before anything is sent with a PermanentError wrapping
 // connectors.ErrWindowClosed. It must not touch the store. Errors are
 // PermanentError (Meta refused: window, token, recipient, content) or
@@ -50,8 +53,9 @@ func (c *Connector) Send(ctx context.Context, msg connectors.OutboundMessage) (c
 	if err != nil {
 		return connectors.SendResult{}, err
 	}
-	var last switchboard.ExternalID
-	for i, m := range messages {
+	done := c.progress.get(msg.MessageID, len(messages))
+	for i := done.pieces; i < len(messages); i++ {
+		m := messages[i]
 		if !c.flavor.Instagram && msg.MessageID != "" {
 			m.Metadata = MetadataPrefix + string(msg.MessageID)
 		}
@@ -60,17 +64,66 @@ func (c *Connector) Send(ctx context.Context, msg connectors.OutboundMessage) (c
 		if err := c.graph.Post(ctx, c.messagesPath(), req, &resp); err != nil {
 			err = classify(c.flavor.Name+" send", err)
 			if i > 0 {
-				// Earlier parts went out; say so, since a retry repeats them.
-				err = fmt.Errorf("after %d of %d parts were sent: %w", i, len(messages), err)
+				c.progress.put(msg.MessageID, done)
+				err = fmt.Errorf("after %d of %d pieces were sent: %w", i, len(messages), err)
 			}
 			return connectors.SendResult{}, err
 		}
+		done.pieces++
 		if resp.MessageID != "" {
 			c.sent.add(resp.MessageID)
-			last = switchboard.ExternalID(resp.MessageID)
+			done.last = switchboard.ExternalID(resp.MessageID)
 		}
 	}
-	return connectors.SendResult{ExternalID: last, Status: switchboard.StatusSent}, nil
+	c.progress.forget(msg.MessageID)
+	return connectors.SendResult{ExternalID: done.last, Status: switchboard.StatusSent}, nil
+}
+
+// sendProgress is how far a failed multi-piece send got.
+type sendProgress struct {
+	pieces int
+	last   switchboard.ExternalID
+}
+
+// progressMap keeps the progress of sends that failed part-way, by hub
+// message id, so a retry resumes. It is bounded: past its size it forgets
+// everything (a retry then repeats pieces, as after a restart).
+type progressMap struct {
+	mu  sync.Mutex
+	max int
+	m   map[switchboard.MessageID]sendProgress
+}
+
+func newProgressMap(max int) *progressMap {
+	return &progressMap{max: max, m: make(map[switchboard.MessageID]sendProgress)}
+}
+
+// get returns the progress of id, if it is for a message of n pieces.
+func (p *progressMap) get(id switchboard.MessageID, n int) sendProgress {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if pr, ok := p.m[id]; ok && id != "" && pr.pieces < n {
+		return pr
+	}
+	return sendProgress{}
+}
+
+func (p *progressMap) put(id switchboard.MessageID, pr sendProgress) {
+	if id == "" {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.m) >= p.max {
+		clear(p.m)
+	}
+	p.m[id] = pr
+}
+
+func (p *progressMap) forget(id switchboard.MessageID) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.m, id)
 }
 
 // messagesPath is the Send API's path: the Page's messages edge (also for

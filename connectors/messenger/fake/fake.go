@@ -88,11 +88,17 @@ type Server struct {
 	requests    []Request
 	sends       []Send
 	faults      connectortest.FaultQueue
+	delayed     *delayedFault
 	profiles    map[string]map[string]string
 	media       map[string]media
 	lastWrote   map[string]time.Time
 	unavailable map[string]bool
 	seq         int
+}
+
+type delayedFault struct {
+	pass  int
+	fault Fault
 }
 
 type media struct {
@@ -136,6 +142,7 @@ func (s *Server) Reset() {
 func (s *Server) resetLocked() {
 	s.requests, s.sends = nil, nil
 	s.faults.Clear()
+	s.delayed = nil
 	s.lastWrote = map[string]time.Time{}
 	s.unavailable = map[string]bool{}
 }
@@ -143,6 +150,31 @@ func (s *Server) resetLocked() {
 // FailNext makes the next n requests (any path) answer with f.
 func (s *Server) FailNext(n int, f Fault) {
 	s.faults.FailNext(n, f)
+}
+
+// FailAfter lets the next pass requests through and answers the one
+// after them with f (a failure in the middle of a multi-piece send).
+func (s *Server) FailAfter(pass int, f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delayed = &delayedFault{pass: pass, fault: f}
+}
+
+// takeDelayed counts a request against FailAfter and reports whether it
+// must fail.
+func (s *Server) takeDelayed() (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.delayed == nil {
+		return Fault{}, false
+	}
+	if s.delayed.pass > 0 {
+		s.delayed.pass--
+		return Fault{}, false
+	}
+	f := s.delayed.fault
+	s.delayed = nil
+	return f, true
 }
 
 // AddProfile makes GET /{id} answer fields (first_name, last_name, name,
@@ -207,6 +239,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) int {
 	if f, ok := s.faults.Take(); ok {
+		return s.answerFault(w, r, f)
+	}
+	if f, ok := s.takeDelayed(); ok {
 		return s.answerFault(w, r, f)
 	}
 	if name, ok := strings.CutPrefix(r.URL.Path, "/cdn/"); ok && r.Method == http.MethodGet {
