@@ -17,10 +17,14 @@ import (
 )
 
 // metaEnv is a hub with a Messenger channel "fb" and an Instagram channel
-// "ig", each against its Graph fake.
+// "ig", each against its Graph fake, and "fb-agent", a Messenger channel
+// with the Human Agent permission.
 type metaEnv struct {
 	*channelsEnv // hub, token and the conversations helper
 	fb, ig       *msgrfake.Server
+	// agent serves channel "fb-agent", a Page with the Human Agent
+	// permission (human_agent: true).
+	agent *msgrfake.Server
 }
 
 // metaMessage is a message as the API answers it, with the fields the
@@ -39,9 +43,11 @@ func newMetaEnv(t *testing.T) *metaEnv {
 	e := &metaEnv{channelsEnv: &channelsEnv{}}
 	opts := msgrfake.Options{Token: mt.PageToken, PageID: mt.PageID, PageName: "Test Shop", InstagramAccountID: mt.InstagramID, Version: mt.Version}
 	e.fb = msgrfake.New(t, opts)
-	opts.Instagram = true
+	opts.HumanAgent = true
+	e.agent = msgrfake.New(t, opts)
+	opts.Instagram, opts.HumanAgent = true, false
 	e.ig = msgrfake.New(t, opts)
-	for _, fk := range []*msgrfake.Server{e.fb, e.ig} {
+	for _, fk := range []*msgrfake.Server{e.fb, e.ig, e.agent} {
 		fk.AddProfile(mt.Customer, map[string]string{"first_name": "Ken", "last_name": "Tanaka", "name": "Ken Tanaka", "username": "ken.t", "profile_pic": "https://cdn.example.test/ken.jpg"})
 	}
 	dir := t.TempDir()
@@ -69,8 +75,9 @@ outbound:
   retry_max: 50ms
   timeout: 2s
 channels:
-%s%s`, port, port, filepath.Join(dir, "data"),
+%s%s%s`, port, port, filepath.Join(dir, "data"),
 		channel("fb", "messenger", e.fb.URL, ""),
+		channel("fb-agent", "messenger", e.agent.URL, "    human_agent: true\n"),
 		channel("ig", "instagram", e.ig.URL, fmt.Sprintf("    instagram_account_id: \"%s\"\n", mt.InstagramID))))
 	e.token = createToken(t, cfgPath, "admin")
 	e.hub = startHub(t, cfgPath)
@@ -243,6 +250,22 @@ func TestMessengerWindowClosed(t *testing.T) {
 		if r.Method == http.MethodPost {
 			t.Errorf("the refused reply reached Meta: %s %s", r.Path, r.Body)
 		}
+	}
+}
+
+// TestMessengerHumanAgent: with the Human Agent permission a reply 25
+// hours after the customer's last message goes out tagged HUMAN_AGENT (the
+// hub hands the connector the customer's last time).
+func TestMessengerHumanAgent(t *testing.T) {
+	e := newMetaEnv(t)
+	at := time.Now().Add(-25 * time.Hour)
+	if code := e.webhook(t, "fb-agent", msgrfake.Body("page", mt.PageID, at, msgrfake.Text(mt.Customer, mt.PageID, "m_old", "Hello?", at))); code != http.StatusOK {
+		t.Fatalf("webhook: %d", code)
+	}
+	conv := e.conversation(t, "fb-agent")
+	_, out := e.reply(t, e.agent, conv.ID, "Sorry for the delay, here is your answer.")
+	if out.Request.MessagingType != wire.TypeMessageTag || out.Request.Tag != wire.TagHumanAgent {
+		t.Fatalf("Send API got messaging_type %q tag %q, want MESSAGE_TAG HUMAN_AGENT", out.Request.MessagingType, out.Request.Tag)
 	}
 }
 
