@@ -232,16 +232,23 @@ func TestMessengerRoundTrip(t *testing.T) {
 	}
 }
 
+// customerWrote delivers a Messenger customer's message written ago and
+// returns its conversation.
+func (e *metaEnv) customerWrote(t *testing.T, channel string, ago time.Duration) conversationJSON {
+	t.Helper()
+	at := time.Now().Add(-ago)
+	if code := e.webhook(t, channel, msgrfake.Body("page", mt.PageID, at, msgrfake.Text(mt.Customer, mt.PageID, "m_old", "Hello?", at))); code != http.StatusOK {
+		t.Fatalf("webhook: %d", code)
+	}
+	return e.conversation(t, channel)
+}
+
 // TestMessengerWindowClosed: a customer who last wrote 25 hours ago cannot
 // be answered freely (no Human Agent permission): the API refuses the reply
 // with window_closed and nothing reaches Meta.
 func TestMessengerWindowClosed(t *testing.T) {
 	e := newMetaEnv(t)
-	at := time.Now().Add(-25 * time.Hour)
-	if code := e.webhook(t, "fb", msgrfake.Body("page", mt.PageID, at, msgrfake.Text(mt.Customer, mt.PageID, "m_old", "Hello?", at))); code != http.StatusOK {
-		t.Fatalf("webhook: %d", code)
-	}
-	conv := e.conversation(t, "fb")
+	conv := e.customerWrote(t, "fb", 25*time.Hour)
 	var refused apiErr
 	if code := call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", e.token, map[string]string{"text": "Sorry for the delay"}, &refused); code != http.StatusUnprocessableEntity || refused.Error.Code != "window_closed" {
 		t.Fatalf("late reply: %d %+v, want 422 window_closed", code, refused)
@@ -258,11 +265,7 @@ func TestMessengerWindowClosed(t *testing.T) {
 // hub hands the connector the customer's last time).
 func TestMessengerHumanAgent(t *testing.T) {
 	e := newMetaEnv(t)
-	at := time.Now().Add(-25 * time.Hour)
-	if code := e.webhook(t, "fb-agent", msgrfake.Body("page", mt.PageID, at, msgrfake.Text(mt.Customer, mt.PageID, "m_old", "Hello?", at))); code != http.StatusOK {
-		t.Fatalf("webhook: %d", code)
-	}
-	conv := e.conversation(t, "fb-agent")
+	conv := e.customerWrote(t, "fb-agent", 25*time.Hour)
 	_, out := e.reply(t, e.agent, conv.ID, "Sorry for the delay, here is your answer.")
 	if out.Request.MessagingType != wire.TypeMessageTag || out.Request.Tag != wire.TagHumanAgent {
 		t.Fatalf("Send API got messaging_type %q tag %q, want MESSAGE_TAG HUMAN_AGENT", out.Request.MessagingType, out.Request.Tag)
