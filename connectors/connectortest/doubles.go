@@ -32,7 +32,12 @@ type Sink struct {
 func NewSink() *Sink { return &Sink{stored: map[string]switchboard.Inbound{}} }
 
 // StoreKey is the key the Sink (and the hub's store) deduplicates an event by.
+// A watermark receipt (no external id) is keyed by its sender, status and
+// watermark, so a repeated watermark is stored once.
 func StoreKey(in switchboard.Inbound) string {
+	if in.Kind == switchboard.InboundStatus && in.ExternalID == "" && !in.Watermark.IsZero() {
+		return fmt.Sprintf("%s\x00watermark\x00%s\x00%s\x00%d", in.ChannelID, in.Sender, in.Status, in.Watermark.UnixMilli())
+	}
 	if in.Kind == switchboard.InboundStatus {
 		return fmt.Sprintf("%s\x00%s\x00status\x00%s", in.ChannelID, in.ExternalID, in.Status)
 	}
@@ -113,11 +118,13 @@ func (s *Sink) Malformed() []error {
 // ValidateInbound reports what is wrong with an event a connector hands to
 // the hub: unknown kind, missing channel, external id or sender, a receipt
 // without a valid status, parts of unknown kind or without their payload.
+// Echoes are checked like messages; a status event with a Watermark and no
+// external id needs a sender instead.
 // Fuzz targets use it to prove that no malformed event reaches the Sink.
 func ValidateInbound(in switchboard.Inbound) error {
 	var errs []error
 	switch in.Kind {
-	case switchboard.InboundMessage, switchboard.InboundFollow, switchboard.InboundUnfollow:
+	case switchboard.InboundMessage, switchboard.InboundFollow, switchboard.InboundUnfollow, switchboard.InboundEcho:
 		if in.Sender == "" {
 			errs = append(errs, errors.New("no sender"))
 		}
@@ -131,7 +138,14 @@ func ValidateInbound(in switchboard.Inbound) error {
 	if in.ChannelID == "" {
 		errs = append(errs, errors.New("no channel"))
 	}
-	if in.ExternalID == "" {
+	switch {
+	case in.Kind == switchboard.InboundStatus && in.ExternalID == "" && !in.Watermark.IsZero():
+		// A watermark receipt names no message; it needs the sender whose
+		// conversations it raises.
+		if in.Sender == "" {
+			errs = append(errs, errors.New("watermark receipt without sender"))
+		}
+	case in.ExternalID == "":
 		errs = append(errs, errors.New("no external id"))
 	}
 	if in.At.IsZero() {
@@ -140,7 +154,7 @@ func ValidateInbound(in switchboard.Inbound) error {
 	if in.ReplyToken != "" && in.ReplyUntil.IsZero() {
 		errs = append(errs, errors.New("reply token without expiry"))
 	}
-	if in.Kind == switchboard.InboundMessage && len(in.Parts) == 0 {
+	if (in.Kind == switchboard.InboundMessage || in.Kind == switchboard.InboundEcho) && len(in.Parts) == 0 {
 		errs = append(errs, errors.New("message without parts"))
 	}
 	for i, p := range in.Parts {
@@ -182,6 +196,10 @@ func validatePart(p switchboard.Part) error {
 	case switchboard.PartTemplate:
 		if p.Template == nil {
 			return errors.New("template part without template")
+		}
+	case switchboard.PartReaction:
+		if p.Reaction == nil || p.Reaction.To == "" {
+			return errors.New("reaction part without the message reacted to")
 		}
 	}
 	return nil
