@@ -43,11 +43,11 @@ func DescribeConfig(r Registration) []ConfigField {
 			continue
 		}
 		key, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if key == "" || key == "-" {
+		if key == "" || key == "-" || slices.Contains(r.Hidden, key) {
 			continue
 		}
 		cf := ConfigField{Key: key, Label: f.Tag.Get("label"), Help: f.Tag.Get("help"),
-			Secret: slices.Contains(r.Secrets, key), Required: f.Tag.Get("required") == "true", Kind: kindOf(f.Type)}
+			Secret: slices.Contains(r.Secrets, key), Required: f.Tag.Get("required") == "true" || slices.Contains(r.Required, key), Kind: kindOf(f.Type)}
 		if cf.Label == "" {
 			cf.Label = strings.ReplaceAll(key, "_", " ")
 		}

@@ -31,6 +31,11 @@ type Registration struct {
 	// Config is a zero value of the connector's config struct; its tags
 	// describe the keys for the console (see DescribeConfig).
 	Config any
+	// Required and Hidden adjust Config's tags for types that share one
+	// config struct (Messenger and Instagram): keys this type requires
+	// although the struct's tag does not say so, and keys it does not take.
+	Required []string
+	Hidden   []string
 }
 
 var (

@@ -3,9 +3,12 @@ package console_test
 import (
 	"testing"
 
+	_ "github.com/switchboardhq/switchboard/connectors/instagram"
 	_ "github.com/switchboardhq/switchboard/connectors/line"
+	_ "github.com/switchboardhq/switchboard/connectors/messenger"
 	_ "github.com/switchboardhq/switchboard/connectors/slack"
 	_ "github.com/switchboardhq/switchboard/connectors/sms"
+	_ "github.com/switchboardhq/switchboard/connectors/telegram"
 
 	"github.com/switchboardhq/switchboard"
 )
@@ -35,6 +38,14 @@ func TestChannelTypesDescribeEveryConnector(t *testing.T) {
 		{"sms", "SMS (Twilio)", []string{"auth_token"}, []string{"account_sid", "auth_token"}},
 		{"slack", "Slack mirror", []string{"bot_token", "signing_secret", "app_token"}, []string{"bot_token", "signing_secret", "channel"}},
 		{"webchat", "Site chat", nil, nil},
+		{"messenger", "Facebook Messenger", []string{"app_secret", "verify_token", "page_access_token"}, []string{"app_secret", "verify_token", "page_access_token", "page_id"}},
+		{"instagram", "Instagram", []string{"app_secret", "verify_token", "page_access_token"}, []string{"app_secret", "verify_token", "page_access_token", "page_id", "instagram_account_id"}},
+		{"telegram", "Telegram", []string{"bot_token", "secret_token"}, []string{"bot_token", "secret_token"}},
+	}
+	// Messenger and Instagram share one config struct: Messenger's form
+	// does not offer Instagram's account id.
+	if _, ok := byType["messenger"]["instagram_account_id"]; ok {
+		t.Error("messenger lists instagram_account_id")
 	}
 	for _, tc := range tests {
 		fields, ok := byType[tc.typ]

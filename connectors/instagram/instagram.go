@@ -36,9 +36,10 @@ func init() {
 		New: func(config json.RawMessage, deps connectors.Deps) (connectors.Connector, error) {
 			return New(config, deps)
 		},
-		Secrets: messenger.Secrets,
-		Name:    "Instagram",
-		Config:  messenger.Config{},
+		Secrets:  messenger.Secrets,
+		Name:     "Instagram",
+		Config:   messenger.Config{},
+		Required: []string{"instagram_account_id"},
 	})
 }
 

@@ -26,7 +26,7 @@ type Config struct {
 	PageID string `json:"page_id" label:"Page ID" help:"The Facebook Page's numeric id (for Instagram: the Page linked to the account)." required:"true"`
 	// InstagramAccountID is the Instagram professional account's id
 	// (Instagram channels only): entry.id of its webhooks.
-	InstagramAccountID string `json:"instagram_account_id,omitempty" label:"Instagram account ID" help:"Instagram channels only: the professional account's id (IGID)."`
+	InstagramAccountID string `json:"instagram_account_id,omitempty" label:"Instagram account ID" help:"The Instagram professional account's id (IGID), linked to the page."`
 	// HumanAgent says the app has the Human Agent permission: replies may
 	// go out up to 7 days after the customer's last message, tagged
 	// HUMAN_AGENT after the first 24 hours.

@@ -32,6 +32,7 @@ func init() {
 		Secrets: Secrets,
 		Name:    "Facebook Messenger",
 		Config:  Config{},
+		Hidden:  []string{"instagram_account_id"},
 	})
 }
 
