@@ -29,16 +29,16 @@ const ReplyWindow = 24 * time.Hour
 func init() {
 	connectors.Register(connectors.Registration{
 		Type:    Type,
-		New:     newConnector,
+		New:     build,
 		Secrets: []string{"app_secret", "access_token", "verify_token"},
 		Name:    "WhatsApp",
 		Config:  Config{},
 	})
 }
 
-// newConnector is the registered factory: it reads the mode first and
+// build is the registered factory: it reads the mode first and
 // builds a Cloud API connector or, for mode device, a linked device.
-func newConnector(config json.RawMessage, deps connectors.Deps) (connectors.Connector, error) {
+func build(config json.RawMessage, deps connectors.Deps) (connectors.Connector, error) {
 	mode, err := decodeMode(config)
 	if err != nil {
 		return nil, err

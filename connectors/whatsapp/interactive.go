@@ -34,7 +34,7 @@ func buttonsMessages(i int, p switchboard.Part) ([]outgoing, error) {
 		l := links[0]
 		return []outgoing{interactive("cta_url", firstNonEmpty(body, l.Label), map[string]any{
 			"name":       "cta_url",
-			"parameters": map[string]string{"display_text": truncate(firstNonEmpty(l.Label, l.URL), maxButtonTitle), "url": l.URL},
+			"parameters": map[string]string{"display_text": title(firstNonEmpty(l.Label, l.URL), maxButtonTitle), "url": l.URL},
 		})}, nil
 	}
 	for _, l := range links {
@@ -73,7 +73,7 @@ func buttonsMessages(i int, p switchboard.Part) ([]outgoing, error) {
 			if err != nil {
 				return nil, err
 			}
-			buttons = append(buttons, map[string]any{"type": "reply", "reply": map[string]string{"id": v, "title": truncate(firstNonEmpty(b.Label, b.Payload), maxButtonTitle)}})
+			buttons = append(buttons, map[string]any{"type": "reply", "reply": map[string]string{"id": v, "title": title(firstNonEmpty(b.Label, b.Payload), maxButtonTitle)}})
 		}
 		return []outgoing{interactive("button", body, map[string]any{"buttons": buttons})}, nil
 	}
@@ -83,7 +83,7 @@ func buttonsMessages(i int, p switchboard.Part) ([]outgoing, error) {
 		if err != nil {
 			return nil, err
 		}
-		row := map[string]string{"id": v, "title": truncate(firstNonEmpty(b.Label, b.Payload), maxRowTitle)}
+		row := map[string]string{"id": v, "title": title(firstNonEmpty(b.Label, b.Payload), maxRowTitle)}
 		if utf8Len(b.Label) > maxRowTitle {
 			row["description"] = truncate(b.Label, 72)
 		}
@@ -130,3 +130,8 @@ func interactive(kind, body string, action map[string]any) outgoing {
 }
 
 func utf8Len(s string) int { return len([]rune(s)) }
+
+// title is a button or row title: trimmed and cut to max characters.
+func title(s string, max int) string {
+	return strings.TrimSpace(truncate(strings.TrimSpace(s), max))
+}

@@ -11,7 +11,7 @@ import (
 )
 
 // normalize turns a notification into hub events, in the order of its
-// entries, changes, statuses and messages. Changes of other fields or for
+// entries, changes, messages and statuses. Changes of other fields or for
 // another phone number, system messages and malformed items are skipped
 // and logged. An error is a transient failure (media could not be fetched
 // or kept): the whole POST should be redelivered.
@@ -31,17 +31,17 @@ func (c *Connector) normalize(ctx context.Context, n Notification) ([]switchboar
 			for _, e := range v.Errors {
 				c.log.Warn("WhatsApp reported an error", "code", e.Code, "title", e.Title, "details", errorDetails(e))
 			}
-			for _, s := range v.Statuses {
-				if in, ok := c.status(s); ok {
-					out = append(out, in)
-				}
-			}
 			for _, m := range v.Messages {
 				in, ok, err := c.message(ctx, m, v.Contacts)
 				if err != nil {
 					return nil, err
 				}
 				if ok {
+					out = append(out, in)
+				}
+			}
+			for _, s := range v.Statuses {
+				if in, ok := c.status(s); ok {
 					out = append(out, in)
 				}
 			}
