@@ -111,7 +111,7 @@ type Server struct {
 	lastInbound   map[string]time.Time
 	closed        map[string]bool
 	undeliverable map[string]bool
-	seq           int
+	downloadFault int
 }
 
 type pendingFault struct {
@@ -228,6 +228,14 @@ func (s *Server) Undeliverable(recipient string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.undeliverable[recipient] = true
+}
+
+// FailDownloads makes media URLs answer status (0: serve again), as
+// after the URL expired.
+func (s *Server) FailDownloads(status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.downloadFault = status
 }
 
 // titles are Graph's documented error titles of the codes the fake uses.
@@ -415,7 +423,12 @@ func (s *Server) mediaInfo(w http.ResponseWriter, id string) int {
 func (s *Server) download(w http.ResponseWriter, r *http.Request) int {
 	s.mu.Lock()
 	m, ok := s.media[r.URL.Query().Get("mid")]
+	fault := s.downloadFault
 	s.mu.Unlock()
+	if fault != 0 {
+		w.WriteHeader(fault)
+		return fault
+	}
 	if !ok {
 		w.WriteHeader(http.StatusNotFound)
 		return http.StatusNotFound
