@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	wafake "github.com/switchboardhq/switchboard/connectors/whatsapp/fake"
+)
+
+const (
+	waSecret      = "wa-app-secret-for-tests"
+	waToken       = "wa-access-token-for-tests"
+	waVerifyToken = "wa-verify-token-for-tests"
+	waPhoneID     = "106540352242922"
+	waWABA        = "102290129340398"
+)
+
+type waEnv struct {
+	hub   *testHub
+	token string
+	fk    *wafake.Server
+	url   string
+}
+
+// newWhatsAppEnv runs a hub with a WhatsApp Cloud API channel against the
+// fake. The app secret comes from the environment, as a deployment would
+// pass it.
+func newWhatsAppEnv(t *testing.T) *waEnv {
+	t.Helper()
+	e := &waEnv{fk: wafake.New(t, wafake.Options{Token: waToken, AppSecret: waSecret, PhoneNumberID: waPhoneID, BusinessAccountID: waWABA})}
+	e.fk.AddTemplate(wafake.Template{Name: "follow_up", Language: "en_US", Category: "UTILITY", Body: "Hi {{1}}, we have an answer about {{2}}. Reply to continue."})
+	t.Setenv("SWITCHBOARD_CHANNEL_WA_APP_SECRET", waSecret)
+	dir := t.TempDir()
+	port := freePort(t)
+	public := fmt.Sprintf("http://127.0.0.1:%d", port)
+	cfgPath := filepath.Join(dir, "switchboard.yaml")
+	writeFile(t, cfgPath, fmt.Sprintf(`listen: 127.0.0.1:%d
+public_url: %s
+data_dir: %s
+log:
+  level: warn
+outbound:
+  retries: 3
+  retry_initial: 10ms
+  retry_max: 50ms
+  timeout: 2s
+channels:
+  - id: wa
+    type: whatsapp
+    verify_token: %s
+    access_token: %s
+    phone_number_id: "%s"
+    business_account_id: "%s"
+    api_base_url: %s
+`, port, public, filepath.Join(dir, "data"), waVerifyToken, waToken, waPhoneID, waWABA, e.fk.URL))
+	e.token = createToken(t, cfgPath, "admin")
+	e.hub = startHub(t, cfgPath)
+	e.url = e.hub.URL + "/webhooks/wa"
+	return e
+}
+
+func (e *waEnv) conversations(t *testing.T) []conversationJSON {
+	var convs list[conversationJSON]
+	call(t, "GET", e.hub.URL+"/api/v1/conversations?channel=wa", e.token, nil, &convs)
+	return convs.Items
+}
+
+func (e *waEnv) conversation(t *testing.T, contactName string) conversationJSON {
+	t.Helper()
+	var conv conversationJSON
+	eventually(t, 5*time.Second, "the WhatsApp conversation of "+contactName, func() bool {
+		for _, c := range e.conversations(t) {
+			if c.Contact["name"] == contactName {
+				conv = c
+				return true
+			}
+		}
+		return false
+	})
+	return conv
+}
+
+func (e *waEnv) messages(t *testing.T, conv string) []messageJSON {
+	var msgs list[messageJSON]
+	call(t, "GET", e.hub.URL+"/api/v1/conversations/"+conv+"/messages", e.token, nil, &msgs)
+	return msgs.Items
+}
+
+func (e *waEnv) message(t *testing.T, conv, id string) messageJSON {
+	for _, m := range e.messages(t, conv) {
+		if m.ID == id {
+			return m
+		}
+	}
+	return messageJSON{}
+}
+
+func (e *waEnv) notify(t *testing.T, changes ...wafake.Change) {
+	t.Helper()
+	code, err := e.fk.Notify(context.Background(), e.url, changes...)
+	if err != nil || code != http.StatusOK {
+		t.Fatalf("webhook: %d %v", code, err)
+	}
+}
+
+// TestWhatsAppRoundTrip: Meta's handshake with the channel's verify token;
+// a WhatsApp user's message lands in the inbox (a forged signature and a
+// duplicated batch change nothing); the operator's reply reaches the
+// Cloud API; receipts out of order and with delivered skipped end right.
+func TestWhatsAppRoundTrip(t *testing.T) {
+	e := newWhatsAppEnv(t)
+
+	// The subscription handshake: the wrong verify token is refused.
+	if code, _ := send(t, wafake.Handshake(e.url, "guess", "1158201444")); code != http.StatusForbidden {
+		t.Fatalf("wrong verify token: %d", code)
+	}
+	if code, body := send(t, wafake.Handshake(e.url, waVerifyToken, "1158201444")); code != http.StatusOK || body != "1158201444" {
+		t.Fatalf("handshake: %d %q", code, body)
+	}
+
+	sheena := wafake.Customer{Name: "Sheena Nelson", Phone: "16505551234", UserID: "US.13491208655302741918"}
+	first := wafake.Change{PhoneNumberID: waPhoneID, Customers: []wafake.Customer{sheena},
+		Messages: []wafake.Msg{wafake.Text(sheena, "wamid.IN1", time.Now().Add(-time.Minute), "Does it come in another colour?")}}
+	forged := wafake.SignedWebhook(e.url, "not-the-secret", wafake.Body(waWABA, first))
+	if code, _ := send(t, forged); code != http.StatusUnauthorized {
+		t.Fatalf("forged signature: %d", code)
+	}
+	if len(e.conversations(t)) != 0 {
+		t.Fatal("a forged webhook created a conversation")
+	}
+	e.notify(t, first)
+	e.notify(t, first) // Meta redelivers the batch: stored once
+	conv := e.conversation(t, "Sheena Nelson")
+	if msgs := e.messages(t, conv.ID); len(msgs) != 1 || msgs[0].Text != "Does it come in another colour?" {
+		t.Fatalf("messages = %+v", msgs)
+	}
+	if conv.Contact["phone"] != "+16505551234" {
+		t.Errorf("contact = %v, want the phone kept in the profile", conv.Contact)
+	}
+
+	var reply messageJSON
+	if code := call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", e.token, map[string]string{"text": "Yes: blue and green."}, &reply); code != http.StatusAccepted {
+		t.Fatalf("reply: %d", code)
+	}
+	eventually(t, 5*time.Second, "the reply to reach the Cloud API", func() bool { return len(e.fk.Sends()) == 1 })
+	out := e.fk.Sends()[0]
+	text, _ := out.JSON["text"].(map[string]any)
+	if out.Path != "/v26.0/"+waPhoneID+"/messages" || out.JSON["recipient"] != sheena.UserID || out.JSON["type"] != "text" || text["body"] != "Yes: blue and green." {
+		t.Fatalf("Cloud API got %s %s", out.Path, out.Body)
+	}
+	eventually(t, 5*time.Second, "the reply to be marked sent", func() bool { return e.message(t, conv.ID, reply.ID).Status == "sent" })
+
+	// Receipts arrive out of order: read before sent and delivered; a
+	// status never moves backwards.
+	now := time.Now()
+	e.notify(t, wafake.Change{PhoneNumberID: waPhoneID, Statuses: []wafake.Msg{wafake.StatusOf(sheena, out.WAMID, "read", now)}})
+	e.notify(t, wafake.Change{PhoneNumberID: waPhoneID, Statuses: []wafake.Msg{
+		wafake.StatusOf(sheena, out.WAMID, "sent", now.Add(-2*time.Second)), wafake.StatusOf(sheena, out.WAMID, "delivered", now.Add(-time.Second))}})
+	eventually(t, 5*time.Second, "the reply to be read", func() bool { return e.message(t, conv.ID, reply.ID).Status == "read" })
+
+	// A second reply: delivered is skipped (read comes straight after sent).
+	var second messageJSON
+	call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", e.token, map[string]string{"text": "Shall I reserve one?"}, &second)
+	eventually(t, 5*time.Second, "the second reply", func() bool { return len(e.fk.Sends()) == 2 })
+	eventually(t, 5*time.Second, "the second reply to be marked sent", func() bool { return e.message(t, conv.ID, second.ID).Status == "sent" })
+	wamid := e.fk.Sends()[1].WAMID
+	e.notify(t, wafake.Change{PhoneNumberID: waPhoneID, Statuses: []wafake.Msg{wafake.StatusOf(sheena, wamid, "sent", now), wafake.StatusOf(sheena, wamid, "read", now)}})
+	// The webhook answers after the commit: the late delivered receipt
+	// comes after read was stored, and must not move it back.
+	e.notify(t, wafake.Change{PhoneNumberID: waPhoneID, Statuses: []wafake.Msg{wafake.StatusOf(sheena, wamid, "delivered", now)}})
+	if st := e.message(t, conv.ID, second.ID).Status; st != "read" {
+		t.Errorf("second reply is %s after sent, read and a late delivered, want read", st)
+	}
+
+	// A failed receipt carries WhatsApp's reason.
+	var third messageJSON
+	call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", e.token, map[string]string{"text": "Hello?"}, &third)
+	eventually(t, 5*time.Second, "the third reply to be marked sent", func() bool { return e.message(t, conv.ID, third.ID).Status == "sent" })
+	e.notify(t, wafake.Change{PhoneNumberID: waPhoneID, Statuses: []wafake.Msg{wafake.StatusOf(sheena, e.fk.Sends()[2].WAMID, "failed", now,
+		map[string]any{"code": 131026, "title": "Message undeliverable"})}})
+	eventually(t, 5*time.Second, "the third reply to fail", func() bool { return e.message(t, conv.ID, third.ID).Status == "failed" })
+	if r := e.message(t, conv.ID, third.ID).FailureReason; !strings.Contains(r, "131026") {
+		t.Errorf("failure reason %q does not carry WhatsApp's code", r)
+	}
+}
+
+// TestWhatsAppWindow: a free-form reply to a customer who last wrote more
+// than 24 hours ago is refused (by the hub before storing, or by the
+// connector before sending: nothing reaches the Cloud API as a send) and
+// an approved template goes out instead.
+func TestWhatsAppWindow(t *testing.T) {
+	e := newWhatsAppEnv(t)
+	ken := wafake.Customer{Name: "Ken", Phone: "819012345678"}
+	e.notify(t, wafake.Change{PhoneNumberID: waPhoneID, Customers: []wafake.Customer{ken},
+		Messages: []wafake.Msg{wafake.Text(ken, "wamid.OLD", time.Now().Add(-25*time.Hour), "Is my order ready?")}})
+	conv := e.conversation(t, "Ken")
+
+	var late messageJSON
+	req, _ := http.NewRequest("POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", strings.NewReader(`{"text":"Sorry for the wait!"}`))
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusUnprocessableEntity: // the hub refused it before storing
+		if !strings.Contains(string(raw), "window_closed") || !strings.Contains(string(raw), "template") {
+			t.Fatalf("refusal: %s", raw)
+		}
+	case http.StatusAccepted: // the channel refused it before sending
+		if err := json.Unmarshal(raw, &late); err != nil {
+			t.Fatalf("reply answer %s: %v", raw, err)
+		}
+		eventually(t, 5*time.Second, "the late reply to fail", func() bool { return e.message(t, conv.ID, late.ID).Status == "failed" })
+		r := e.message(t, conv.ID, late.ID).FailureReason
+		if !strings.Contains(r, "template") {
+			t.Errorf("failure reason %q does not offer a template", r)
+		}
+		t.Logf("refused by the channel: %s", r)
+	default:
+		t.Fatalf("late reply: %d %s", resp.StatusCode, raw)
+	}
+	if n := len(e.fk.Sends()); n != 0 {
+		t.Fatalf("%d free-form sends reached the Cloud API", n)
+	}
+
+	tmpl := map[string]any{"parts": []map[string]any{{"kind": "template", "template": map[string]any{
+		"name": "follow_up", "language": "en_US", "variables": map[string]string{"1": "Ken", "2": "your order"}}}}}
+	var sent messageJSON
+	if code := call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", e.token, tmpl, &sent); code != http.StatusAccepted {
+		t.Fatalf("template: %d", code)
+	}
+	eventually(t, 5*time.Second, "the template to reach the Cloud API", func() bool { return len(e.fk.Sends()) == 1 })
+	out := e.fk.Sends()[0]
+	if out.JSON["type"] != "template" || out.JSON["to"] != ken.Phone || !strings.Contains(string(out.Body), `"text":"your order"`) {
+		t.Fatalf("Cloud API got %s", out.Body)
+	}
+	eventually(t, 5*time.Second, "the template to be sent", func() bool { return e.message(t, conv.ID, sent.ID).Status == "sent" })
+}
