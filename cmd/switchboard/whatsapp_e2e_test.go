@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -246,4 +247,40 @@ func TestWhatsAppWindow(t *testing.T) {
 		t.Fatalf("Cloud API got %s", out.Body)
 	}
 	eventually(t, 5*time.Second, "the template to be sent", func() bool { return e.message(t, conv.ID, sent.ID).Status == "sent" })
+}
+
+// TestWhatsAppCLI: `channels check` asks the Cloud API for the phone
+// number and names a refused token; `simulate` sends a signed webhook the
+// running hub stores.
+func TestWhatsAppCLI(t *testing.T) {
+	e := newWhatsAppEnv(t)
+	cfg := e.hub.Config
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"channels", "check", "--config", cfg}, nil, &out, &errOut); code != 0 || !strings.Contains(out.String(), "wa ") {
+		t.Fatalf("check exited %d:\n%s%s", code, out.String(), errOut.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"simulate", "wa", "--text", "simulated hello", "--url", e.hub.URL, "--config", cfg}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("simulate exited %d: %s %s", code, out.String(), errOut.String())
+	}
+	conv := e.conversation(t, "Simulated 15550100001")
+	if conv.LastMessage != "simulated hello" {
+		t.Fatalf("conversation = %+v", conv)
+	}
+
+	bad := e.fk.Options
+	bad.Token = "another-token"
+	other := wafake.New(t, bad)
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	writeFile(t, path, fmt.Sprintf(`data_dir: %s
+channels:
+  - {id: wa, type: whatsapp, app_secret: s, verify_token: v, access_token: revoked-token, phone_number_id: "%s", api_base_url: %s}
+`, filepath.Dir(path), waPhoneID, other.URL))
+	out.Reset()
+	if code := run(context.Background(), []string{"channels", "check", "--config", path}, nil, &out, &errOut); code != 1 || !strings.Contains(out.String(), "FAIL") {
+		t.Fatalf("check with a refused token exited %d:\n%s", code, out.String())
+	}
+	if strings.Contains(out.String(), "revoked-token") {
+		t.Fatal("the check printed the token")
+	}
 }

@@ -15,15 +15,19 @@ import (
 	"github.com/switchboardhq/switchboard/connectors/meta"
 )
 
+// SimulateSender is who writes when SimulateText is given no sender.
+const SimulateSender = "15550100001"
+
 // SimulateText builds the webhook POST the Cloud API would send when the
-// WhatsApp user from (a phone number, digits) writes text: one messages
+// WhatsApp user from (a phone number, digits, or a business-scoped user
+// id; SimulateSender when empty) writes text: one messages
 // change with a fresh wamid, signed with the app secret. It is called by
 // `switchboard simulate`; it does no network I/O — the caller sends the
 // request.
 func (c *Connector) SimulateText(ctx context.Context, webhookURL string, from switchboard.ExternalID, text string) (*http.Request, error) {
-	phone := strings.TrimPrefix(string(from), "+")
+	phone := strings.TrimPrefix(strings.TrimSpace(string(from)), "+")
 	if phone == "" {
-		return nil, fmt.Errorf("simulate: no sender phone number")
+		phone = SimulateSender
 	}
 	now := c.now()
 	m := Message{From: phone, ID: "wamid.SIM" + randomHex(12), Timestamp: strconv.FormatInt(now.Unix(), 10), Type: "text"}
