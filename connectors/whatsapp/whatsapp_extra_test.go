@@ -157,20 +157,26 @@ func TestWindow(t *testing.T) {
 	})
 }
 
+// connectorWith builds the test connector with one config key changed.
+func connectorWith(t *testing.T, fk *fake.Server, key, value string) *Connector {
+	t.Helper()
+	cfg := map[string]any{}
+	_ = json.Unmarshal(testConfig(fk), &cfg)
+	cfg[key] = value
+	raw, _ := json.Marshal(cfg)
+	c, err := New(raw, harness(fk).NewEnv(t).Deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func TestProviderErrors(t *testing.T) {
 	fk := newFake(t)
 	ctx := context.Background()
 	msg := connectors.OutboundMessage{Recipient: "16505551234", Parts: switchboard.TextParts("hi")}
 	t.Run("wrong token marks credentials", func(t *testing.T) {
-		e := harness(fk).NewEnv(t)
-		cfg := map[string]any{}
-		_ = json.Unmarshal(testConfig(fk), &cfg)
-		cfg["access_token"] = "revoked"
-		raw, _ := json.Marshal(cfg)
-		c, err := New(raw, e.Deps)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := connectorWith(t, fk, "access_token", "revoked")
 		if _, err := c.Send(ctx, msg); !errors.Is(err, connectors.ErrCredentials) || !connectors.IsPermanent(err) {
 			t.Errorf("send: %v", err)
 		}
@@ -187,15 +193,7 @@ func TestProviderErrors(t *testing.T) {
 		}
 	})
 	t.Run("wrong version", func(t *testing.T) {
-		e := harness(fk).NewEnv(t)
-		cfg := map[string]any{}
-		_ = json.Unmarshal(testConfig(fk), &cfg)
-		cfg["api_version"] = "v19.0"
-		raw, _ := json.Marshal(cfg)
-		c, err := New(raw, e.Deps)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := connectorWith(t, fk, "api_version", "v19.0")
 		if _, err := c.Send(ctx, msg); !connectors.IsPermanent(err) {
 			t.Errorf("err = %v", err)
 		}

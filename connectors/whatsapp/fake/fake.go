@@ -218,16 +218,20 @@ func (s *Server) CustomerWrote(recipient string, at time.Time) {
 
 // CloseWindow makes free-form sends to recipient fail with 131047.
 func (s *Server) CloseWindow(recipient string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed[recipient] = true
+	s.mark(func() map[string]bool { return s.closed }, recipient)
 }
 
 // Undeliverable makes sends to recipient fail with 131026.
 func (s *Server) Undeliverable(recipient string) {
+	s.mark(func() map[string]bool { return s.undeliverable }, recipient)
+}
+
+// mark adds recipient to the set set returns (read under the lock, as
+// Reset replaces the sets).
+func (s *Server) mark(set func() map[string]bool, recipient string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.undeliverable[recipient] = true
+	set()[recipient] = true
 }
 
 // FailDownloads makes media URLs answer status (0: serve again), as
