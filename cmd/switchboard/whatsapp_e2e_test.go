@@ -284,3 +284,68 @@ channels:
 		t.Fatal("the check printed the token")
 	}
 }
+
+// TestWhatsAppRating: resolving a WhatsApp conversation sends the rating
+// question as a list of five ratings; the customer's pick (a list reply,
+// redelivered once) is recorded once and does not reopen the
+// conversation.
+func TestWhatsAppRating(t *testing.T) {
+	e := newWhatsAppEnv(t)
+	ana := wafake.Customer{Name: "Ana", Phone: "34600111222"}
+	e.notify(t, wafake.Change{PhoneNumberID: waPhoneID, Customers: []wafake.Customer{ana},
+		Messages: []wafake.Msg{wafake.Text(ana, "wamid.HELLO", time.Now(), "¿Dónde está mi pedido?")}})
+	conv := e.conversation(t, "Ana")
+	if code := call(t, "PATCH", e.hub.URL+"/api/v1/conversations/"+conv.ID, e.token, map[string]any{"status": "resolved"}, nil); code != http.StatusOK {
+		t.Fatalf("resolve: %d", code)
+	}
+	var ids []string
+	eventually(t, 5*time.Second, "the rating list on WhatsApp", func() bool {
+		for _, s := range e.fk.Sends() {
+			var body struct {
+				Interactive struct {
+					Type   string `json:"type"`
+					Action struct {
+						Sections []struct {
+							Rows []struct {
+								ID string `json:"id"`
+							} `json:"rows"`
+						} `json:"sections"`
+					} `json:"action"`
+				} `json:"interactive"`
+			}
+			if json.Unmarshal(s.Body, &body) == nil && body.Interactive.Type == "list" && len(body.Interactive.Action.Sections) == 1 {
+				ids = nil
+				for _, r := range body.Interactive.Action.Sections[0].Rows {
+					ids = append(ids, r.ID)
+				}
+			}
+		}
+		return len(ids) == 5
+	})
+	four := ids[1] // rows run from 5 down to 1
+	if !strings.HasPrefix(four, "csat:") || !strings.HasSuffix(four, ":4") {
+		t.Fatalf("rating rows %v", ids)
+	}
+	pick := wafake.Change{PhoneNumberID: waPhoneID, Customers: []wafake.Customer{ana}, Messages: []wafake.Msg{
+		wafake.Message(ana, "wamid.PICK", time.Now(), "interactive", map[string]any{"type": "list_reply", "list_reply": map[string]string{"id": four, "title": "★★★★☆ 4"}})}}
+	e.notify(t, pick)
+	e.notify(t, pick) // Meta redelivers
+	var a struct {
+		Items []struct {
+			ConversationID string `json:"conversation_id"`
+			Score          int    `json:"score"`
+		} `json:"items"`
+	}
+	call(t, "GET", e.hub.URL+"/api/v1/csat", e.token, nil, &a)
+	if len(a.Items) != 1 || a.Items[0].Score != 4 || a.Items[0].ConversationID != conv.ID {
+		t.Fatalf("answers = %+v", a)
+	}
+	for _, m := range e.messages(t, conv.ID) {
+		if m.Direction == "in" && strings.Contains(m.Text, "csat:") {
+			t.Fatalf("the rating was stored as a customer message: %q", m.Text)
+		}
+	}
+	if c := e.conversation(t, "Ana"); c.Status != "resolved" {
+		t.Fatalf("the rating reopened the conversation: %+v", c)
+	}
+}

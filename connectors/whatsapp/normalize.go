@@ -204,7 +204,7 @@ func (c *Connector) parts(ctx context.Context, m Message) ([]switchboard.Part, e
 			Title: l.Name, Address: l.Address, Latitude: l.Latitude, Longitude: l.Longitude,
 		}}}, nil
 	case "contacts":
-		return text(contactsText(m.Contacts)), nil
+		return text(truncate(contactsText(m.Contacts), maxTextLength)), nil
 	case "interactive":
 		if m.Interactive == nil {
 			return nil, nil
