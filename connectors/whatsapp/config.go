@@ -45,8 +45,11 @@ type Config struct {
 	APIVersion string `json:"api_version,omitempty" label:"Graph API version" help:"Leave empty for v26.0."`
 	// APIBaseURL is the Graph host without the version.
 	APIBaseURL string `json:"api_base_url,omitempty" label:"API base URL" help:"Leave empty for https://graph.facebook.com (host without the version)."`
-	// SendTimeout bounds one Send, as a Go duration ("10s"); default 15s.
+	// SendTimeout bounds one Send, as a Go duration ("10s"); default 15s
+	// (60s in device mode).
 	SendTimeout connectors.Duration `json:"send_timeout,omitempty" label:"Send timeout" help:"How long one send may take, e.g. 15s."`
+	// DeviceName is device mode's name on the phone ("Chrome (Linux)").
+	DeviceName string `json:"device_name,omitempty" label:"Device name (device mode)" help:"Device mode only: shown on the phone when pairing by code, as Browser (OS), e.g. Chrome (Linux)."`
 }
 
 var graphID = regexp.MustCompile(`^[0-9]{1,32}$`)
@@ -92,6 +95,9 @@ func ParseConfig(raw json.RawMessage) (Config, error) {
 	}
 	var errs []error
 	c.Mode = ModeCloud
+	if c.DeviceName != "" {
+		errs = append(errs, errors.New("config: device_name is for mode device only"))
+	}
 	for _, f := range []struct {
 		key string
 		v   *string
