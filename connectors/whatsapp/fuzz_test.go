@@ -3,8 +3,11 @@ package whatsapp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/switchboardhq/switchboard/connectors/connectortest"
@@ -71,4 +74,21 @@ func FuzzWebhook(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestWriteFuzzCorpus regenerates testdata/fuzz/FuzzWebhook with -update.
+func TestWriteFuzzCorpus(t *testing.T) {
+	if !*update {
+		t.Skip("run with -update to regenerate the fuzz seed corpus")
+	}
+	dir := filepath.Join("testdata", "fuzz", "FuzzWebhook")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, body := range fuzzSeeds() {
+		data := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", body)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("seed-%02d", i)), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
