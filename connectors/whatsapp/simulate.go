@@ -31,9 +31,7 @@ func (c *Connector) SimulateText(ctx context.Context, webhookURL string, from sw
 	}
 	now := c.now()
 	m := Message{From: phone, ID: "wamid.SIM" + randomHex(12), Timestamp: strconv.FormatInt(now.Unix(), 10), Type: "text"}
-	m.Text = &struct {
-		Body string `json:"body"`
-	}{Body: text}
+	m.Text = &TextBody{Body: text}
 	ct := Contact{WaID: phone}
 	ct.Profile.Name = "Simulated " + phone
 	if !isDigits(phone) {

@@ -59,9 +59,7 @@ type Message struct {
 		From string `json:"from,omitempty"`
 		ID   string `json:"id,omitempty"`
 	} `json:"context,omitempty"`
-	Text *struct {
-		Body string `json:"body"`
-	} `json:"text,omitempty"`
+	Text        *TextBody       `json:"text,omitempty"`
 	Image       *Media          `json:"image,omitempty"`
 	Audio       *Media          `json:"audio,omitempty"`
 	Video       *Media          `json:"video,omitempty"`
@@ -79,6 +77,11 @@ type Message struct {
 		Emoji     string `json:"emoji"`
 	} `json:"reaction,omitempty"`
 	Errors []ErrorDetail `json:"errors,omitempty"`
+}
+
+// TextBody is a text message's content.
+type TextBody struct {
+	Body string `json:"body"`
 }
 
 // Media is an image, audio, video, document or sticker: its media id (to
