@@ -92,4 +92,3 @@ func (s *Server) listTemplates(w http.ResponseWriter, r *http.Request) int {
 	}
 	return s.writeJSON(w, http.StatusOK, map[string]any{"data": data, "paging": paging})
 }
-
