@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors/whatsapp/fake"
 )
 
 // TestSender: the customer is keyed by the business-scoped user id when
@@ -68,5 +69,24 @@ func TestPlaceholdersAndParameters(t *testing.T) {
 	}
 	if len(order) != 4 || order[0] != "a" || order[1] != "b" || order[2] != "j" || order[3] != "nname" {
 		t.Errorf("parameters in order %v", order)
+	}
+}
+
+// TestIgnored: value-level errors, unknown statuses and other fields are
+// answered 200 and store nothing.
+func TestIgnored(t *testing.T) {
+	fk := newFake(t)
+	e, c := env(t, fk)
+	body := fake.Body(testWABA, fake.Change{PhoneNumberID: testPhoneID,
+		Errors:   []map[string]any{{"code": 131000, "title": "Something went wrong"}},
+		Statuses: []fake.Msg{fake.StatusOf(sheena, "wamid.O", "played", eventAt), fake.StatusOf(sheena, "", "read", eventAt)}})
+	other := []byte(`{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"message_template_status_update","value":{"event":"APPROVED"}}]}]}`)
+	for _, b := range [][]byte{body, other} {
+		if rec := serveHTTP(c, fake.SignedWebhook(e.Deps.WebhookURL, testSecret, b)); rec.Code != 200 {
+			t.Fatalf("status %d", rec.Code)
+		}
+	}
+	if n := e.Sink.Calls(); n != 0 {
+		t.Errorf("Accept called %d times", n)
 	}
 }
