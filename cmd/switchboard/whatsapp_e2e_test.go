@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -190,12 +189,34 @@ func TestWhatsAppRoundTrip(t *testing.T) {
 	if r := e.message(t, conv.ID, third.ID).FailureReason; !strings.Contains(r, "131026") {
 		t.Errorf("failure reason %q does not carry WhatsApp's code", r)
 	}
+
+	// A revoked token (190) fails the reply and shows the channel's
+	// credentials broken; the next successful send clears it.
+	state := func() string {
+		var ch struct {
+			Status struct {
+				State  string `json:"state"`
+				Reason string `json:"reason"`
+			} `json:"status"`
+		}
+		call(t, "GET", e.hub.URL+"/api/v1/channels/wa", e.token, nil, &ch)
+		return ch.Status.State
+	}
+	e.fk.FailNextCode(1, http.StatusUnauthorized, 190)
+	var fourth messageJSON
+	call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", e.token, map[string]string{"text": "Are you there?"}, &fourth)
+	eventually(t, 5*time.Second, "the reply with a revoked token to fail", func() bool { return e.message(t, conv.ID, fourth.ID).Status == "failed" })
+	eventually(t, 5*time.Second, "the channel's credentials broken", func() bool { return state() == "credentials_broken" })
+	var fifth messageJSON
+	call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", e.token, map[string]string{"text": "Back again."}, &fifth)
+	eventually(t, 5*time.Second, "the next reply to be sent", func() bool { return e.message(t, conv.ID, fifth.ID).Status == "sent" })
+	eventually(t, 5*time.Second, "the channel ok again", func() bool { return state() == "ok" })
 }
 
 // TestWhatsAppWindow: a free-form reply to a customer who last wrote more
-// than 24 hours ago is refused (by the hub before storing, or by the
-// connector before sending: nothing reaches the Cloud API as a send) and
-// an approved template goes out instead.
+// than 24 hours ago is refused by the hub before storing (422
+// window_closed, nothing reaches the Cloud API) and an approved template,
+// synced from the business account, goes out instead.
 func TestWhatsAppWindow(t *testing.T) {
 	e := newWhatsAppEnv(t)
 	ken := wafake.Customer{Name: "Ken", Phone: "819012345678"}
@@ -203,33 +224,39 @@ func TestWhatsAppWindow(t *testing.T) {
 		Messages: []wafake.Msg{wafake.Text(ken, "wamid.OLD", time.Now().Add(-25*time.Hour), "Is my order ready?")}})
 	conv := e.conversation(t, "Ken")
 
-	var late messageJSON
+	// The conversation's answer says when the window closed.
+	var full map[string]any
+	call(t, "GET", e.hub.URL+"/api/v1/conversations/"+conv.ID, e.token, nil, &full)
+	if exp, _ := full["window_expires_at"].(string); exp == "" {
+		t.Fatalf("conversation has no window_expires_at: %v", full)
+	} else if at, err := time.Parse(time.RFC3339, exp); err != nil || time.Until(at) > -time.Hour+time.Minute {
+		t.Errorf("window_expires_at = %s, want about an hour ago", exp)
+	}
+
+	// The hub refuses the free-form reply before storing it.
 	req, _ := http.NewRequest("POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", strings.NewReader(`{"text":"Sorry for the wait!"}`))
 	req.Header.Set("Authorization", "Bearer "+e.token)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	code, raw := send(t, req)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(raw, "window_closed") || !strings.Contains(raw, "template") {
+		t.Fatalf("late reply: %d %s", code, raw)
 	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	switch resp.StatusCode {
-	case http.StatusUnprocessableEntity: // the hub refused it before storing
-		if !strings.Contains(string(raw), "window_closed") || !strings.Contains(string(raw), "template") {
-			t.Fatalf("refusal: %s", raw)
-		}
-	case http.StatusAccepted: // the channel refused it before sending
-		if err := json.Unmarshal(raw, &late); err != nil {
-			t.Fatalf("reply answer %s: %v", raw, err)
-		}
-		eventually(t, 5*time.Second, "the late reply to fail", func() bool { return e.message(t, conv.ID, late.ID).Status == "failed" })
-		r := e.message(t, conv.ID, late.ID).FailureReason
-		if !strings.Contains(r, "template") {
-			t.Errorf("failure reason %q does not offer a template", r)
-		}
-		t.Logf("refused by the channel: %s", r)
-	default:
-		t.Fatalf("late reply: %d %s", resp.StatusCode, raw)
+	if msgs := e.messages(t, conv.ID); len(msgs) != 1 {
+		t.Fatalf("the refused reply was stored: %+v", msgs)
+	}
+
+	// The templates synced from the business account are offered.
+	var tmpls struct {
+		Items []struct {
+			Name, Language, Status, Body string
+			Params                       []string
+		} `json:"items"`
+	}
+	if code := call(t, "POST", e.hub.URL+"/api/v1/channels/wa/templates/sync", e.token, nil, &tmpls); code != http.StatusOK {
+		t.Fatalf("template sync: %d", code)
+	}
+	if len(tmpls.Items) != 1 || tmpls.Items[0].Name != "follow_up" || tmpls.Items[0].Status != "APPROVED" || strings.Join(tmpls.Items[0].Params, ",") != "1,2" {
+		t.Fatalf("templates = %+v", tmpls.Items)
 	}
 	if n := len(e.fk.Sends()); n != 0 {
 		t.Fatalf("%d free-form sends reached the Cloud API", n)
