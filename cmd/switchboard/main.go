@@ -39,6 +39,9 @@ Usage:
   switchboard channels check [CHANNEL…] [--config FILE]                checks credentials with each provider
   switchboard simulate CHANNEL --text TEXT [--from ID] [--url HUB] [--config FILE]
                                         sends a correctly signed provider webhook to a running hub
+  switchboard whatsapp link CHANNEL [--phone NUMBER] [--url HUB] [--token TOKEN] [--config FILE]
+                                        links a WhatsApp device-mode channel: shows its QR code (or a pairing code)
+                                        from a running hub; token also from $SWITCHBOARD_TOKEN
   switchboard bench    [--duration 10s] [--clients 32] [--rate 1000] [--store sqlite|postgres] [--store-dsn DSN]
                        [--pubsub gochannel|nats] [--pubsub-url URL] [--phases ingest,e2e,reply] [--json] [--cpuprofile FILE] [--trace FILE]
                                         measures intake, end-to-end latency and replies of a hub it starts on loopback
@@ -85,6 +88,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	case "simulate":
 		err = cmdSimulate(ctx, args[1:], stdout)
+	case "whatsapp":
+		err = cmdWhatsApp(ctx, args[1:], stdout)
 	case "bench":
 		err = cmdBench(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-v":
