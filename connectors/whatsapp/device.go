@@ -1,24 +1,23 @@
 package whatsapp
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
 
 	"github.com/switchboardhq/switchboard/connectors"
+	"github.com/switchboardhq/switchboard/connectors/whatsapp/device"
 )
 
-// errNoDevice is mode device in a build without the linked-device
-// connector.
-var errNoDevice = errors.New("config: mode: device mode is not available in this build")
-
-// deviceFactory builds a linked-device connector (package
-// whatsapp/device); nil when this build has none.
-var deviceFactory func(config json.RawMessage, deps connectors.Deps) (connectors.Connector, error)
-
-// newDevice builds the linked-device connector for mode device.
+// newDevice builds the linked-device connector for mode device. The
+// channel's keys are decoded strictly as the type's (so a typo is still
+// named); the Cloud API's keys, if present, are not used in device mode.
 func newDevice(config json.RawMessage, deps connectors.Deps) (connectors.Connector, error) {
-	if deviceFactory == nil {
-		return nil, errNoDevice
+	var c Config
+	if len(bytes.TrimSpace(config)) == 0 {
+		config = json.RawMessage("{}")
 	}
-	return deviceFactory(config, deps)
+	if err := connectors.DecodeConfig(config, &c); err != nil {
+		return nil, err
+	}
+	return device.New(device.Config{Mode: device.Mode, DeviceName: c.DeviceName, SendTimeout: c.SendTimeout}, deps)
 }

@@ -3,12 +3,14 @@ package whatsapp
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,8 @@ import (
 	"github.com/switchboardhq/switchboard/connectors"
 	"github.com/switchboardhq/switchboard/connectors/connectortest"
 	"github.com/switchboardhq/switchboard/connectors/whatsapp/fake"
+
+	_ "github.com/mattn/go-sqlite3" // the hub database of device mode
 )
 
 func env(t *testing.T, fk *fake.Server) (*connectortest.Env, *Connector) {
@@ -323,7 +327,9 @@ func TestConfigAndModes(t *testing.T) {
 		name, want string
 		raw        json.RawMessage
 	}{
-		{"device mode not in this build", "device mode is not available in this build", with("mode", "device")},
+		{"device mode is the linked device's", "whatsapp device", with("mode", "device")},
+		{"device name in cloud mode", "device_name is for mode device", with("device_name", "Chrome (Linux)")},
+		{"device mode with a bad device name", "device_name", json.RawMessage(`{"mode":"device","device_name":"my phone"}`)},
 		{"unknown mode", "mode must be", with("mode", "desktop")},
 		{"missing token", "access_token is required", with("access_token", nil)},
 		{"phone number instead of id", "phone_number_id", with("phone_number_id", "+1 555 0100")},
@@ -340,6 +346,26 @@ func TestConfigAndModes(t *testing.T) {
 		})
 	}
 	c, err := connectors.Build(Type, with("mode", "cloud"), connectors.Deps{ChannelID: "wa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	devDeps := connectors.Deps{ChannelID: "wa", Sink: connectortest.NewSink(), Media: connectortest.NewMediaStore()}
+	if _, err := connectors.Build(Type, json.RawMessage(`{"mode":"device"}`), devDeps); err == nil || !strings.Contains(err.Error(), "SQL database") {
+		t.Errorf("device mode without the hub's database: %v", err)
+	}
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	devDeps.Database = &connectors.Database{DB: db, Dialect: "sqlite3"}
+	dev, err := connectors.Build(Type, json.RawMessage(`{"mode":"device","device_name":"Chrome (Linux)"}`), devDeps)
+	if err != nil {
+		t.Fatalf("device mode: %v", err)
+	}
+	if _, ok := dev.(connectors.Runner); !ok || dev.Type() != Type {
+		t.Errorf("device mode built a %T of type %q, want the linked-device runner", dev, dev.Type())
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
