@@ -69,6 +69,10 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   const closed = (win.closed || refused) && mode !== "note";
   const providerTemplates = !!caps?.templates && conv.channel_type === "whatsapp";
   const [picker, setPicker] = useState(false);
+  // Outside the window the picker replaces the free-text box (where the
+  // channel has templates); inside it the toolbar button opens it.
+  const closedPicker = closed && (!!caps?.templates || conv.channel_type === "whatsapp");
+  const showPicker = closedPicker || (picker && providerTemplates && mode !== "note");
   const limit = caps?.max_text_length || 0;
   const htmlOK = !!caps?.html;
   const media = (caps?.media as string[] | undefined) ?? [];
@@ -353,7 +357,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
           <span aria-hidden="true">⏱</span> {t("window:freeTextOff")}
         </p>
       )}
-      {(closed ? caps?.templates || conv.channel_type === "whatsapp" : picker && providerTemplates && mode !== "note") && (
+      {showPicker && (
         <TemplatePicker channel={conv.channel} busy={send.isPending} onSend={sendTemplate} onClose={closed ? undefined : () => { setPicker(false); requestAnimationFrame(() => area.current?.focus()); }} />
       )}
       {template && !closed && (
@@ -364,7 +368,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
           </button>
         </div>
       )}
-      <textarea
+      {!closedPicker && <textarea
         ref={area}
         value={closed ? "" : text}
         disabled={closed}
@@ -380,7 +384,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
         onPaste={onPaste}
         onBlur={typing.stop}
         rows={closed ? 1 : 3}
-      />
+      />}
       {preview !== null && !closed && (
         <div className="composer-preview" aria-label={t("composer.previewLabel")}>
           {text.trim() ? <SafeHtml html={preview} /> : <span className="muted">{t("composer.previewEmpty")}</span>}

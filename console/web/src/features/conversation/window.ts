@@ -51,12 +51,12 @@ export function useReplyWindow(c: Conversation, caps: Capabilities | undefined, 
   return w;
 }
 
-/** formatLeft: "2 d 03 h", "3 h 05 min" or "42:07" (the last hour), with
- * zero-padded numbers so the text keeps its width as it ticks. */
+/** formatLeft: "2 d 03 h", "3 h 05 min" or "42 min 07 s" (the last hour),
+ * zero-padded so the text keeps its width as it ticks. */
 export function formatLeft(t: TFunction, ms: number): string {
   const s = Math.floor(ms / 1000);
   const pad = (n: number) => String(n).padStart(2, "0");
-  if (ms < HOUR) return `${pad(Math.floor(s / 60))}:${pad(s % 60)}`;
+  if (ms < HOUR) return t("window:minutes", { m: pad(Math.floor(s / 60)), s: pad(s % 60) });
   const h = Math.floor(s / 3600);
   if (h >= 24) return t("window:days", { d: Math.floor(h / 24), h: pad(h % 24) });
   return t("window:hours", { h, m: pad(Math.floor((s % 3600) / 60)) });

@@ -98,7 +98,6 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
                   >
                     {c.paused ? t("channels.resume") : t("channels.pause")}
                   </button>
-                  {c.type === "whatsapp" && c.config?.mode !== "device" && <SyncTemplatesButton c={c} />}
                   <ConfirmButton
                     label={t("channels.remove")}
                     confirmLabel={t("channels.removeConfirm")}
@@ -107,6 +106,7 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
                     onConfirm={() => remove.mutate(c.id)}
                   />
                 </span>
+                {c.type === "whatsapp" && c.config?.mode !== "device" && <SyncTemplatesButton c={c} />}
               </td>
             </tr>
           ))}
