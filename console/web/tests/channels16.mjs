@@ -87,12 +87,16 @@ const json = (route, status, body) => route.fulfill({ status, contentType: "appl
  *   state.expiresAt    ISO time the window closes (null: customer never wrote)
  *   state.refuseSends  answer sends with 422 window_closed
  *   state.syncFails    answer the sync with 502 provider_error
- *   state.qrRequests, state.sent, state.pairs, state.syncs  recorded calls */
+ *   state.clock       async () => the page's time (when it runs on a fake clock)
+ *   state.noQR, state.notHere  link.png 404 not_pairing, link 409 not_here
+ *   state.qrRequests, state.sent, state.pairs, state.syncs  recorded calls
+ * and sets state.pushFrame(frame), which sends a stream frame to the page. */
 export async function fakeWhatsApp(page, convId, state) {
   state.sent ??= [];
   state.pairs ??= [];
   state.qrRequests ??= 0;
   state.syncs ??= 0;
+  state.statuses ??= {};
   const asWhatsApp = (c) => {
     if (c.id !== convId) return c;
     const out = { ...c, channel: "wa", channel_type: "whatsapp" };
@@ -108,6 +112,10 @@ export async function fakeWhatsApp(page, convId, state) {
   // Stream frames carry the conversation too: show it as WhatsApp there.
   await page.routeWebSocket(/\/api\/v1\/stream/, (ws) => {
     const server = ws.connectToServer();
+    state.pushFrame = (f) => {
+      if (f.type === "channel.status") state.statuses[f.channel.channel_id] = f.channel;
+      ws.send(JSON.stringify(f));
+    };
     server.onMessage((m) => {
       try {
         const f = JSON.parse(String(m));
@@ -123,7 +131,7 @@ export async function fakeWhatsApp(page, convId, state) {
     if (route.request().method() !== "GET") return route.continue();
     const res = await route.fetch();
     const body = await res.json();
-    body.items = [...(body.items ?? []).map((c) => ({ status: { channel_id: c.id, state: "ok", since: new Date().toISOString() }, ...c })), ...fakeChannels()];
+    body.items = [...(body.items ?? []).map((c) => ({ status: { channel_id: c.id, state: "ok", since: new Date().toISOString() }, ...c })), ...fakeChannels().map((c) => ({ ...c, status: state.statuses[c.id] ?? c.status }))];
     return json(route, 200, body);
   });
   await page.route(/\/api\/v1\/conversations(\/[^/?]+)?(\?.*)?$/, async (route) => {
@@ -139,7 +147,8 @@ export async function fakeWhatsApp(page, convId, state) {
       const body = req.postDataJSON();
       state.sent.push(body);
       const templatesOnly = (body.parts ?? []).length > 0 && body.parts.every((p) => p.kind === "template");
-      const closed = !state.expiresAt || Date.parse(state.expiresAt) < Date.now() || state.refuseSends;
+      const now = state.clock ? await state.clock() : Date.now();
+      const closed = !state.expiresAt || Date.parse(state.expiresAt) < now || state.refuseSends;
       if (closed && !templatesOnly && !body.note) {
         const at = state.expiresAt ?? new Date(0).toISOString();
         return json(route, 422, { error: { code: "window_closed", message: `parts: the customer-service window closed at ${at}; send an approved template` } });

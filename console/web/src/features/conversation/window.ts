@@ -36,18 +36,17 @@ export function windowOf(c: Conversation, caps: Capabilities | undefined, now: n
  * when the shown time changes (each minute, each second in the last hour);
  * without, once when the window closes. */
 export function useReplyWindow(c: Conversation, caps: Capabilities | undefined, tick = true): ReplyWindow {
-  const [now, setNow] = useState(() => Date.now());
-  const w = windowOf(c, caps, now);
+  // The clock is read at each render; the timer below only asks for one.
+  const [, setTick] = useState(0);
+  const w = windowOf(c, caps, Date.now());
   useEffect(() => {
     if (!w.has || w.closed) return;
     const unit = w.left < HOUR ? 1000 : 60_000;
     // Wake just after the next boundary of the shown unit (or the close).
-    const delay = Math.min(tick ? w.left % unit || unit : w.left, 2 ** 31 - 1) + 5;
-    const id = setTimeout(() => setNow(Date.now()), delay);
+    const delay = Math.min(tick ? w.left % unit : w.left, 2 ** 31 - 1) + 5;
+    const id = setTimeout(() => setTick((n) => n + 1), delay);
     return () => clearTimeout(id);
   }, [w.has, w.closed, w.left, tick]);
-  // A new conversation (or a new customer message) restarts the clock.
-  useEffect(() => setNow(Date.now()), [c.id, c.window_expires_at, c.customer_last_at]);
   return w;
 }
 
