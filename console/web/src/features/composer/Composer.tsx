@@ -55,6 +55,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   const [sel, setSel] = useState(0);
   const [shortcodes, setShortcodes] = useState<{ id: string; native: string }[]>([]);
   const area = useRef<HTMLTextAreaElement>(null);
+  const root = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const send = useSend(conv.id);
   const typing = useTypingSignal(conv.id);
@@ -80,7 +81,9 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   useImperativeHandle(ref, () => ({
     focus(m) {
       if (m) setMode(m);
-      area.current?.focus();
+      // Outside the reply window the picker stands in for the text box.
+      if (area.current) area.current.focus();
+      else requestAnimationFrame(() => (area.current ?? root.current?.querySelector<HTMLElement>(".tpl-picker input, .tpl-picker button"))?.focus());
     },
   }));
 
@@ -272,7 +275,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   }
 
   return (
-    <div className={`composer composer-${mode}`} onDrop={onDrop} onDragOver={(e) => e.preventDefault()}>
+    <div ref={root} className={`composer composer-${mode}`} onDrop={onDrop} onDragOver={(e) => e.preventDefault()}>
       <div className="composer-tabs" role="tablist" aria-label={t("composer.mode")}>
         {(["reply", "note", "html"] as Mode[]).map((m) => (
           <button
@@ -358,7 +361,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
         </p>
       )}
       {showPicker && (
-        <TemplatePicker channel={conv.channel} busy={send.isPending} onSend={sendTemplate} onClose={closed ? undefined : () => { setPicker(false); requestAnimationFrame(() => area.current?.focus()); }} />
+        <TemplatePicker channel={conv.channel} busy={send.isPending} autoFocus={!closedPicker || refused} onSend={sendTemplate} onClose={closed ? undefined : () => { setPicker(false); requestAnimationFrame(() => area.current?.focus()); }} />
       )}
       {template && !closed && (
         <div className="chip" role="status">

@@ -14,9 +14,11 @@ interface Props {
   busy: boolean;
   /** the picker can be closed (inside the window); outside it stays */
   onClose?: () => void;
+  /** take the focus when shown (opened by the operator, not on arrival) */
+  autoFocus?: boolean;
 }
 
-export function TemplatePicker({ channel, onSend, busy, onClose }: Props) {
+export function TemplatePicker({ channel, onSend, busy, onClose, autoFocus }: Props) {
   const { t, i18n } = useTranslation("window");
   const uid = useId();
   const list = useProviderTemplates(channel);
@@ -67,7 +69,7 @@ export function TemplatePicker({ channel, onSend, busy, onClose }: Props) {
             type="search"
             className="tpl-search"
             value={q}
-            autoFocus
+            autoFocus={autoFocus}
             placeholder={t("picker.search")}
             aria-label={t("picker.search")}
             role="combobox"

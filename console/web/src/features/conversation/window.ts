@@ -36,17 +36,19 @@ export function windowOf(c: Conversation, caps: Capabilities | undefined, now: n
  * when the shown time changes (each minute, each second in the last hour);
  * without, once when the window closes. */
 export function useReplyWindow(c: Conversation, caps: Capabilities | undefined, tick = true): ReplyWindow {
-  // The clock is read at each render; the timer below only asks for one.
-  const [, setTick] = useState(0);
+  // The clock is read at each render; the timer below only asks for one,
+  // aligned (when it is set, however late) to the next change.
+  const [n, setTick] = useState(0);
   const w = windowOf(c, caps, Date.now());
+  const expires = w.expiresAt?.getTime() ?? 0;
   useEffect(() => {
     if (!w.has || w.closed) return;
-    const unit = w.left < HOUR ? 1000 : 60_000;
-    // Wake just after the next boundary of the shown unit (or the close).
-    const delay = Math.min(tick ? w.left % unit : w.left, 2 ** 31 - 1) + 5;
-    const id = setTimeout(() => setTick((n) => n + 1), delay);
+    const left = Math.max(0, expires - Date.now());
+    const unit = left < HOUR ? 1000 : 60_000;
+    const delay = Math.min(tick ? left % unit : left, 2 ** 31 - 1) + 5;
+    const id = setTimeout(() => setTick((x) => x + 1), delay);
     return () => clearTimeout(id);
-  }, [w.has, w.closed, w.left, tick]);
+  }, [w.has, w.closed, expires, tick, n]);
   return w;
 }
 
