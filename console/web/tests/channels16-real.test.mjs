@@ -7,13 +7,13 @@
 // the hub's own answers to them are what the page shows.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launch, login, skipReason, startHub, Visitor } from "./hub.mjs";
+import { signedIn, skipReason, startHub, Visitor } from "./hub.mjs";
 import { whatsAppConversation } from "./channels16.mjs";
 
 const skip = skipReason();
 if (skip) console.log(skip);
 
-let hub, browser, ctx, page, convId, api;
+let hub, session, ctx, page, convId, api;
 const opts = { skip: skip || false };
 
 before(async () => {
@@ -24,15 +24,11 @@ before(async () => {
   convId = await whatsAppConversation(hub, api, Visitor, "Ken Sato", "Is the shop open on Sunday?");
   const made = await api("POST", "/api/v1/channels", { id: "web2", type: "webchat", name: "Second chat", config: {} });
   assert.equal(made.status, 201, JSON.stringify(made.body));
-  browser = await launch();
-  ctx = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
-  page = await ctx.newPage();
-  page.on("pageerror", (e) => console.log("pageerror:", e.message));
-  await login(page, hub, admin);
+  session = await signedIn(hub, admin, { locale: "en-US", viewport: { width: 1280, height: 900 } });
+  ({ ctx, page } = session);
 });
 after(async () => {
-  await ctx?.close();
-  await browser?.close();
+  await session?.close();
   await hub?.stop();
 });
 
