@@ -27,12 +27,18 @@ type channelView struct {
 	Config       map[string]json.RawMessage `json:"config"`
 	Running      bool                       `json:"running"`
 	Capabilities *connectors.Capabilities   `json:"capabilities,omitempty"`
+	// Status is the channel's health as its connector last reported it
+	// (state ok when it never did).
+	Status switchboard.ChannelStatus `json:"status"`
 }
 
-func (s *Server) viewChannel(ch store.Channel) channelView {
+// viewChannel is ch's view with its status from statuses (by channel,
+// as channelStatuses returns them).
+func (s *Server) viewChannel(ctx context.Context, ch store.Channel, statuses map[switchboard.ChannelID]switchboard.ChannelStatus) channelView {
 	v := channelView{
 		ID: ch.ID, Type: ch.Type, Name: ch.Name, Paused: ch.Paused,
 		WebhookURL: s.router.Channels.Deps(ch).WebhookURL, Config: s.router.Channels.PublicConfig(ch),
+		Status: channelStatusView(ctx, ch, statuses),
 	}
 	if rc, ok := s.router.Channels.Get(ch.ID); ok {
 		caps := rc.Connector.Capabilities()
@@ -48,9 +54,10 @@ func (s *Server) listChannels(w http.ResponseWriter, r *http.Request) {
 		s.writeStoreError(w, r, err, "channels")
 		return
 	}
+	statuses := s.channelStatuses(r.Context(), p.WorkspaceID)
 	out := make([]channelView, 0, len(stored))
 	for _, ch := range stored {
-		out = append(out, s.viewChannel(ch))
+		out = append(out, s.viewChannel(r.Context(), ch, statuses))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": out})
 }
@@ -72,7 +79,7 @@ func (s *Server) channel(w http.ResponseWriter, r *http.Request) (store.Channel,
 
 func (s *Server) getChannel(w http.ResponseWriter, r *http.Request) {
 	if ch, ok := s.channel(w, r); ok {
-		writeJSON(w, http.StatusOK, s.viewChannel(ch))
+		writeJSON(w, http.StatusOK, s.viewChannel(r.Context(), ch, s.channelStatuses(r.Context(), ch.WorkspaceID)))
 	}
 }
 
@@ -210,7 +217,7 @@ func (s *Server) putChannel(w http.ResponseWriter, r *http.Request, ch store.Cha
 		s.writeStoreError(w, r, err, "channel")
 		return
 	}
-	writeJSON(w, status, s.viewChannel(stored))
+	writeJSON(w, status, s.viewChannel(r.Context(), stored, s.channelStatuses(r.Context(), stored.WorkspaceID)))
 }
 
 // deleteChannel removes a channel: its webhooks stop being accepted; its

@@ -25,6 +25,7 @@ const (
 func contactSubject(id switchboard.ConversationID) string { return "conv:" + string(id) }
 
 // viewConversations prepares conversations for the API: labels never null,
+// window_expires_at from the running channel's reply window,
 // contact_online from the presence leases (site chat only).
 func (s *Server) viewConversations(ctx context.Context, convs []switchboard.Conversation) []switchboard.Conversation {
 	var subjects []string
@@ -32,6 +33,7 @@ func (s *Server) viewConversations(ctx context.Context, convs []switchboard.Conv
 		if convs[i].Labels == nil {
 			convs[i].Labels = []string{}
 		}
+		s.router.Channels.FillWindow(&convs[i])
 		if convs[i].ChannelType == webchat.Type {
 			subjects = append(subjects, contactSubject(convs[i].ID))
 		}

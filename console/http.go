@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/switchboardhq/switchboard"
+	"github.com/switchboardhq/switchboard/connectors"
 	"github.com/switchboardhq/switchboard/router"
 	"github.com/switchboardhq/switchboard/store"
 )
@@ -58,6 +59,10 @@ func (s *Server) errorAnswer(ctx context.Context, err error, what string) (int, 
 		return http.StatusConflict, conflict.Code, conflict.Message
 	case errors.Is(err, router.ErrProvider):
 		return http.StatusBadGateway, "provider_error", err.Error()
+	case errors.As(err, &verr) && errors.Is(err, connectors.ErrWindowClosed):
+		return http.StatusUnprocessableEntity, "window_closed", verr.Message
+	case errors.Is(err, router.ErrNoTemplates):
+		return http.StatusConflict, "no_templates", "the channel's provider has no message templates"
 	case errors.As(err, &verr):
 		status := http.StatusBadRequest
 		if errors.Is(err, router.ErrTooLong) {

@@ -269,6 +269,7 @@ func (s *Server) routesOn(mux *routeMux) {
 	s.portalRoutes(mux)
 	s.ticketRoutes(mux)
 	s.csatRoutes(mux)
+	s.channelHealthRoutes(mux)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such API endpoint: "+r.Method+" "+r.URL.Path)
 	})

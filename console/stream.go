@@ -268,9 +268,15 @@ func (s *Server) operatorFrame(p principal, ev switchboard.Event) (any, bool) {
 	if !p.canSee(ev.DepartmentID) {
 		return nil, false
 	}
-	if ev.Conversation != nil && ev.Conversation.Labels == nil {
+	if ev.Type == switchboard.EventChannelStatus && p.Role != switchboard.RoleAdmin {
+		return nil, false // channels' health is for admins
+	}
+	if ev.Conversation != nil {
 		conv := *ev.Conversation
-		conv.Labels = []string{}
+		if conv.Labels == nil {
+			conv.Labels = []string{}
+		}
+		s.router.Channels.FillWindow(&conv)
 		ev.Conversation = &conv
 	}
 	if ev.Message != nil {

@@ -41,6 +41,10 @@ type Channels struct {
 	runCtx     context.Context
 	hubSecret  []byte
 	sealer     *Sealer
+	// health stores and announces what connectors report (health.go).
+	health *channelHealth
+	// templates syncs TemplateLister channels' templates (templates.go).
+	templates templateSync
 
 	mu   sync.RWMutex
 	byID map[switchboard.ChannelID]*RunningChannel
@@ -96,6 +100,11 @@ func (c *Channels) Mirrors(ws switchboard.WorkspaceID) []connectors.Mirror {
 
 // Deps returns the dependencies a connector of channel ch is built with.
 func (c *Channels) Deps(ch store.Channel) connectors.Deps {
+	// Never nil: connectors built through the hub report to it.
+	status := connectors.Deps{}.WithDefaults().Status
+	if c.health != nil {
+		status = c.health.reporter(ch.WorkspaceID, ch.ID)
+	}
 	return connectors.Deps{
 		ChannelID:   ch.ID,
 		WorkspaceID: ch.WorkspaceID,
@@ -108,6 +117,9 @@ func (c *Channels) Deps(ch store.Channel) connectors.Deps {
 		Logger:      c.log.With("channel", ch.ID, "channel_type", ch.Type),
 		Now:         time.Now,
 		HubSecret:   c.hubSecret,
+		Status:      status,
+		Leases:      storeLeaser{store: c.store},
+		Database:    database(c.store),
 	}
 }
 
@@ -243,14 +255,21 @@ func sameChannel(a, b store.Channel) bool {
 }
 
 func (c *Channels) start(rc *RunningChannel) {
-	if r, ok := rc.Connector.(connectors.Runner); ok && !rc.Paused {
+	r, runs := rc.Connector.(connectors.Runner)
+	tl, lists := rc.Connector.(connectors.TemplateLister)
+	if (runs || lists) && !rc.Paused {
 		ctx, cancel := context.WithCancel(c.runCtx)
 		rc.cancel = cancel
-		go func() {
-			if err := r.Run(ctx); err != nil && ctx.Err() == nil {
-				c.log.Error("channel runner stopped", "channel", rc.ID, "err", err)
-			}
-		}()
+		if runs {
+			go func() {
+				if err := r.Run(ctx); err != nil && ctx.Err() == nil {
+					c.log.Error("channel runner stopped", "channel", rc.ID, "err", err)
+				}
+			}()
+		}
+		if lists {
+			go c.syncTemplates(ctx, rc, tl)
+		}
 	}
 	c.mu.Lock()
 	old := c.byID[rc.ID]

@@ -141,7 +141,13 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 			ExternalID:      ev.ExternalID,
 		}
 		key := string(ev.ChannelID) + ":" + string(ev.ExternalID)
-		if ev.Kind == switchboard.InboundMessage {
+		if ev.Kind == switchboard.InboundEcho {
+			key = string(ev.ChannelID) + ":echo:" + string(ev.ExternalID)
+		}
+		if ev.Kind == switchboard.InboundStatus && ev.ExternalID == "" {
+			key = string(ev.ChannelID) + ":watermark:" + string(ev.Sender) + ":" + string(ev.Status) + ":" + ev.Watermark.UTC().Format(time.RFC3339Nano)
+		}
+		if ev.Kind == switchboard.InboundMessage || ev.Kind == switchboard.InboundEcho {
 			item.OutboxFor = func(res store.AcceptResult) []store.OutboxEntry {
 				n := storedNotice(notice, ev, res)
 				stored := n
@@ -153,6 +159,19 @@ func (h *Hub) AcceptResults(ctx context.Context, events []switchboard.Inbound) (
 					stored.Message, stored.Conversation = nil, nil
 				}
 				return []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(stored), Value: &n}}
+			}
+		} else if ev.Kind == switchboard.InboundStatus {
+			// The route handler announces the messages it changed.
+			item.OutboxFor = func(res store.AcceptResult) []store.OutboxEntry {
+				n := notice
+				n.ConversationID = res.ConversationID
+				for _, m := range res.Messages {
+					n.MessageIDs = append(n.MessageIDs, m.ID)
+				}
+				if len(n.MessageIDs) == 0 && res.MessageID != "" {
+					n.MessageIDs = []switchboard.MessageID{res.MessageID}
+				}
+				return []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(n), Value: &n}}
 			}
 		} else {
 			item.Outbox = []store.OutboxEntry{{Topic: TopicInbound, Key: key, Payload: mustJSON(notice), Value: &notice}}
@@ -232,6 +251,9 @@ func storedNotice(n InboundNotice, ev switchboard.Inbound, res store.AcceptResul
 		Direction: switchboard.DirectionIn, Parts: ev.Parts, ExternalID: ev.ExternalID,
 		Status: switchboard.StatusDelivered, CreatedAt: ev.At.Truncate(time.Microsecond),
 	}
+	if ev.Kind == switchboard.InboundEcho {
+		n.Message.Direction, n.Message.Status, n.Message.Via = switchboard.DirectionOut, switchboard.StatusSent, ev.Via
+	}
 	if res.Conversation != nil {
 		conv := *res.Conversation
 		conv.Contact = &switchboard.Contact{
@@ -245,23 +267,27 @@ func storedNotice(n InboundNotice, ev switchboard.Inbound, res store.AcceptResul
 
 func validateInbound(ev switchboard.Inbound, caps connectors.Capabilities) *ValidationError {
 	switch ev.Kind {
-	case switchboard.InboundMessage, switchboard.InboundFollow, switchboard.InboundUnfollow, switchboard.InboundStatus:
+	case switchboard.InboundMessage, switchboard.InboundFollow, switchboard.InboundUnfollow, switchboard.InboundStatus, switchboard.InboundEcho:
 	default:
 		return &ValidationError{Field: "kind", Message: fmt.Sprintf("unknown event kind %q", ev.Kind)}
 	}
-	if ev.ExternalID == "" {
-		return &ValidationError{Field: "external_id", Message: "missing: every event needs the provider's id for deduplication"}
+	watermark := ev.Kind == switchboard.InboundStatus && ev.ExternalID == "" && !ev.Watermark.IsZero()
+	if ev.ExternalID == "" && !watermark {
+		return &ValidationError{Field: "external_id", Message: "missing: every event needs the provider's id for deduplication (or, for a status, a watermark)"}
 	}
 	if ev.Kind == switchboard.InboundStatus {
 		if !ev.Status.Valid() {
 			return &ValidationError{Field: "status", Message: fmt.Sprintf("unknown delivery status %q", ev.Status)}
+		}
+		if watermark && ev.Sender == "" {
+			return &ValidationError{Field: "sender", Message: "missing: a watermark raises the sender's messages"}
 		}
 		return nil
 	}
 	if ev.Sender == "" {
 		return &ValidationError{Field: "sender", Message: "missing"}
 	}
-	if ev.Kind != switchboard.InboundMessage {
+	if ev.Kind != switchboard.InboundMessage && ev.Kind != switchboard.InboundEcho {
 		return nil
 	}
 	if len(ev.Parts) == 0 {
@@ -287,6 +313,9 @@ func validateParts(parts []switchboard.Part, maxText int, supports func(switchbo
 		}
 		if (p.Kind == switchboard.PartText || p.Kind == switchboard.PartMarkdown) && strings.TrimSpace(p.Text) == "" {
 			return &ValidationError{Field: field + ".text", Message: "empty"}
+		}
+		if p.Kind == switchboard.PartReaction && (p.Reaction == nil || p.Reaction.To == "" || !utf8.ValidString(p.Reaction.Emoji)) {
+			return &ValidationError{Field: field + ".reaction", Message: "a reaction needs the id of the message reacted to (and its emoji as UTF-8)"}
 		}
 		total += utf8.RuneCountInString(p.Text)
 	}
@@ -333,12 +362,19 @@ func (h *Hub) Reply(ctx context.Context, req connectors.ReplyRequest) (switchboa
 		if verr := validateParts(req.Parts, caps.MaxTextLength, caps.Supports); verr != nil {
 			return switchboard.Message{}, verr
 		}
+		if verr := checkWindow(conv, caps, req.Parts, h.now()); verr != nil {
+			return switchboard.Message{}, verr
+		}
+		if err := h.checkTemplates(ctx, conv.WorkspaceID, conv.ChannelID, req.Parts); err != nil {
+			return switchboard.Message{}, err
+		}
 		msg.Direction = switchboard.DirectionOut
 		msg.Status = switchboard.StatusPending
 		outbox = append(outbox, store.OutboxEntry{Topic: TopicOutbound, Key: string(msg.ID), Payload: mustJSON(OutboundNotice{WorkspaceID: msg.WorkspaceID, MessageID: msg.ID, ConversationID: conv.ID})})
 	}
 	conv.LastMessage = msg.Text()
 	conv.LastActivityAt = msg.CreatedAt
+	h.channels.FillWindow(&conv)
 	outbox = append(outbox, eventEntry(switchboard.Event{
 		Type: switchboard.EventMessageCreated, WorkspaceID: msg.WorkspaceID, ConversationID: conv.ID,
 		DepartmentID: conv.DepartmentID, Message: &msg, Conversation: &conv, At: msg.CreatedAt,

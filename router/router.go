@@ -137,6 +137,7 @@ func New(st store.Store, cfg Config) (*Router, error) {
 	r.Hub = newHub(st, relay, log, HubConfig{PublicURL: cfg.PublicURL, BatchItems: cfg.BatchItems})
 	relay.markDone = r.Hub.intake.complete
 	r.Channels = newChannels(st, r.Hub, log, cfg.HTTPClient, cfg.PublicURL, cfg.HubSecret)
+	r.Channels.health = newChannelHealth(st, log.With("component", "channel-health"), relay.Kick)
 	if len(cfg.HubSecret) > 0 {
 		sealer, err := NewSealer(append([][]byte{cfg.HubSecret}, cfg.OldSecrets...)...)
 		if err != nil {
@@ -319,7 +320,10 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 		return nil, nil
 	}
 	ctx := msg.Context()
-	if n.Kind != switchboard.InboundMessage || n.MessageID == "" {
+	if n.Kind == switchboard.InboundStatus {
+		return nil, r.announceStatuses(ctx, n)
+	}
+	if (n.Kind != switchboard.InboundMessage && n.Kind != switchboard.InboundEcho) || n.MessageID == "" {
 		return nil, nil
 	}
 	var m switchboard.Message
@@ -338,13 +342,16 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 			return nil, err
 		}
 	}
-	if conv.DepartmentID == "" {
+	switch {
+	case n.Kind == switchboard.InboundEcho:
+		// The business wrote it: nothing to route, nobody to queue for.
+	case conv.DepartmentID == "":
 		routed, err := r.Hub.route(ctx, conv.WorkspaceID, conv.ID, m)
 		if err != nil {
 			return nil, err
 		}
 		conv = routed
-	} else if conv.AssigneeID == "" {
+	case conv.AssigneeID == "":
 		// A customer writing again into a conversation nobody holds (one
 		// resolved and reopened by this message, say) waits in the queue.
 		requeued, err := r.Hub.requeue(ctx, conv.WorkspaceID, conv.ID)
@@ -354,6 +361,7 @@ func (r *Router) handleInbound(msg *message.Message) ([]*message.Message, error)
 		conv = requeued
 	}
 	inboundRouted.Inc()
+	r.Channels.FillWindow(&conv)
 	// The event id follows from the message: a notice handled twice (a
 	// redelivery after a crash) announces the same event, which NATS
 	// stores once (its id is the publish's Nats-Msg-Id).
@@ -389,11 +397,31 @@ func (r *Router) markFailed(ctx context.Context, id switchboard.MessageID, reaso
 	return nil
 }
 
+// announceStatuses publishes message.updated for the outgoing messages a
+// receipt or watermark raised, as stored now (a later receipt may have
+// raised them further).
+func (r *Router) announceStatuses(ctx context.Context, n InboundNotice) error {
+	for _, id := range n.MessageIDs {
+		m, err := r.store.GetMessage(ctx, n.WorkspaceID, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.publishMessageUpdated(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r *Router) publishMessageUpdated(ctx context.Context, m switchboard.Message) error {
 	conv, err := r.store.GetConversation(ctx, m.WorkspaceID, m.ConversationID)
 	if err != nil {
 		return err
 	}
+	r.Channels.FillWindow(&conv)
 	return r.publishEvent(switchboard.Event{
 		Type: switchboard.EventMessageUpdated, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		DepartmentID: conv.DepartmentID, Message: &m, Conversation: &conv, At: time.Now().UTC(),

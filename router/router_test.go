@@ -90,6 +90,18 @@ type env struct {
 // channel (config as given) in the default workspace.
 func newScriptedStore(t *testing.T, script *scripted, config string) (*sqlite.Store, switchboard.WorkspaceID, switchboard.ChannelID) {
 	t.Helper()
+	return newChannelStore(t, "scripted", config, func(ch switchboard.ChannelID) {
+		scriptsMu.Lock()
+		scripts[ch] = script
+		scriptsMu.Unlock()
+	})
+}
+
+// newChannelStore opens a migrated SQLite store with one channel of type
+// typ (config as given) in the default workspace; register is called with
+// its id first, for the type's test registry.
+func newChannelStore(t *testing.T, typ, config string, register func(switchboard.ChannelID)) (*sqlite.Store, switchboard.WorkspaceID, switchboard.ChannelID) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hub.db"))
 	if err != nil {
@@ -104,11 +116,9 @@ func newScriptedStore(t *testing.T, script *scripted, config string) (*sqlite.St
 		t.Fatal(err)
 	}
 	ch := switchboard.ChannelID(switchboard.NewID("ch"))
-	scriptsMu.Lock()
-	scripts[ch] = script
-	scriptsMu.Unlock()
+	register(ch)
 	now := time.Now().UTC()
-	if err := st.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: "scripted", Name: "test", Config: json.RawMessage(config), CreatedAt: now, UpdatedAt: now}); err != nil {
+	if err := st.PutChannel(ctx, store.Channel{ID: ch, WorkspaceID: ws.ID, Type: typ, Name: "test", Config: json.RawMessage(config), CreatedAt: now, UpdatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	return st, ws.ID, ch

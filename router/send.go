@@ -74,6 +74,10 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 			authorName = op.Name
 		}
 	}
+	var customerLastAt time.Time
+	if target.CustomerLastAt != nil {
+		customerLastAt = *target.CustomerLastAt
+	}
 	sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	res, err := ch.Connector.Send(sendCtx, connectors.OutboundMessage{
 		MessageID:      m.ID,
@@ -84,10 +88,15 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 		ReplyToken:     token,
 		ThreadRef:      target.ThreadRef,
 		AuthorName:     authorName,
+		CustomerLastAt: customerLastAt,
 	})
 	cancel()
 	if err != nil {
 		r.log.Warn("send failed", "message", m.ID, "channel", target.ChannelID, "err", err, "permanent", connectors.IsPermanent(err), "correlation_id", middleware.MessageCorrelationID(msg))
+		r.Channels.health.sendFailed(target.WorkspaceID, target.ChannelID, err)
+		if errors.Is(err, connectors.ErrWindowClosed) {
+			return nil, r.markFailed(ctx, m.ID, windowClosedReason(err))
+		}
 		if connectors.IsPermanent(err) {
 			return nil, r.markFailed(ctx, m.ID, err.Error())
 		}
@@ -108,6 +117,7 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 		return nil, err
 	}
 	outboundSent.Inc()
+	r.Channels.health.sendOK(ctx, target.WorkspaceID, target.ChannelID)
 	if !changed {
 		return nil, nil
 	}
@@ -115,8 +125,15 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 	if err != nil {
 		return nil, err
 	}
+	r.Channels.FillWindow(&conv)
 	return nil, r.publishEvent(switchboard.Event{
 		Type: switchboard.EventMessageUpdated, WorkspaceID: m.WorkspaceID, ConversationID: m.ConversationID,
 		DepartmentID: conv.DepartmentID, Message: &updated, Conversation: &conv, At: time.Now().UTC(),
 	})
+}
+
+// windowClosedReason is the failure reason of a send refused outside the
+// customer-service window: what to do, then the provider's words.
+func windowClosedReason(err error) string {
+	return "outside the customer-service window: send an approved template instead (" + providerReason(err) + ")"
 }

@@ -36,6 +36,9 @@ type InboundNotice struct {
 	// written before they existed lack them; the handler then reads.
 	Message      *switchboard.Message      `json:"message,omitempty"`
 	Conversation *switchboard.Conversation `json:"conversation,omitempty"`
+	// MessageIDs are, for a status event, the outgoing messages whose
+	// status it raised (one for a receipt, any number for a watermark).
+	MessageIDs []switchboard.MessageID `json:"message_ids,omitempty"`
 }
 
 // OutboundNotice is the payload of the outbound topic: a stored outgoing

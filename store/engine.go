@@ -67,11 +67,15 @@ func ClampLimit(v, def, lo, hi int) int {
 // at the storage's microsecond precision, so it matches a later read.
 func NewConversation(it *AcceptItem, id switchboard.ConversationID, contact switchboard.ContactID, preview string, at time.Time) *switchboard.Conversation {
 	t := at.UTC().Truncate(time.Microsecond)
-	return &switchboard.Conversation{
+	c := &switchboard.Conversation{
 		ID: id, WorkspaceID: it.WorkspaceID, ChannelID: it.Inbound.ChannelID, ChannelType: it.ChannelType,
 		ContactID: contact, DepartmentID: it.DepartmentID, Status: switchboard.ConversationOpen, UnreadCount: 1, Unread: true,
-		LastMessage: preview, LastActivityAt: t, CreatedAt: t,
+		LastMessage: preview, LastActivityAt: t, CreatedAt: t, CustomerLastAt: &t,
 	}
+	if it.Inbound.Kind == switchboard.InboundEcho {
+		c.UnreadCount, c.Unread, c.CustomerLastAt = 0, false, nil
+	}
+	return c
 }
 
 // MediaIDs returns the hub media ids the parts name, each once.

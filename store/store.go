@@ -38,6 +38,7 @@ type Store interface {
 	PortalStore
 	TicketStore
 	CSATStore
+	ChannelHealthStore
 	// Migrate brings the schema to the newest version. It is safe to call
 	// from several processes at once (PostgreSQL takes an advisory lock).
 	Migrate(ctx context.Context) error
@@ -76,7 +77,8 @@ type Store interface {
 	//     (filling empty profile fields from Inbound.Profile); find the
 	//     contact's latest conversation on that channel or create one (status
 	//     open, department DepartmentID); a resolved or snoozed conversation is
-	//     reopened (status open). Insert the message (id MessageID, direction
+	//     reopened (status open); its customer_last_at becomes the later of
+	//     its own and Inbound.At. Insert the message (id MessageID, direction
 	//     in, status delivered, created at Inbound.At) unless a message with
 	//     the same (channel, Inbound.ExternalID) exists: then the item is a
 	//     Duplicate and nothing else of it is written. Otherwise the
@@ -91,7 +93,22 @@ type Store interface {
 	//     as the provider's message id) and raise its status when
 	//     Inbound.Status ranks higher (switchboard.DeliveryStatus.Rank); a
 	//     receipt for an unknown message is Duplicate (ignored). Outbox
-	//     entries written only when the status changed.
+	//     entries written only when the status changed. A status with no
+	//     ExternalID and a Watermark raises every outgoing message (sent or
+	//     delivered, ranking below Inbound.Status) of the sender's
+	//     conversations on the channel created at or before the watermark;
+	//     the last watermark applied per (channel, sender, status) is kept,
+	//     and one not later than it is Duplicate, as is one that changed no
+	//     message. The changed messages are in AcceptResult.Messages, and
+	//     Outbox and OutboxFor are written only when something changed.
+	//   - echo: a message the business sent from elsewhere: contact and
+	//     conversation found or created as for a message (a new conversation
+	//     has no unread count), but the conversation is not reopened, its
+	//     unread count and customer_last_at stay; the message is inserted
+	//     direction out, status sent, Via Inbound.Via, unless the channel
+	//     already has an echo or an outgoing message with that external id
+	//     (Duplicate). Last activity and last message are updated and
+	//     Outbox and OutboxFor written as for a message.
 	Accept(ctx context.Context, items []AcceptItem) ([]AcceptResult, error)
 
 	// GetConversation returns a conversation with its Contact filled.
@@ -432,8 +449,10 @@ type AcceptItem struct {
 	// duplicate (and, for status, only when the status changed).
 	Outbox []OutboxEntry
 	// OutboxFor, when set, is called inside the transaction once a message
-	// item was stored (never for duplicates) with its result, Conversation
-	// snapshot included; the entries it returns are written after Outbox.
+	// or echo item was stored, or a status item changed a message (never
+	// for duplicates), with its result, Conversation snapshot (messages and
+	// echoes) or changed Messages (watermarks) included; the entries it
+	// returns are written after Outbox.
 	// It lets the hub announce a message without reading it back. It must
 	// not block or touch the store.
 	OutboxFor func(AcceptResult) []OutboxEntry
@@ -463,6 +482,9 @@ type AcceptResult struct {
 	// Outbox holds the rows written for the item when AcceptItem.Claim was
 	// set (already leased to the caller).
 	Outbox []OutboxRow
+	// Messages are, for a watermark status item, the messages it raised
+	// as stored after the change.
+	Messages []switchboard.Message
 }
 
 // OutboxEntry is a message to publish on a topic once the transaction that
@@ -558,6 +580,9 @@ type DeliveryTarget struct {
 	Recipient      switchboard.ExternalID
 	OptedOut       bool
 	ThreadRef      string
+	// CustomerLastAt is when the customer last wrote into the
+	// conversation (nil when never).
+	CustomerLastAt *time.Time
 }
 
 // StatusUpdate is a delivery outcome for UpdateMessageStatus.

@@ -39,8 +39,8 @@ const (
 		ORDER BY created_at DESC, id DESC LIMIT 1`
 	qInsertConversation = `INSERT INTO conversations (id, workspace_id, channel_id, channel_type, contact_id,
 			department_id, status, unread_count, last_message, last_activity_at, created_at, recipient,
-			reply_token, reply_until, thread_ref)
-		VALUES ($1, $2, $3, $4, $5, $6, 'open', 1, $7, $8, $8, $9, $10, $11, $12)`
+			reply_token, reply_until, thread_ref, customer_last_at)
+		VALUES ($1, $2, $3, $4, $5, $6, 'open', $13, $7, $8, $8, $9, $10, $11, $12, $14)`
 	qTouchConversation = `UPDATE conversations SET
 			status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END,
 			unread_count = unread_count + 1,
@@ -48,10 +48,11 @@ const (
 			last_activity_at = greatest(last_activity_at, $1),
 			reply_token = CASE WHEN $3 <> '' THEN $3 ELSE reply_token END,
 			reply_until = CASE WHEN $3 <> '' THEN $4 ELSE reply_until END,
-			thread_ref = CASE WHEN $5 <> '' THEN $5 ELSE thread_ref END
+			thread_ref = CASE WHEN $5 <> '' THEN $5 ELSE thread_ref END,
+			customer_last_at = greatest(customer_last_at, $1)
 		WHERE id = $6
 		RETURNING workspace_id, channel_id, channel_type, contact_id, department_id, assignee_id, status,
-			unread_count, labels, last_message, last_activity_at, created_at`
+			unread_count, labels, last_message, last_activity_at, created_at, customer_last_at`
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
@@ -109,7 +110,12 @@ func (a *acceptTx) item(it *store.AcceptItem) (store.AcceptResult, error) {
 	case switchboard.InboundFollow, switchboard.InboundUnfollow:
 		return a.follow(it)
 	case switchboard.InboundStatus:
+		if it.Inbound.ExternalID == "" && !it.Inbound.Watermark.IsZero() {
+			return a.watermark(it)
+		}
 		return a.status(it)
+	case switchboard.InboundEcho:
+		return a.echo(it)
 	}
 	return store.AcceptResult{}, fmt.Errorf("unknown inbound kind %q", it.Inbound.Kind)
 }
@@ -149,18 +155,12 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 			return res, errors.New("no conversation id for a new conversation")
 		}
 		_, err = a.tx.Exec(a.ctx, qInsertConversation, res.ConversationID, it.WorkspaceID, in.ChannelID, it.ChannelType,
-			res.ContactID, it.DepartmentID, preview, at, in.Sender, in.ReplyToken, until, in.ThreadRef)
+			res.ContactID, it.DepartmentID, preview, at, in.Sender, in.ReplyToken, until, in.ThreadRef, 1, at)
 		res.Conversation = store.NewConversation(it, res.ConversationID, res.ContactID, preview, at)
 	case err == nil:
 		snap := switchboard.Conversation{ID: res.ConversationID}
-		err = a.tx.QueryRow(a.ctx, qTouchConversation, at, preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID).Scan(
-			&snap.WorkspaceID, &snap.ChannelID, &snap.ChannelType, &snap.ContactID, &snap.DepartmentID, &snap.AssigneeID,
-			&snap.Status, &snap.UnreadCount, &snap.Labels, &snap.LastMessage, &snap.LastActivityAt, &snap.CreatedAt)
-		snap.LastActivityAt, snap.CreatedAt = utc(snap.LastActivityAt), utc(snap.CreatedAt)
+		err = scanSnapshot(&snap, a.tx.QueryRow(a.ctx, qTouchConversation, at, preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID))
 		snap.Unread = true // a customer message was just counted
-		if len(snap.Labels) == 0 {
-			snap.Labels = nil
-		}
 		res.Conversation = &snap
 	}
 	if err != nil {
@@ -175,13 +175,7 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		switchboard.DirectionIn, string(parts), text, in.ExternalID, "", switchboard.StatusDelivered, "", at); err != nil {
 		return res, err
 	}
-	if err := a.outbox(it, &res, it.Outbox); err != nil {
-		return res, err
-	}
-	if it.OutboxFor != nil {
-		return res, a.outbox(it, &res, it.OutboxFor(res))
-	}
-	return res, nil
+	return res, a.outboxes(it, &res)
 }
 
 // contact finds the contact known on the item's channel as its sender
@@ -288,7 +282,7 @@ func (a *acceptTx) status(it *store.AcceptItem) (store.AcceptResult, error) {
 		return res, err
 	}
 	res.Duplicate = false
-	return res, a.outbox(it, &res, it.Outbox)
+	return res, a.outboxes(it, &res)
 }
 
 // outbox writes an item's outbox entries; with it.Claim set they are

@@ -19,7 +19,7 @@ const contactCols = `k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_ur
 // conversationHead are a conversation's columns before its context.
 const conversationHead = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
 	c.assignee_id, c.status, c.unread_count, c.marked_unread, c.labels, c.last_message, c.last_activity_at, c.created_at,
-	c.last_read_at, c.priority, c.queued_at`
+	c.last_read_at, c.priority, c.queued_at, c.customer_last_at`
 
 // conversationCols read a conversation with its context and contact;
 // conversationListCols leave the context out (lists do not fill it).
@@ -93,7 +93,7 @@ func scanConversation(row pgx.Row) (switchboard.Conversation, error) {
 	var b badgeScan
 	err := row.Scan(append(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
 		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &c.Labels, &c.LastMessage, &c.LastActivityAt, &c.CreatedAt,
-		&c.LastReadAt, &c.Priority, &c.QueuedAt, &context}, cs.dest()...), b.dest()...)...)
+		&c.LastReadAt, &c.Priority, &c.QueuedAt, &c.CustomerLastAt, &context}, cs.dest()...), b.dest()...)...)
 	if err != nil {
 		return c, err
 	}
@@ -103,6 +103,7 @@ func scanConversation(row pgx.Row) (switchboard.Conversation, error) {
 		c.Labels = nil
 	}
 	c.LastActivityAt, c.CreatedAt, c.LastReadAt, c.QueuedAt = utc(c.LastActivityAt), utc(c.CreatedAt), utcPtr(c.LastReadAt), utcPtr(c.QueuedAt)
+	c.CustomerLastAt = utcPtr(c.CustomerLastAt)
 	c.Contact = k
 	if err := cs.finish(); err != nil {
 		return c, err
@@ -386,15 +387,15 @@ func (s *Store) DeliveryTarget(ctx context.Context, id switchboard.ConversationI
 	var t store.DeliveryTarget
 	var opted *bool
 	err := s.pool.QueryRow(ctx, `SELECT c.workspace_id, c.id, c.channel_id, c.channel_type, c.recipient,
-			i.opted_out, c.thread_ref
+			i.opted_out, c.thread_ref, c.customer_last_at
 		FROM conversations c
 		LEFT JOIN identities i ON i.channel_id = c.channel_id AND i.external_id = c.recipient
 		WHERE c.id = $1`, id).
-		Scan(&t.WorkspaceID, &t.ConversationID, &t.ChannelID, &t.ChannelType, &t.Recipient, &opted, &t.ThreadRef)
+		Scan(&t.WorkspaceID, &t.ConversationID, &t.ChannelID, &t.ChannelType, &t.Recipient, &opted, &t.ThreadRef, &t.CustomerLastAt)
 	if err != nil {
 		return store.DeliveryTarget{}, mapErr("delivery target", err)
 	}
-	t.OptedOut = opted != nil && *opted
+	t.OptedOut, t.CustomerLastAt = opted != nil && *opted, utcPtr(t.CustomerLastAt)
 	return t, nil
 }
 

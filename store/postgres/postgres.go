@@ -7,6 +7,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"encoding/base64"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"io/fs"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,6 +37,9 @@ const migrateLockID int64 = 0x5357_4254_4348_4244
 // Store is store.Store on PostgreSQL. It is safe for concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
+
+	extMu sync.Mutex
+	ext   *sql.DB // SQLDatabase's view of the pool, made on demand
 }
 
 var _ store.Store = (*Store)(nil)
@@ -117,6 +122,12 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes the pool.
 func (s *Store) Close() error {
+	s.extMu.Lock()
+	if s.ext != nil {
+		s.ext.Close()
+		s.ext = nil
+	}
+	s.extMu.Unlock()
 	s.pool.Close()
 	return nil
 }

@@ -256,7 +256,7 @@ func (s *Store) OpenTicket(ctx context.Context, req store.OpenTicketRequest, out
 			}
 		}
 		if _, err := tx.Exec(ctx, qInsertConversation, req.ConversationID, req.WorkspaceID, req.ChannelID, chType,
-			contact, req.DepartmentID, preview, at, req.Sender, "", nil, ""); err != nil {
+			contact, req.DepartmentID, preview, at, req.Sender, "", nil, "", 1, at); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, qInsertMessageVia, msg.ID, msg.WorkspaceID, msg.ConversationID, msg.ChannelID,

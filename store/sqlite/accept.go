@@ -40,8 +40,8 @@ const (
 		ORDER BY created_at DESC, id DESC LIMIT 1`
 	qInsertConversation = `INSERT INTO conversations (id, workspace_id, channel_id, channel_type, contact_id,
 			department_id, status, unread_count, last_message, last_activity_at, created_at, recipient,
-			reply_token, reply_until, thread_ref)
-		VALUES (?, ?, ?, ?, ?, ?, 'open', 1, ?, ?, ?, ?, ?, ?, ?)`
+			reply_token, reply_until, thread_ref, customer_last_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qTouchConversation = `UPDATE conversations SET
 			status = CASE WHEN status IN ('resolved', 'snoozed') THEN 'open' ELSE status END,
 			unread_count = unread_count + 1,
@@ -49,10 +49,11 @@ const (
 			last_activity_at = max(last_activity_at, ?1),
 			reply_token = CASE WHEN ?3 <> '' THEN ?3 ELSE reply_token END,
 			reply_until = CASE WHEN ?3 <> '' THEN ?4 ELSE reply_until END,
-			thread_ref = CASE WHEN ?5 <> '' THEN ?5 ELSE thread_ref END
+			thread_ref = CASE WHEN ?5 <> '' THEN ?5 ELSE thread_ref END,
+			customer_last_at = max(coalesce(customer_last_at, ?1), ?1)
 		WHERE id = ?6
 		RETURNING workspace_id, channel_id, channel_type, contact_id, department_id, assignee_id, status,
-			unread_count, labels, last_message, last_activity_at, created_at`
+			unread_count, labels, last_message, last_activity_at, created_at, customer_last_at`
 	qInsertMessage = `INSERT INTO messages (id, workspace_id, conversation_id, channel_id, direction, parts, text,
 			external_id, author_id, status, failure_reason, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -70,6 +71,25 @@ const (
 		WHERE m.channel_id = ? AND m.external_id = ? AND m.direction = 'out' AND m.external_id <> ''
 		ORDER BY m.seq DESC LIMIT 1`
 	qSetStatus = `UPDATE messages SET status = ?, failure_reason = ? WHERE id = ?`
+	// qTouchEcho records an echo on its conversation: last activity and
+	// message only (no unread, no reopening, no customer_last_at).
+	qTouchEcho = `UPDATE conversations SET
+			last_message = CASE WHEN ?1 >= last_activity_at THEN ?2 ELSE last_message END,
+			last_activity_at = max(last_activity_at, ?1)
+		WHERE id = ?3
+		RETURNING workspace_id, channel_id, channel_type, contact_id, department_id, assignee_id, status,
+			unread_count, labels, last_message, last_activity_at, created_at, customer_last_at`
+	// qRaiseWatermark keeps the latest watermark per (channel, sender,
+	// status); no row changes for one not later than the stored one.
+	qRaiseWatermark = `INSERT INTO status_watermarks (channel_id, sender, status, watermark) VALUES (?, ?, ?, ?)
+		ON CONFLICT (channel_id, sender, status) DO UPDATE SET watermark = excluded.watermark
+		WHERE excluded.watermark > status_watermarks.watermark`
+	// qApplyWatermark raises the sender's outgoing messages on the channel
+	// created at or before the watermark, from the statuses ?5 and ?6.
+	qApplyWatermark = `UPDATE messages SET status = ?1, failure_reason = ''
+		WHERE channel_id = ?2 AND direction = 'out' AND created_at <= ?4 AND status IN (?5, ?6)
+			AND conversation_id IN (SELECT id FROM conversations WHERE contact_id = ?3 AND channel_id = ?2)
+		RETURNING id`
 )
 
 const (
@@ -89,6 +109,10 @@ const (
 	sSetStatus
 	sSetIdentityConversation
 	sInsertInbound
+	sTouchEcho
+	sRaiseWatermark
+	sApplyWatermark
+	sInsertMessageVia
 	nStmts
 )
 
@@ -96,7 +120,7 @@ var acceptQueries = [nStmts]string{
 	qFindInbound, qFindIdentity, qInsertContact, qInsertIdentity, qFillProfile,
 	qLatestConversation, qInsertConversation, qTouchConversation, qInsertMessage,
 	qInsertOutbox, qProcessedEvent, qSetOptOut, qFindOutward, qSetStatus,
-	qSetIdentityConversation, qInsertInbound,
+	qSetIdentityConversation, qInsertInbound, qTouchEcho, qRaiseWatermark, qApplyWatermark, qInsertMessageVia,
 }
 
 // acceptTx is one group commit on the writer's driver connection.
@@ -165,7 +189,12 @@ func (a *acceptTx) item(it *store.AcceptItem) (store.AcceptResult, error) {
 	case switchboard.InboundFollow, switchboard.InboundUnfollow:
 		return a.follow(it)
 	case switchboard.InboundStatus:
+		if it.Inbound.ExternalID == "" && !it.Inbound.Watermark.IsZero() {
+			return a.watermark(it)
+		}
 		return a.status(it)
+	case switchboard.InboundEcho:
+		return a.echo(it)
 	}
 	return store.AcceptResult{}, fmt.Errorf("unknown inbound kind %q", it.Inbound.Kind)
 }
@@ -222,19 +251,10 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 			return res, err
 		}
 		snap := switchboard.Conversation{ID: res.ConversationID}
-		var last, created int64
-		var labels string
-		err = a.row(sTouchConversation, ts(at), preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID).Scan(
-			&snap.WorkspaceID, &snap.ChannelID, &snap.ChannelType, &snap.ContactID, &snap.DepartmentID, &snap.AssigneeID,
-			&snap.Status, &snap.UnreadCount, &labels, &snap.LastMessage, &last, &created)
-		if err != nil {
+		if err := a.snapshot(&snap, a.row(sTouchConversation, ts(at), preview, in.ReplyToken, until, in.ThreadRef, res.ConversationID)); err != nil {
 			return res, err
 		}
 		snap.Unread = true // a customer message was just counted
-		if snap.Labels, err = decodeLabels(labels); err != nil {
-			return res, err
-		}
-		snap.LastActivityAt, snap.CreatedAt = fromTS(last), fromTS(created)
 		res.Conversation = &snap
 	} else {
 		if known {
@@ -254,7 +274,7 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 		}
 		res.Conversation = store.NewConversation(it, res.ConversationID, res.ContactID, preview, at)
 		_, err = a.exec(sInsertConversation, res.ConversationID, it.WorkspaceID, in.ChannelID, it.ChannelType,
-			res.ContactID, it.DepartmentID, preview, ts(at), ts(at), in.Sender, in.ReplyToken, until, in.ThreadRef)
+			res.ContactID, it.DepartmentID, 1, preview, ts(at), ts(at), in.Sender, in.ReplyToken, until, in.ThreadRef, ts(at))
 		if err == nil {
 			if res.NewContact {
 				_, err = a.exec(sInsertIdentity, in.ChannelID, in.Sender, res.ContactID, false, ts(a.now), res.ConversationID)
@@ -270,13 +290,7 @@ func (a *acceptTx) message(it *store.AcceptItem) (store.AcceptResult, error) {
 			return res, err
 		}
 	}
-	if err := a.outbox(it, &res, it.Outbox); err != nil {
-		return res, err
-	}
-	if it.OutboxFor != nil {
-		return res, a.outbox(it, &res, it.OutboxFor(res))
-	}
-	return res, nil
+	return res, a.outboxes(it, &res)
 }
 
 // findInbound looks for the customer message the event redelivers and, if
@@ -411,7 +425,7 @@ func (a *acceptTx) status(it *store.AcceptItem) (store.AcceptResult, error) {
 		return res, err
 	}
 	res.Duplicate = false
-	return res, a.outbox(it, &res, it.Outbox)
+	return res, a.outboxes(it, &res)
 }
 
 // outbox writes an item's outbox entries; with it.Claim set they are

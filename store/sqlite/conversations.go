@@ -20,7 +20,7 @@ const contactCols = `k.id, k.workspace_id, k.name, k.email, k.phone, k.avatar_ur
 // conversationHead are a conversation's columns before its context.
 const conversationHead = `c.id, c.workspace_id, c.channel_id, c.channel_type, c.contact_id, c.department_id,
 	c.assignee_id, c.status, c.unread_count, c.marked_unread, c.labels, c.last_message, c.last_activity_at, c.created_at,
-	c.last_read_at, c.priority, c.queued_at`
+	c.last_read_at, c.priority, c.queued_at, c.customer_last_at`
 
 // conversationCols read a conversation with its context and contact;
 // conversationListCols leave the context out (lists do not fill it).
@@ -87,12 +87,12 @@ func scanConversation(sc interface{ Scan(...any) error }) (switchboard.Conversat
 	k := &switchboard.Contact{}
 	cs := contactScan{k: k}
 	var last, created int64
-	var read, queued sql.NullInt64
+	var read, queued, customer sql.NullInt64
 	var marked bool
 	var labels, context string
 	var b badgeScan
 	err := sc.Scan(append(append([]any{&c.ID, &c.WorkspaceID, &c.ChannelID, &c.ChannelType, &c.ContactID, &c.DepartmentID,
-		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &labels, &c.LastMessage, &last, &created, &read, &c.Priority, &queued, &context},
+		&c.AssigneeID, &c.Status, &c.UnreadCount, &marked, &labels, &c.LastMessage, &last, &created, &read, &c.Priority, &queued, &customer, &context},
 		cs.dest()...), b.dest()...)...)
 	if err != nil {
 		return c, err
@@ -101,6 +101,7 @@ func scanConversation(sc interface{ Scan(...any) error }) (switchboard.Conversat
 	c.Labels, err = decodeLabels(labels)
 	c.Unread = c.UnreadCount > 0 || marked
 	c.LastActivityAt, c.CreatedAt, c.LastReadAt, c.QueuedAt = fromTS(last), fromTS(created), ptrTS(read), ptrTS(queued)
+	c.CustomerLastAt = ptrTS(customer)
 	c.Contact = k
 	return c, decodeContextJSON(context, &c.Context, err, cs.finish())
 }
@@ -431,16 +432,17 @@ func fillIdentitiesTx(ctx context.Context, tx *sql.Tx, k *switchboard.Contact) e
 func (s *Store) DeliveryTarget(ctx context.Context, id switchboard.ConversationID) (store.DeliveryTarget, error) {
 	var t store.DeliveryTarget
 	var opted sql.NullBool
+	var customer sql.NullInt64
 	err := s.queryRow(ctx, `SELECT c.workspace_id, c.id, c.channel_id, c.channel_type, c.recipient,
-			i.opted_out, c.thread_ref
+			i.opted_out, c.thread_ref, c.customer_last_at
 		FROM conversations c
 		LEFT JOIN identities i ON i.channel_id = c.channel_id AND i.external_id = c.recipient
 		WHERE c.id = ?`, id).
-		Scan(&t.WorkspaceID, &t.ConversationID, &t.ChannelID, &t.ChannelType, &t.Recipient, &opted, &t.ThreadRef)
+		Scan(&t.WorkspaceID, &t.ConversationID, &t.ChannelID, &t.ChannelType, &t.Recipient, &opted, &t.ThreadRef, &customer)
 	if err != nil {
 		return store.DeliveryTarget{}, mapErr("delivery target", err)
 	}
-	t.OptedOut = opted.Bool
+	t.OptedOut, t.CustomerLastAt = opted.Bool, ptrTS(customer)
 	return t, nil
 }
 

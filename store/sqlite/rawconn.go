@@ -270,3 +270,44 @@ func (s *Store) dropRaw(c *sqlite3.SQLiteConn) {
 		s.raw = nil
 	}
 }
+
+// each runs the query q with args and calls fn with every row, in order.
+// It reads all rows before calling fn, so fn may run statements itself.
+func (rc *rawConn) each(q string, fn func(rawRow) error, args ...any) error {
+	st, err := rc.stmt(q)
+	if err != nil {
+		return err
+	}
+	vals, err := driverArgs(args)
+	if err != nil {
+		return err
+	}
+	//lint:ignore SA1019 the context-free call is the point: it runs in this goroutine
+	rows, err := st.Query(vals) //nolint:staticcheck
+	if err != nil {
+		return err
+	}
+	var all [][]driver.Value
+	for {
+		cols := make([]driver.Value, len(rows.Columns()))
+		if err := rows.Next(cols); err != nil {
+			rows.Close()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return err
+		}
+		for i, v := range cols { // the driver reuses byte buffers
+			if b, ok := v.([]byte); ok {
+				cols[i] = append([]byte(nil), b...)
+			}
+		}
+		all = append(all, cols)
+	}
+	for _, cols := range all {
+		if err := fn(rawRow{cols: cols}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

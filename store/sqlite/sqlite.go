@@ -49,6 +49,9 @@ type Store struct {
 	// indexStop and indexDone run the search indexer (searchindex.go).
 	indexStop, indexDone chan struct{}
 	reads                readStmts // prepared on r, for hot reads
+
+	extMu sync.Mutex
+	ext   *sql.DB // SQLDatabase's pool, opened on demand
 }
 
 var _ store.Store = (*Store)(nil)
@@ -138,6 +141,12 @@ func (s *Store) Close() error {
 	s.mu.Unlock()
 	s.closeRaw()
 	s.closeReadStmts()
+	s.extMu.Lock()
+	if s.ext != nil {
+		s.ext.Close()
+		s.ext = nil
+	}
+	s.extMu.Unlock()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

@@ -252,7 +252,7 @@ func (s *Store) OpenTicket(ctx context.Context, req store.OpenTicketRequest, out
 			}
 		}
 		if _, err := tx.ExecContext(ctx, qInsertConversation, req.ConversationID, req.WorkspaceID, req.ChannelID, chType,
-			contact, req.DepartmentID, preview, at, at, req.Sender, "", nil, ""); err != nil {
+			contact, req.DepartmentID, 1, preview, at, at, req.Sender, "", nil, "", at); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, qInsertMessageVia, msg.ID, msg.WorkspaceID, msg.ConversationID, msg.ChannelID,

@@ -80,6 +80,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store, opts ...Option) {
 	tests = append(tests, portalTests...)
 	tests = append(tests, ticketTests...)
 	tests = append(tests, csatTests...)
+	tests = append(tests, channelHealthTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

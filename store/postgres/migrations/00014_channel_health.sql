@@ -1,0 +1,51 @@
+-- Issue 16: when the customer last wrote (the reply window of WhatsApp,
+-- Messenger and Instagram), channels' health as their connectors report
+-- it, exclusive leases (one linked device per channel across the
+-- cluster), the templates synced from the provider, and the last delivery
+-- watermark applied per (channel, sender, status).
+
+-- +goose Up
+ALTER TABLE conversations ADD COLUMN customer_last_at TIMESTAMPTZ;
+UPDATE conversations c SET customer_last_at = m.last FROM (
+	SELECT conversation_id, max(created_at) AS last FROM messages WHERE direction = 'in' GROUP BY conversation_id
+) m WHERE m.conversation_id = c.id;
+
+CREATE TABLE channel_statuses (
+    channel_id   TEXT        PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,
+    workspace_id TEXT        NOT NULL,
+    state        TEXT        NOT NULL,
+    reason       TEXT        NOT NULL DEFAULT '',
+    qr           TEXT        NOT NULL DEFAULT '',
+    pair_code    TEXT        NOT NULL DEFAULT '',
+    account      TEXT        NOT NULL DEFAULT '',
+    until        TIMESTAMPTZ,
+    since        TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE leases (
+    name   TEXT        PRIMARY KEY,
+    holder TEXT        NOT NULL,
+    until  TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE provider_templates (
+    channel_id   TEXT        PRIMARY KEY REFERENCES channels (id) ON DELETE CASCADE,
+    workspace_id TEXT        NOT NULL,
+    templates    JSONB       NOT NULL DEFAULT '[]',
+    synced_at    TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE status_watermarks (
+    channel_id TEXT        NOT NULL,
+    sender     TEXT        NOT NULL,
+    status     TEXT        NOT NULL,
+    watermark  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (channel_id, sender, status)
+);
+
+-- +goose Down
+DROP TABLE status_watermarks;
+DROP TABLE provider_templates;
+DROP TABLE leases;
+DROP TABLE channel_statuses;
+ALTER TABLE conversations DROP COLUMN customer_last_at;
