@@ -59,7 +59,8 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   const fileInput = useRef<HTMLInputElement>(null);
   const send = useSend(conv.id);
   const typing = useTypingSignal(conv.id);
-  const caps = useChannels().data?.find((c) => c.id === conv.channel)?.capabilities;
+  const channel = useChannels().data?.find((c) => c.id === conv.channel);
+  const caps = channel?.capabilities;
   const qc = useQueryClient();
   // The reply window (WhatsApp, Messenger, Instagram): outside it only
   // approved templates go out; a send the hub refused as window_closed
@@ -68,11 +69,12 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   const [refused, setRefused] = useState(false);
   useEffect(() => setRefused(false), [conv.id, conv.customer_last_at, conv.window_expires_at]);
   const closed = (win.closed || refused) && mode !== "note";
-  const providerTemplates = !!caps?.templates && conv.channel_type === "whatsapp";
+  const whatsapp = (channel?.type ?? conv.channel_type) === "whatsapp";
+  const providerTemplates = !!caps?.templates && whatsapp;
   const [picker, setPicker] = useState(false);
   // Outside the window the picker replaces the free-text box (where the
   // channel has templates); inside it the toolbar button opens it.
-  const closedPicker = closed && (!!caps?.templates || conv.channel_type === "whatsapp");
+  const closedPicker = closed && (!!caps?.templates || whatsapp);
   const showPicker = closedPicker || (picker && providerTemplates && mode !== "note");
   const limit = caps?.max_text_length || 0;
   const htmlOK = !!caps?.html;
