@@ -4,7 +4,7 @@
 import { useQueryClient, type InfiniteData, type QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { stream, type Frame } from "../lib/stream";
-import type { Contact, ContactDetail, Conversation, Message, Page, Presence } from "../lib/types";
+import type { Channel, ChannelStatus, Contact, ContactDetail, Conversation, Message, Page, Presence } from "../lib/types";
 
 export const keys = {
   conversations: ["conversations"] as const,
@@ -128,6 +128,17 @@ export function applyFrame(qc: QueryClient, f: Frame) {
       void qc.invalidateQueries({ queryKey: ["tickets"] });
       if (id) for (const k of [["ticket", id], ["ticketHistory", id], keys.conversation(id)]) void qc.invalidateQueries({ queryKey: k });
       refetchListsSoon(qc);
+      return;
+    }
+    case "channel.status": {
+      // A channel's health changed (issue 16): badge and pairing QR follow.
+      const st = f.channel as ChannelStatus | undefined;
+      if (!st?.channel_id) {
+        void qc.invalidateQueries({ queryKey: ["channels"] });
+        return;
+      }
+      qc.setQueryData<Channel[]>(["channels"], (old) => old?.map((c) => (c.id === st.channel_id ? { ...c, status: st } : c)));
+      void qc.invalidateQueries({ queryKey: ["channel-link", st.channel_id] });
       return;
     }
     case "typing.preview":

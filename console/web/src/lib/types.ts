@@ -129,6 +129,10 @@ export interface Conversation {
   wait_seconds?: number;
   /** set when the conversation is a ticket (issue 15) */
   ticket?: TicketBadge;
+  /** when the customer last wrote (the provider's timestamp) */
+  customer_last_at?: string;
+  /** when the channel's customer-service window closes (channels with one) */
+  window_expires_at?: string;
 }
 
 /** TicketBadge is what lists show of a conversation's ticket. */
@@ -175,6 +179,10 @@ export interface Part {
   form_response?: { form_message_id?: string; fields: FormField[] };
   link?: { url: string; title?: string; description?: string; image_url?: string };
   csat?: { token: string; url?: string; score?: number; closed?: boolean };
+  /** a provider template by name (WhatsApp), with its parameters by number or name */
+  template?: { name: string; language?: string; variables?: Record<string, string> };
+  /** a customer's emoji reaction to an earlier message (its provider id) */
+  reaction?: { emoji: string; to: string };
 }
 
 export interface Message {
@@ -187,6 +195,10 @@ export interface Message {
   failure_reason?: string;
   author_id?: string;
   author_name?: string;
+  /** where the message was written: "console", "api"…; echoes: "page_inbox", "phone", "app:<id>" */
+  via?: string;
+  /** the provider's id of the message */
+  external_id?: string;
   created_at: string;
   retracted_at?: string;
   deleted_at?: string;
@@ -209,14 +221,51 @@ export interface Capabilities {
   media_kinds?: string[];
   buttons?: boolean;
   retract?: boolean;
+  /** the channel sends provider templates (WhatsApp) */
+  templates?: boolean;
+  /** the provider's customer-service window in seconds; 0 or absent: none */
+  reply_window_seconds?: number;
+  reactions?: boolean;
   [key: string]: unknown;
+}
+
+export type ChannelState = "ok" | "credentials_broken" | "unpaired" | "logged_out" | "outdated_client" | "temporary_ban" | "disconnected";
+
+/** ChannelStatus is a channel's health as its connector last reported it. */
+export interface ChannelStatus {
+  channel_id: string;
+  state: ChannelState | string;
+  /** the provider's words */
+  reason?: string;
+  /** the pairing payload while unpaired (shown as link.png) */
+  qr?: string;
+  pair_code?: string;
+  account?: string;
+  until?: string;
+  since?: string;
+}
+
+/** ProviderTemplate is a message template synced from the provider (WhatsApp). */
+export interface ProviderTemplate {
+  channel_id: string;
+  name: string;
+  language: string;
+  /** APPROVED, PENDING, REJECTED, PAUSED, DISABLED */
+  status: string;
+  category?: string;
+  header?: string;
+  body: string;
+  footer?: string;
+  params?: string[] | null;
+  buttons?: string[] | null;
 }
 
 export interface Channel {
   id: string;
   type: string;
   name: string;
-  status?: string;
+  status?: ChannelStatus;
+  config?: Record<string, unknown>;
   capabilities?: Capabilities;
 }
 

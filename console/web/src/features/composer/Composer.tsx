@@ -1,7 +1,8 @@
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { SafeHtml } from "../../components/SafeHtml";
-import { api } from "../../lib/api";
+import { useQueryClient } from "@tanstack/react-query";
+import { api, ApiError } from "../../lib/api";
 import type { Conversation, Part, Template } from "../../lib/types";
 import { useSend, type SendBody } from "../conversation/api";
 import { useChannels } from "../inbox/api";
@@ -11,6 +12,9 @@ import { filterTemplates, useTemplates } from "./templates";
 import { articleLink, articleURL, useArticleHits } from "./articles";
 import type { Article } from "../articles/api";
 import { useTypingSignal } from "./typing";
+import { TemplatePicker } from "./TemplatePicker";
+import { useReplyWindow } from "../conversation/window";
+import { keys } from "../../app/streamCache";
 
 export type Mode = "reply" | "note" | "html";
 export interface ComposerHandle {
@@ -51,10 +55,27 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   const [sel, setSel] = useState(0);
   const [shortcodes, setShortcodes] = useState<{ id: string; native: string }[]>([]);
   const area = useRef<HTMLTextAreaElement>(null);
+  const root = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const send = useSend(conv.id);
   const typing = useTypingSignal(conv.id);
-  const caps = useChannels().data?.find((c) => c.id === conv.channel)?.capabilities;
+  const channel = useChannels().data?.find((c) => c.id === conv.channel);
+  const caps = channel?.capabilities;
+  const qc = useQueryClient();
+  // The reply window (WhatsApp, Messenger, Instagram): outside it only
+  // approved templates go out; a send the hub refused as window_closed
+  // counts as closed until the customer writes again.
+  const win = useReplyWindow(conv, caps, false);
+  const [refused, setRefused] = useState(false);
+  useEffect(() => setRefused(false), [conv.id, conv.customer_last_at, conv.window_expires_at]);
+  const closed = (win.closed || refused) && mode !== "note";
+  const whatsapp = (channel?.type ?? conv.channel_type) === "whatsapp";
+  const providerTemplates = !!caps?.templates && whatsapp;
+  const [picker, setPicker] = useState(false);
+  // Outside the window the picker replaces the free-text box (where the
+  // channel has templates); inside it the toolbar button opens it.
+  const closedPicker = closed && (!!caps?.templates || whatsapp);
+  const showPicker = closedPicker || (picker && providerTemplates && mode !== "note");
   const limit = caps?.max_text_length || 0;
   const htmlOK = !!caps?.html;
   const media = (caps?.media as string[] | undefined) ?? [];
@@ -62,7 +83,9 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   useImperativeHandle(ref, () => ({
     focus(m) {
       if (m) setMode(m);
-      area.current?.focus();
+      // Outside the reply window the picker stands in for the text box.
+      if (area.current) area.current.focus();
+      else requestAnimationFrame(() => (area.current ?? root.current?.querySelector<HTMLElement>(".tpl-picker input, .tpl-picker button"))?.focus());
     },
   }));
 
@@ -73,6 +96,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
     setTemplate(null);
     setPreview(null);
     setMode("reply");
+    setPicker(false);
   }, [conv.id]);
 
   // Private notes are not shown to the customer as typing.
@@ -82,7 +106,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   }, [text, mode]);
 
   // "/" at the start opens the template list, filtered by what follows.
-  const slash = mode !== "html" && text.startsWith("/") && !text.includes("\n") ? text.slice(1) : null;
+  const slash = !closed && mode !== "html" && text.startsWith("/") && !text.includes("\n") ? text.slice(1) : null;
   const templates = useTemplates(slash !== null);
   const tplHits = useMemo(() => (slash !== null ? filterTemplates(templates.data ?? [], slash) : []), [slash, templates.data]);
   // Published help-centre articles below the templates: one list, one selection.
@@ -105,7 +129,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
     };
   }, [colonQ]);
 
-  const popup: "templates" | "emoji" | null = slash !== null ? "templates" : shortcodes.length ? "emoji" : null;
+  const popup: "templates" | "emoji" | null = slash !== null ? "templates" : shortcodes.length && !closed ? "emoji" : null;
   useEffect(() => setSel(0), [popup, slash, colonQ]);
 
   useEffect(() => {
@@ -171,8 +195,19 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   const over = limit > 0 && mode !== "note" && text.length > limit;
   const empty = !text.trim() && !ready.length && !template;
 
+  function onSendError(e: Error) {
+    if (e instanceof ApiError && e.code === "window_closed") {
+      setRefused(true);
+      void qc.invalidateQueries({ queryKey: keys.conversation(conv.id) });
+    }
+  }
+
+  function sendTemplate(p: Part) {
+    send.mutate({ parts: [p] }, { onSuccess: () => setPicker(false), onError: onSendError });
+  }
+
   function submit() {
-    if (empty || busy || over || send.isPending) return;
+    if (empty || busy || over || send.isPending || closed) return;
     let body: SendBody;
     const files = ready.map((u) => u.part!);
     if (template) body = { template_id: template.id };
@@ -187,6 +222,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
         setTemplate(null);
         setPreview((p) => (p === null ? null : ""));
       },
+      onError: onSendError,
     });
   }
 
@@ -241,7 +277,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
   }
 
   return (
-    <div className={`composer composer-${mode}`} onDrop={onDrop} onDragOver={(e) => e.preventDefault()}>
+    <div ref={root} className={`composer composer-${mode}`} onDrop={onDrop} onDragOver={(e) => e.preventDefault()}>
       <div className="composer-tabs" role="tablist" aria-label={t("composer.mode")}>
         {(["reply", "note", "html"] as Mode[]).map((m) => (
           <button
@@ -321,7 +357,15 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
           ))}
         </ul>
       )}
-      {template && (
+      {closed && (
+        <p className="window-reason" id={`why-${conv.id}`} role="note">
+          <span aria-hidden="true">⏱</span> {t("window:freeTextOff")}
+        </p>
+      )}
+      {showPicker && (
+        <TemplatePicker channel={conv.channel} busy={send.isPending} autoFocus={!closedPicker || refused} onSend={sendTemplate} onClose={closed ? undefined : () => { setPicker(false); requestAnimationFrame(() => area.current?.focus()); }} />
+      )}
+      {template && !closed && (
         <div className="chip" role="status">
           {t("composer.templateChosen", { name: template.name })}{" "}
           <button type="button" onClick={() => setTemplate(null)} aria-label={t("composer.removeTemplate")}>
@@ -329,11 +373,13 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
           </button>
         </div>
       )}
-      <textarea
+      {!closedPicker && <textarea
         ref={area}
-        value={text}
+        value={closed ? "" : text}
+        disabled={closed}
+        aria-describedby={closed ? `why-${conv.id}` : undefined}
         aria-label={mode === "note" ? t("composer.noteLabel") : t("composer.replyLabel")}
-        placeholder={mode === "note" ? t("composer.notePlaceholder") : mode === "html" ? t("composer.htmlPlaceholder") : t("composer.placeholder")}
+        placeholder={closed ? t("window:closed") : mode === "note" ? t("composer.notePlaceholder") : mode === "html" ? t("composer.htmlPlaceholder") : t("composer.placeholder")}
         onChange={(e) => {
           setText(e.target.value);
           setCaret(e.target.selectionStart);
@@ -342,14 +388,14 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
         onKeyDown={onKeyDown}
         onPaste={onPaste}
         onBlur={typing.stop}
-        rows={3}
-      />
-      {preview !== null && (
+        rows={closed ? 1 : 3}
+      />}
+      {preview !== null && !closed && (
         <div className="composer-preview" aria-label={t("composer.previewLabel")}>
           {text.trim() ? <SafeHtml html={preview} /> : <span className="muted">{t("composer.previewEmpty")}</span>}
         </div>
       )}
-      {uploads.length > 0 && (
+      {uploads.length > 0 && !closed && (
         <ul className="uploads" aria-label={t("composer.attachments")}>
           {uploads.map((u) => (
             <li key={u.key} className={u.state}>
@@ -362,7 +408,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
           ))}
         </ul>
       )}
-      <div className="composer-bar">
+      {!closed && <div className="composer-bar">
         <button type="button" onClick={() => fileInput.current?.click()} aria-label={t("composer.attach")} title={t("composer.attach")}>
           📎
         </button>
@@ -370,6 +416,11 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
         <button type="button" onClick={() => setEmojiOpen((o) => !o)} aria-expanded={emojiOpen} aria-label={t("composer.emoji")} title={t("composer.emoji")}>
           😊
         </button>
+        {providerTemplates && mode !== "note" && (
+          <button type="button" onClick={() => setPicker((o) => !o)} aria-expanded={picker}>
+            {t("window:picker.open")}
+          </button>
+        )}
         <span className="hints small muted">{hints.join(" · ")}</span>
         {limit > 0 && mode !== "note" && (
           <span className={`counter small ${over ? "error" : "muted"}`} aria-live="polite">
@@ -379,7 +430,7 @@ export const Composer = forwardRef<ComposerHandle, { conv: Conversation }>(funct
         <button type="button" className="primary" onClick={submit} disabled={empty || busy || over || send.isPending}>
           {mode === "note" ? t("composer.addNote") : t("composer.send")}
         </button>
-      </div>
+      </div>}
       {send.error && (
         <p role="alert" className="error small">
           {send.error.message}

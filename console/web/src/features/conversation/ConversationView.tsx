@@ -1,14 +1,15 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { ClaimButton, TransferButton } from "./routing";
-import { useEffect, useRef, useState, type RefObject } from "react";
+import { useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
-import type { Conversation, Me } from "../../lib/types";
+import type { Conversation, Me, Message } from "../../lib/types";
 import { Composer, type ComposerHandle } from "../composer/Composer";
 import { CONTACT_PANEL_ID, ContactPanel, useContactPanel } from "../contact/PanelFrame";
 import { channelIcon, contactName, useChannels, useConversation, useMarkRead, useMarkUnread, useOperators, usePatchConversation } from "../inbox/api";
 import { useMessages, useTyping } from "./api";
 import { MessageItem } from "./MessageItem";
 import { ConvertButton, TicketSection } from "../tickets/section";
+import { WindowIndicator } from "./WindowIndicator";
 
 export function ConversationView({ id, me, composerRef }: { id: string; me: Me; composerRef: RefObject<ComposerHandle | null> }) {
   const { t } = useTranslation("inbox");
@@ -64,6 +65,7 @@ function ConversationHeader({ c, me, onMarkUnread, panelOpen, panelToggle, onPan
   const p = usePatchConversation(c.id);
   const unread = useMarkUnread();
   const ops = useOperators().data ?? [];
+  const caps = useChannels().data?.find((ch) => ch.id === c.channel)?.capabilities;
   const name = contactName(c, t("contact.anonymous"));
   const resolved = c.status === "resolved";
   const base = `/api/v1/conversations/${encodeURIComponent(c.id)}/transcript?format=`;
@@ -82,6 +84,7 @@ function ConversationHeader({ c, me, onMarkUnread, panelOpen, panelToggle, onPan
             {l}
           </span>
         ))}
+        <WindowIndicator c={c} caps={caps} />
       </div>
       <div className="conv-actions">
         <label className="inline-select">
@@ -143,6 +146,12 @@ function History({ c, me }: { c: Conversation; me: Me }) {
   const channels = useChannels().data;
   const caps = channels?.find((ch) => ch.id === c.channel)?.capabilities;
   const items = msgs.data ?? [];
+  // Reactions name the message they answer by its provider id.
+  const byExternal = useMemo(() => {
+    const m = new Map<string, Message>();
+    for (const x of items) if (x.external_id) m.set(x.external_id, x);
+    return m;
+  }, [items]);
   const scroller = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({
     count: items.length,
@@ -174,7 +183,7 @@ function History({ c, me }: { c: Conversation; me: Me }) {
       <div style={{ height: v.getTotalSize(), position: "relative" }}>
         {v.getVirtualItems().map((row) => (
           <div key={row.key} data-index={row.index} ref={v.measureElement} style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
-            <MessageItem m={items[row.index]} channelType={c.channel_type} canRetract={!!caps?.retract} canDelete={canDelete} contactName={name} />
+            <MessageItem m={items[row.index]} byExternal={byExternal} channelType={c.channel_type} canRetract={!!caps?.retract} canDelete={canDelete} contactName={name} />
           </div>
         ))}
       </div>

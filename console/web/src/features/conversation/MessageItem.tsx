@@ -5,15 +5,19 @@ import type { Message, Part } from "../../lib/types";
 import { channelIcon } from "../inbox/api";
 import { useDelete, useRetract, useRetry } from "./api";
 import { ActivityLine } from "./routing";
+import { EchoTag, echoVia, ReactionLine } from "./reactions";
 
 export function MessageItem({
   m,
+  byExternal,
   channelType,
   canRetract,
   canDelete,
   contactName,
 }: {
   m: Message;
+  /** the conversation's messages by provider id (what reactions point at) */
+  byExternal?: Map<string, Message>;
   channelType: string;
   canRetract: boolean;
   canDelete: boolean;
@@ -25,7 +29,11 @@ export function MessageItem({
   const remove = useDelete();
   if (m.direction === "activity") return <ActivityLine m={m} />;
   const kind = m.direction === "note" ? "note" : m.direction === "in" ? "in" : "out";
-  const author = m.direction === "in" ? contactName : m.author_name || t("message.system");
+  const echo = kind === "out" ? echoVia(m.via) : null;
+  const author = m.direction === "in" ? contactName : m.author_name || (echo ? t("window:business") : t("message.system"));
+  if (!m.deleted_at && m.parts?.length && m.parts.every((p) => p.kind === "reaction")) {
+    return <ReactionLine m={m} author={author} byExternal={byExternal} canDelete={canDelete} />;
+  }
   const when = new Date(m.created_at);
   const err = retract.error ?? retry.error ?? remove.error;
   const deleted = !!m.deleted_at;
@@ -38,6 +46,7 @@ export function MessageItem({
         </span>
         <span className="msg-author">{author}</span>
         {kind === "note" && <span className="tag note-tag">{t("message.noteTag")}</span>}
+        {echo && <EchoTag via={echo} channelType={channelType} />}
         <time dateTime={m.created_at} title={when.toLocaleString(i18n.language)}>
           {when.toLocaleTimeString(i18n.language, { hour: "2-digit", minute: "2-digit" })}
         </time>
@@ -182,7 +191,12 @@ function PartView({ p }: { p: Part }) {
         </a>
       ) : null;
     case "template":
-      return <p className="muted">{t("message.template")}</p>;
+      return (
+        <p className="muted">
+          {t("message.template")}
+          {p.template?.name ? `: ${p.template.name}${p.template.language ? ` (${p.template.language})` : ""}` : ""}
+        </p>
+      );
     default:
       return p.text ? <p className="text">{p.text}</p> : <p className="muted">{t("message.unsupported", { kind: p.kind })}</p>;
   }

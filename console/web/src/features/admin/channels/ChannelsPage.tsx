@@ -5,7 +5,8 @@ import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { ConfirmButton, CopyButton, ErrorBox, Page, QueryState, RoleGate, AdminTable } from "../ui";
 import "../screens.css";
-import { useAdminChannels, useChannelTypes, useDeleteChannel, useSaveChannel, type AdminChannel, type ChannelType, type ConfigField } from "./api";
+import { pairing, useAdminChannels, useChannelTypes, useDeleteChannel, useSaveChannel, type AdminChannel, type ChannelType, type ConfigField } from "./api";
+import { DevicePairing, HealthBadge, SyncTemplatesButton } from "./Health";
 
 export default function ChannelsPage() {
   return (
@@ -44,6 +45,9 @@ function Channels() {
           }}
         />
       )}
+      {items.filter(pairing).map((c) => (
+        <DevicePairing key={c.id} c={c} />
+      ))}
       <QueryState loading={channels.isPending} error={channels.error} empty={items.length === 0} emptyText={t("channels.empty")} />
       {items.length > 0 && <ChannelTable items={items} onEdit={(c) => { setEditing(c); setNotice(""); }} />}
     </Page>
@@ -69,6 +73,7 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
               <td role="cell">
                 <span className={c.paused ? "status-paused" : "status-active"}>{c.paused ? t("channels.paused") : t("channels.active")}</span>
                 {!c.paused && !c.running && <div className="muted small">{t("channels.stopped")}</div>}
+                {c.status && <HealthBadge status={c.status} />}
               </td>
               <td role="cell">
                 {c.webhook_url ? (
@@ -101,6 +106,7 @@ function ChannelTable({ items, onEdit }: { items: AdminChannel[]; onEdit: (c: Ad
                     onConfirm={() => remove.mutate(c.id)}
                   />
                 </span>
+                {c.type === "whatsapp" && c.config?.mode !== "device" && <SyncTemplatesButton c={c} />}
               </td>
             </tr>
           ))}

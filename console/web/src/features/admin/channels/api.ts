@@ -2,7 +2,7 @@
 // "add channel" form is built from.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { del, get, patch, post } from "../../../lib/api";
-import type { Page } from "../../../lib/types";
+import type { Capabilities, ChannelStatus, Page } from "../../../lib/types";
 
 export interface ConfigField {
   key: string;
@@ -27,6 +27,14 @@ export interface AdminChannel {
   running: boolean;
   webhook_url: string;
   config?: Record<string, unknown>;
+  capabilities?: Capabilities;
+  /** the channel's health (issue 16); state "ok" when nothing was reported */
+  status?: ChannelStatus;
+}
+
+/** pairing: a linked-device channel waiting for its phone. */
+export function pairing(c: AdminChannel): boolean {
+  return c.type === "whatsapp" && c.config?.mode === "device" && (c.status?.state === "unpaired" || c.status?.state === "logged_out");
 }
 
 export const channelsKey = ["channels"] as const;
@@ -35,6 +43,9 @@ export function useAdminChannels() {
   return useQuery({
     queryKey: channelsKey,
     queryFn: async ({ signal }) => (await get<Page<AdminChannel>>("/api/v1/channels", { signal })).items,
+    // While a device waits to be linked, its state is polled too (the
+    // channel.status stream event updates it sooner).
+    refetchInterval: (q) => (q.state.data?.some(pairing) ? 20_000 : false),
   });
 }
 
