@@ -64,7 +64,7 @@ lint:
 # A count, not a duration: a time limit can end a run mid-input and fail it
 # with "context deadline exceeded".
 FUZZTIME ?= 10000x
-FUZZ_TARGETS := ./connectors/meta:FuzzParseError ./connectors/line:FuzzWebhook ./connectors/sms:FuzzWebhook ./connectors/slack:FuzzEventsWebhook ./console:FuzzWidgetMessage ./connectors/telegram:FuzzWebhook ./connectors/telegram:FuzzEscapeMarkdownV2 ./connectors/telegram:FuzzMarkdownToV2 ./connectors/whatsapp/device:FuzzNormalizeMessage ./connectors/whatsapp/device:FuzzNormalizeReceipt ./console:FuzzChannelLink ./connectors/messenger:FuzzWebhook ./connectors/instagram:FuzzWebhook
+FUZZ_TARGETS := ./connectors/meta:FuzzParseError ./connectors/line:FuzzWebhook ./connectors/sms:FuzzWebhook ./connectors/slack:FuzzEventsWebhook ./console:FuzzWidgetMessage ./connectors/telegram:FuzzWebhook ./connectors/telegram:FuzzEscapeMarkdownV2 ./connectors/telegram:FuzzMarkdownToV2 ./connectors/whatsapp/device:FuzzNormalizeMessage ./connectors/whatsapp/device:FuzzNormalizeReceipt ./console:FuzzChannelLink ./connectors/messenger:FuzzWebhook ./connectors/instagram:FuzzWebhook ./connectors/whatsapp:FuzzWebhook
 
 test: lint build
 	@if [ -z "$$SWITCHBOARD_TEST_POSTGRES_URL" ]; then echo "NOTE: no PostgreSQL on 127.0.0.1:5432: PostgreSQL tests will skip"; fi

@@ -9,6 +9,7 @@ import (
 	_ "github.com/switchboardhq/switchboard/connectors/slack"
 	_ "github.com/switchboardhq/switchboard/connectors/sms"
 	_ "github.com/switchboardhq/switchboard/connectors/telegram"
+	_ "github.com/switchboardhq/switchboard/connectors/whatsapp"
 
 	"github.com/switchboardhq/switchboard"
 )
@@ -40,6 +41,7 @@ func TestChannelTypesDescribeEveryConnector(t *testing.T) {
 		{"webchat", "Site chat", nil, nil},
 		{"messenger", "Facebook Messenger", []string{"app_secret", "verify_token", "page_access_token"}, []string{"app_secret", "verify_token", "page_access_token", "page_id"}},
 		{"instagram", "Instagram", []string{"app_secret", "verify_token", "page_access_token"}, []string{"app_secret", "verify_token", "page_access_token", "page_id", "instagram_account_id"}},
+		{"whatsapp", "WhatsApp", []string{"app_secret", "verify_token", "access_token"}, nil},
 		{"telegram", "Telegram", []string{"bot_token", "secret_token"}, []string{"bot_token", "secret_token"}},
 	}
 	// Messenger and Instagram share one config struct: Messenger's form

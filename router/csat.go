@@ -285,12 +285,11 @@ func (r *Router) csatParts(channelType, question, tok string) []switchboard.Part
 			p.Buttons = append(p.Buttons, switchboard.Button{Label: "★" + strconv.Itoa(n), Payload: CSATPostbackPrefix + tok + ":" + strconv.Itoa(n)})
 		}
 		return []switchboard.Part{p}
-	case "whatsapp":
-		// Issue 16: WhatsApp's reply buttons (at most three) or a list
-		// message go here; until then WhatsApp gets the link like SMS.
 	}
-	// The site chat renders the card; every other channel gets the
-	// question and the link (connectors.Fallback).
+	// The site chat renders the card and WhatsApp sends it as a list of
+	// five ratings whose row ids are the postbacks above (its connector
+	// has Capabilities.CSAT); every other channel gets the question and
+	// the link (connectors.Fallback).
 	return []switchboard.Part{{Kind: switchboard.PartCSAT, Text: question,
 		CSAT: &switchboard.CSATCard{Token: tok, URL: r.Hub.publicURL + "/csat/" + tok}}}
 }

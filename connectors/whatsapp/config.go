@@ -25,19 +25,22 @@ const (
 // DefaultSendTimeout bounds one Send (all its provider calls).
 const DefaultSendTimeout = 15 * time.Second
 
-// Config is a WhatsApp Cloud API channel's config: the keys of its entry
-// in the config file or the API, decoded strictly.
+// Config is a WhatsApp channel's config: the keys of its entry in the
+// config file or the API, decoded strictly. The Cloud API keys are
+// required in cloud mode only (ParseConfig says which is missing), so
+// their tags do not mark them required: the console's form would refuse a
+// device-mode channel without them.
 type Config struct {
 	// Mode is cloud (default) or device.
 	Mode string `json:"mode,omitempty" label:"Mode" help:"cloud (WhatsApp Cloud API, the default) or device (linked device)."`
 	// AppSecret signs webhooks (X-Hub-Signature-256). Secret.
-	AppSecret string `json:"app_secret" label:"App secret" help:"Meta app dashboard: App settings > Basic > App secret; signs webhooks." required:"true"`
+	AppSecret string `json:"app_secret" label:"App secret" help:"Cloud mode (required there): Meta app dashboard: App settings > Basic > App secret; signs webhooks."`
 	// VerifyToken is what Meta sends in the subscription handshake. Secret.
-	VerifyToken string `json:"verify_token" label:"Verify token" help:"Any string you choose; paste the same in the app's WhatsApp > Configuration > Webhook." required:"true"`
+	VerifyToken string `json:"verify_token" label:"Verify token" help:"Cloud mode (required there): Any string you choose; paste the same in the app's WhatsApp > Configuration > Webhook."`
 	// AccessToken authorises Graph calls (a system user token). Secret.
-	AccessToken string `json:"access_token" label:"Access token" help:"A system user's permanent token with whatsapp_business_messaging and whatsapp_business_management." required:"true"`
+	AccessToken string `json:"access_token" label:"Access token" help:"Cloud mode (required there): A system user's permanent token with whatsapp_business_messaging and whatsapp_business_management."`
 	// PhoneNumberID is the business phone number's id (not the number).
-	PhoneNumberID string `json:"phone_number_id" label:"Phone number ID" help:"WhatsApp > API Setup: the Phone number ID (digits, not the phone number)." required:"true"`
+	PhoneNumberID string `json:"phone_number_id" label:"Phone number ID" help:"Cloud mode (required there): WhatsApp > API Setup: the Phone number ID (digits, not the phone number)."`
 	// BusinessAccountID is the WhatsApp Business Account id; templates are
 	// listed from it.
 	BusinessAccountID string `json:"business_account_id,omitempty" label:"WhatsApp Business Account ID" help:"WhatsApp > API Setup: the WhatsApp Business Account ID; needed to sync message templates."`
