@@ -487,7 +487,7 @@ func (s *natsSubscriber) consume(ctx context.Context, spec consumerSpec, consume
 		Logger:         b.wlog,
 		AckWaitTimeout: ackWait,
 		ResourceInitializer: func(context.Context, jetstream.JetStream, string) (jetstream.Consumer, func(context.Context, watermill.LoggerAdapter), error) {
-			return consumer, nil, nil
+			return closingSafeConsumer{consumer}, nil, nil
 		},
 		NakDelay:       wmjs.NewStaticDelay(natsNakDelay),
 		ConsumeOptions: []jetstream.PullConsumeOpt{jetstream.ConsumeErrHandler(onErr), jetstream.PullHeartbeat(2 * time.Second), jetstream.PullExpiry(10 * time.Second)},
@@ -517,6 +517,30 @@ func (s *natsSubscriber) consume(ctx context.Context, spec consumerSpec, consume
 			s.forward(ctx, m, out, sendMu)
 		}
 	}
+}
+
+// closingSafeConsumer works around a race of watermill-nats v2.1.3: when a
+// subscription's context ends, its monitor closes the output channel while
+// a message handler may be about to send to it, and the send panics
+// ("send on closed channel") in the NATS client's goroutine, killing the
+// process. The message was not handed to anyone, so the panic is turned
+// back into a nak (JetStream redelivers it, to this instance or another);
+// any other panic goes on.
+type closingSafeConsumer struct{ jetstream.Consumer }
+
+func (c closingSafeConsumer) Consume(handler jetstream.MessageHandler, opts ...jetstream.PullConsumeOpt) (jetstream.ConsumeContext, error) {
+	return c.Consumer.Consume(func(msg jetstream.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				if err, ok := r.(error); ok && strings.Contains(err.Error(), "send on closed channel") {
+					_ = msg.Nak()
+					return
+				}
+				panic(r)
+			}
+		}()
+		handler(msg)
+	}, opts...)
 }
 
 // forward hands m to the handler, or nacks it when the subscription is
