@@ -109,6 +109,10 @@ export function channelIcon(type: string | undefined): string {
       return "✈";
     case "whatsapp":
       return "🟢";
+    case "messenger":
+      return "🔵";
+    case "instagram":
+      return "📷";
     default:
       return "•";
   }
