@@ -29,17 +29,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/switchboardhq/switchboard/connectors/connectortest"
 )
 
-// Fault is what the fake answers instead of doing its work. Its fields
-// match connectortest.Fault, so one converts to the other.
-type Fault struct {
-	Status     int
-	RetryAfter string
-	// Body is the answer's body; empty means Graph's error body for Status.
-	Body string
-	Hang bool
-}
+// Fault is what the fake answers instead of doing its work (an empty Body
+// means Graph's error body for Status).
+type Fault = connectortest.Fault
 
 // Options configure a fake.
 type Options struct {
@@ -104,18 +100,13 @@ type Server struct {
 
 	mu            sync.Mutex
 	requests      []Request
-	faults        []pendingFault
+	faults        connectortest.FaultQueue
 	media         map[string]Media
 	templates     []Template
 	lastInbound   map[string]time.Time
 	closed        map[string]bool
 	undeliverable map[string]bool
 	downloadFault int
-}
-
-type pendingFault struct {
-	fault Fault
-	left  int
 }
 
 // New starts a fake and closes it when the test ends.
@@ -153,16 +144,13 @@ func (s *Server) Close() {
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests, s.faults = nil, nil
+	s.requests = nil
+	s.faults.Clear()
 	s.lastInbound, s.closed, s.undeliverable = map[string]time.Time{}, map[string]bool{}, map[string]bool{}
 }
 
 // FailNext makes the next n requests (any path) answer with f.
-func (s *Server) FailNext(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, pendingFault{fault: f, left: n})
-}
+func (s *Server) FailNext(n int, f Fault) { s.faults.FailNext(n, f) }
 
 // FailNextCode makes the next n requests answer Graph's error with code
 // (130429, 131056, 131048, ...) and its documented title, with status.
@@ -323,27 +311,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 }
 
-func (s *Server) takeFault() (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.faults) > 0 {
-		pf := &s.faults[0]
-		if pf.left <= 0 {
-			s.faults = s.faults[1:]
-			continue
-		}
-		pf.left--
-		f := pf.fault
-		if pf.left == 0 {
-			s.faults = s.faults[1:]
-		}
-		return f, true
-	}
-	return Fault{}, false
-}
-
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, rec *Request) int {
-	if f, ok := s.takeFault(); ok {
+	if f, ok := s.faults.Take(); ok {
 		if f.Hang {
 			select {
 			case <-r.Context().Done():
