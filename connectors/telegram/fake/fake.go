@@ -24,21 +24,14 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/switchboardhq/switchboard/connectors/connectortest"
 )
 
-// Fault is what the fake answers instead of doing its work. Its fields
-// match connectortest.Fault, so one converts to the other.
-type Fault struct {
-	// Status is the HTTP status (and error_code) to answer (ignored when Hang).
-	Status int
-	// RetryAfter is the Retry-After value; for 429 it is also the
-	// envelope's parameters.retry_after.
-	RetryAfter string
-	// Body is the answer's body; empty means the Bot API's error envelope.
-	Body string
-	// Hang holds the request until the client gives up or the fake closes.
-	Hang bool
-}
+// Fault is what the fake answers instead of doing its work (an empty Body
+// means the Bot API's error envelope; RetryAfter is also the envelope's
+// parameters.retry_after for 429).
+type Fault = connectortest.Fault
 
 // Call is one request the fake received.
 type Call struct {
@@ -82,18 +75,13 @@ type Server struct {
 
 	mu       sync.Mutex
 	calls    []Call
-	faults   []pendingFault
+	faults   connectortest.FaultQueue
 	files    map[string]File // by file_id
 	blocked  map[int64]bool
 	sent     map[string]bool // "<chat>:<id>" of messages not deleted
 	seq      int
 	webhooks []Webhook
 	updateID int64
-}
-
-type pendingFault struct {
-	fault Fault
-	left  int
 }
 
 // New starts a fake that accepts token and closes it when the test ends.
@@ -129,18 +117,15 @@ func (s *Server) Reset() {
 }
 
 func (s *Server) resetLocked() {
-	s.calls, s.faults, s.webhooks = nil, nil, nil
+	s.calls, s.webhooks = nil, nil
+	s.faults.Clear()
 	s.blocked = map[int64]bool{}
 	s.sent = map[string]bool{}
 	s.seq = 0
 }
 
 // FailNext makes the next n requests (any method) answer with f.
-func (s *Server) FailNext(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, pendingFault{fault: f, left: n})
-}
+func (s *Server) FailNext(n int, f Fault) { s.faults.FailNext(n, f) }
 
 // AddFile makes getFile answer for fileID and the file URL serve f.
 func (s *Server) AddFile(fileID string, f File) {
@@ -257,7 +242,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, cal
 	if token != s.Token {
 		return writeError(w, http.StatusUnauthorized, describe(401, 0), 0)
 	}
-	if f, ok := s.takeFault(); ok {
+	if f, ok := s.faults.Take(); ok {
 		return s.answerFault(w, r, f)
 	}
 	if isFile {
@@ -284,21 +269,6 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, cal
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
 	return http.StatusOK
-}
-
-func (s *Server) takeFault() (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for len(s.faults) > 0 {
-		f := &s.faults[0]
-		if f.left <= 0 {
-			s.faults = s.faults[1:]
-			continue
-		}
-		f.left--
-		return f.fault, true
-	}
-	return Fault{}, false
 }
 
 func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, f Fault) int {
