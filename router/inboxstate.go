@@ -39,7 +39,18 @@ func (e *ConflictError) Error() string { return e.Message }
 // queue (assigning it when someone can take it), and a resolved or
 // reassigned conversation frees its former assignee, whose departments'
 // queues are pulled.
+//
+// Reading a conversation with unread customer messages (Unread false)
+// also sends the provider a read receipt where the channel takes one.
 func (h *Hub) UpdateConversation(ctx context.Context, conv switchboard.Conversation, u store.ConversationUpdate) (switchboard.Conversation, error) {
+	updated, err := h.updateConversationRouted(ctx, conv, u)
+	if err == nil && u.Unread != nil && !*u.Unread && conv.UnreadCount > 0 {
+		h.sendReadReceipt(conv)
+	}
+	return updated, err
+}
+
+func (h *Hub) updateConversationRouted(ctx context.Context, conv switchboard.Conversation, u store.ConversationUpdate) (switchboard.Conversation, error) {
 	if err := h.resolvable(ctx, conv, u); err != nil {
 		return switchboard.Conversation{}, err
 	}

@@ -37,6 +37,12 @@ type ChannelHealthStore interface {
 	// with the sync time (zero time and no templates when never synced).
 	PutProviderTemplates(ctx context.Context, ws switchboard.WorkspaceID, channel switchboard.ChannelID, ts []switchboard.ProviderTemplate, syncedAt time.Time) error
 	ListProviderTemplates(ctx context.Context, ws switchboard.WorkspaceID, channel switchboard.ChannelID) ([]switchboard.ProviderTemplate, time.Time, error)
+
+	// LatestInbound returns the customer's newest message in a
+	// conversation (direction in, by insertion order): the read receipt a
+	// provider takes when an operator reads it names it. ErrNotFound when
+	// the customer wrote nothing or the conversation is not in ws.
+	LatestInbound(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.Message, error)
 }
 
 // SQLDatabase is implemented by engines that can hand their database to

@@ -145,6 +145,20 @@ func TestWhatsAppRoundTrip(t *testing.T) {
 		t.Errorf("contact = %v, want the phone kept in the profile", conv.Contact)
 	}
 
+	// The operator reads the conversation: WhatsApp hears it as a read
+	// receipt naming the customer's message (the blue ticks).
+	if code := call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/read", e.token, nil, nil); code/100 != 2 {
+		t.Fatalf("read: %d", code)
+	}
+	eventually(t, 5*time.Second, "the read receipt to reach the Cloud API", func() bool {
+		for _, r := range e.fk.Requests() {
+			if r.Method == http.MethodPost && r.Path == "/v26.0/"+waPhoneID+"/messages" && r.JSON["status"] == "read" && r.JSON["message_id"] == "wamid.IN1" {
+				return true
+			}
+		}
+		return false
+	})
+
 	var reply messageJSON
 	if code := call(t, "POST", e.hub.URL+"/api/v1/conversations/"+conv.ID+"/messages", e.token, map[string]string{"text": "Yes: blue and green."}, &reply); code != http.StatusAccepted {
 		t.Fatalf("reply: %d", code)

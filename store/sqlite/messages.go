@@ -116,6 +116,16 @@ func (s *Store) GetMessage(ctx context.Context, ws switchboard.WorkspaceID, id s
 	return m, nil
 }
 
+// LatestInbound returns the customer's newest message of a conversation.
+func (s *Store) LatestInbound(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.Message, error) {
+	m, _, err := scanMessage(s.queryRow(ctx, `SELECT `+messageCols+` FROM messages m
+		WHERE m.conversation_id = ? AND m.workspace_id = ? AND m.direction = 'in' ORDER BY m.seq DESC LIMIT 1`, conv, ws))
+	if err != nil {
+		return switchboard.Message{}, mapErr("latest inbound", err)
+	}
+	return m, nil
+}
+
 // ListMessages pages a conversation's messages oldest first.
 func (s *Store) ListMessages(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID, q store.MessageQuery) (store.MessagePage, error) {
 	var page store.MessagePage

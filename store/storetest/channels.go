@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -24,6 +25,28 @@ var channelHealthTests = []struct {
 	{"AcceptWatermark", testAcceptWatermark},
 	{"AcceptStatusOutOfOrder", testAcceptStatusOutOfOrder},
 	{"SQLDatabase", testSQLDatabase},
+	{"LatestInbound", testLatestInbound},
+}
+
+// testLatestInbound: the customer's newest message, not a later reply or
+// echo; ErrNotFound for another workspace.
+func testLatestInbound(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f := setup(t, s)
+	other := newWorkspace(t, s, "Other")
+	r := accept(t, s, f.msg("wamid.1", "U1", "first", t0))[0]
+	accept(t, s, f.msg("wamid.2", "U1", "second", t0.Add(time.Minute)))
+	c := getConv(t, s, f.ws, r.ConversationID)
+	sentOut(t, s, c, "wamid.out", t0.Add(2*time.Minute))
+	accept(t, s, f.echo("wamid.echo", "U1", "from the phone", "phone", t0.Add(3*time.Minute)))
+	m, err := s.LatestInbound(ctx, f.ws, r.ConversationID)
+	must(t, err, "LatestInbound")
+	if m.ExternalID != "wamid.2" || m.Direction != switchboard.DirectionIn {
+		t.Fatalf("LatestInbound = %+v, want the customer's second message", m)
+	}
+	if _, err := s.LatestInbound(ctx, other, r.ConversationID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another workspace: %v", err)
+	}
 }
 
 func testChannelStatus(t *testing.T, s store.Store) {
