@@ -91,6 +91,9 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 		CustomerLastAt: customerLastAt,
 	})
 	cancel()
+	if err != nil && errors.Is(err, connectors.ErrNotHere) {
+		return nil, r.handBack(ctx, m, n, err)
+	}
 	if err != nil {
 		r.log.Warn("send failed", "message", m.ID, "channel", target.ChannelID, "err", err, "permanent", connectors.IsPermanent(err), "correlation_id", middleware.MessageCorrelationID(msg))
 		r.Channels.health.sendFailed(target.WorkspaceID, target.ChannelID, err)
@@ -136,4 +139,27 @@ func (r *Router) handleOutbound(msg *message.Message) ([]*message.Message, error
 // customer-service window: what to do, then the provider's words.
 func windowClosedReason(err error) string {
 	return "outside the customer-service window: send an approved template instead (" + providerReason(err) + ")"
+}
+
+// Sends whose connection runs elsewhere (issue 16): a WhatsApp linked
+// device keeps one connection per channel across the cluster (a lease), so
+// an instance without it cannot send. Retrying here would never reach the
+// holder; the notice is handed back to the outbox instead, a little later,
+// and the broker gives it to some instance again until the holder gets it.
+// The message stays pending meanwhile (also while the device reconnects or
+// waits to be linked) and fails only after handBackFor.
+var (
+	handBackDelay = 2 * time.Second
+	handBackFor   = 24 * time.Hour
+)
+
+// handBack defers the outbound notice n of m, or fails m once it has
+// waited handBackFor.
+func (r *Router) handBack(ctx context.Context, m switchboard.Message, n OutboundNotice, cause error) error {
+	if time.Since(m.CreatedAt) > handBackFor {
+		return r.markFailed(ctx, m.ID, cause.Error())
+	}
+	r.log.Debug("send handed back: the channel's connection runs elsewhere", "message", m.ID, "err", cause)
+	return r.store.DeferOutbox(ctx, []store.OutboxEntry{{Topic: TopicOutbound, Key: string(m.ID) + ":handback:" + switchboard.NewID("h"), Payload: mustJSON(n)}},
+		time.Now().Add(handBackDelay))
 }

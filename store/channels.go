@@ -43,6 +43,12 @@ type ChannelHealthStore interface {
 	// provider takes when an operator reads it names it. ErrNotFound when
 	// the customer wrote nothing or the conversation is not in ws.
 	LatestInbound(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.Message, error)
+
+	// DeferOutbox writes outbox entries that no relay claims before
+	// notBefore: a send handed back because its connection runs on another
+	// instance (a linked device's lease) goes out again a little later,
+	// picked up by whichever instance the broker gives it to.
+	DeferOutbox(ctx context.Context, entries []OutboxEntry, notBefore time.Time) error
 }
 
 // SQLDatabase is implemented by engines that can hand their database to

@@ -97,6 +97,20 @@ func (s *Store) GetMessage(ctx context.Context, ws switchboard.WorkspaceID, id s
 	return m, nil
 }
 
+// DeferOutbox writes outbox entries leased until notBefore.
+func (s *Store) DeferOutbox(ctx context.Context, entries []store.OutboxEntry, notBefore time.Time) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, e := range entries {
+			if _, err := tx.Exec(ctx, `INSERT INTO outbox (topic, key, payload, created_at, lease_until) VALUES ($1, $2, $3, now(), $4)`,
+				e.Topic, e.Key, e.Payload, notBefore.UTC()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return mapErr("defer outbox", err)
+}
+
 // LatestInbound returns the customer's newest message of a conversation.
 func (s *Store) LatestInbound(ctx context.Context, ws switchboard.WorkspaceID, conv switchboard.ConversationID) (switchboard.Message, error) {
 	m, _, err := scanMessage(s.pool.QueryRow(ctx, `SELECT `+messageCols+` FROM messages m

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/switchboardhq/switchboard"
@@ -114,6 +115,19 @@ func (s *Store) GetMessage(ctx context.Context, ws switchboard.WorkspaceID, id s
 		return switchboard.Message{}, mapErr("get message", err)
 	}
 	return m, nil
+}
+
+// DeferOutbox writes outbox entries leased until notBefore.
+func (s *Store) DeferOutbox(ctx context.Context, entries []store.OutboxEntry, notBefore time.Time) error {
+	now := ts(time.Now().UTC())
+	return mapErr("defer outbox", s.write(ctx, func(tx *sql.Tx) error {
+		for _, e := range entries {
+			if _, err := tx.ExecContext(ctx, qInsertOutbox, e.Topic, e.Key, e.Payload, now, ts(notBefore)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
 }
 
 // LatestInbound returns the customer's newest message of a conversation.
