@@ -26,6 +26,38 @@ var channelHealthTests = []struct {
 	{"AcceptStatusOutOfOrder", testAcceptStatusOutOfOrder},
 	{"SQLDatabase", testSQLDatabase},
 	{"LatestInbound", testLatestInbound},
+	{"DeferOutbox", testDeferOutbox},
+}
+
+// testDeferOutbox: a deferred row is pending at once but no relay claims
+// it before its time; then it is claimed like any other.
+func testDeferOutbox(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	setup(t, s)
+	claimAll(t, s, time.Hour)
+	before := pending(t, s)
+	must(t, s.DeferOutbox(ctx, []store.OutboxEntry{{Topic: "outbound", Key: "msg_1:handback", Payload: []byte(`{"message_id":"msg_1"}`)}},
+		time.Now().Add(300*time.Millisecond)), "DeferOutbox")
+	if got := pending(t, s) - before; got != 1 {
+		t.Fatalf("pending grew by %d, want 1", got)
+	}
+	rows, err := s.ClaimOutbox(ctx, 10, time.Minute)
+	must(t, err, "ClaimOutbox")
+	if len(rows) != 0 {
+		t.Fatalf("claimed before its time: %+v", rows)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		rows, err = s.ClaimOutbox(ctx, 10, time.Minute)
+		must(t, err, "ClaimOutbox")
+		if len(rows) == 1 && rows[0].Key == "msg_1:handback" && rows[0].Topic == "outbound" && string(rows[0].Payload) == `{"message_id":"msg_1"}` {
+			return
+		}
+		if len(rows) > 0 || time.Now().After(deadline) {
+			t.Fatalf("claimed %+v", rows)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // testLatestInbound: the customer's newest message, not a later reply or
