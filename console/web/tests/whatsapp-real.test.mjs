@@ -5,7 +5,8 @@
 // nothing of the hub's answers is rewritten. What the operator sees: the
 // templates synced from the business account, the 24-hour window closed
 // for a customer who wrote 25 hours ago (free text off, the picker in its
-// place), the template reaching Graph with its parameters, and the window
+// place), the operator's read as WhatsApp's read receipt, the template
+// reaching Graph with its parameters, and the window
 // opening live when the customer writes again.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
@@ -24,6 +25,7 @@ const CUSTOMER = "819012345678";
 
 let hub, graph, graphURL, session, page, api;
 const sent = [];
+const reads = [];
 const opts = { skip: skip || false };
 
 /** startGraph answers the Cloud API calls the hub makes: the approved
@@ -53,6 +55,11 @@ function startGraph() {
         }
         if (req.method === "POST" && path === `/v26.0/${PHONE_ID}/messages`) {
           const msg = JSON.parse(body);
+          if (msg.status === "read") {
+            // The blue ticks: the operator read the customer's message.
+            reads.push(msg);
+            return reply(200, { success: true });
+          }
           sent.push(msg);
           return reply(200, { messaging_product: "whatsapp", contacts: [{ input: msg.to, wa_id: msg.to }], messages: [{ id: "wamid.out" + sent.length }] });
         }
@@ -121,6 +128,7 @@ test("a real WhatsApp channel: templates synced, the closed window refuses free 
   await page.goto(hub.url + "/conversations/" + encodeURIComponent(conv.id));
   await page.getByRole("heading", { name: "Ken Sato" }).waitFor();
   await page.getByText("Window closed — only approved templates").waitFor();
+  await until(() => reads.some((r) => r.message_id === "wamid.in1" && r.messaging_product === "whatsapp"), "the operator's read to reach WhatsApp as a read receipt");
   assert.equal(await page.getByRole("textbox", { name: "Reply" }).count(), 0, "no free-text box outside the window");
   const picker = page.getByRole("region", { name: "Approved templates" });
   const names = await picker.getByRole("option").locator("strong").allTextContents();
