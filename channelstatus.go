@@ -70,8 +70,9 @@ type ChannelStatus struct {
 // provider, synced from the business account (WhatsApp); the composer
 // offers the approved ones, and outside the customer-service window they
 // are the only messages that may go out. A part of kind template with Name
-// and Language sends one; its Variables are the parameters by number
-// ("1", "2", ...) or by name.
+// and Language sends one; its Variables are the body's parameters by
+// number ("1", "2", ...) or by name, and the header's as "header.1" (or
+// "header.<name>").
 type ProviderTemplate struct {
 	ChannelID ChannelID `json:"channel_id"`
 	Name      string    `json:"name"`
@@ -83,9 +84,12 @@ type ProviderTemplate struct {
 	// Header, Body and Footer are the template's texts with their
 	// placeholders ({{1}} or {{name}}); Params lists the body's parameter
 	// names in order.
-	Header  string   `json:"header,omitempty"`
-	Body    string   `json:"body"`
-	Footer  string   `json:"footer,omitempty"`
-	Params  []string `json:"params,omitempty"`
-	Buttons []string `json:"buttons,omitempty"`
+	Header string   `json:"header,omitempty"`
+	Body   string   `json:"body"`
+	Footer string   `json:"footer,omitempty"`
+	Params []string `json:"params,omitempty"`
+	// HeaderParams lists a text header's parameter names in order; a
+	// template part gives them as Variables "header.<name>".
+	HeaderParams []string `json:"header_params,omitempty"`
+	Buttons      []string `json:"buttons,omitempty"`
 }

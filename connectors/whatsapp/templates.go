@@ -17,10 +17,14 @@ import (
 	"github.com/switchboardhq/switchboard/connectors/meta"
 )
 
+// headerVariable prefixes the Variables that fill a template's text
+// header ("header.1").
+const headerVariable = "header."
+
 // templateMessage sends an approved template: Template.Raw, when set, is
 // the Cloud API's whole "template" object; otherwise Name and Language
 // with Variables as the body's parameters, positional ("1", "2", ...)
-// or named.
+// or named, and those named "header.<n>" as the text header's.
 func templateMessage(i int, p switchboard.Part) (outgoing, error) {
 	t := p.Template
 	if t == nil {
@@ -36,8 +40,23 @@ func templateMessage(i int, p switchboard.Part) (outgoing, error) {
 		return nil, connectors.Permanent(fmt.Sprintf("part %d: a WhatsApp template needs its name and language", i), nil)
 	}
 	obj := map[string]any{"name": t.Name, "language": map[string]string{"code": t.Language}}
-	if params := bodyParameters(t.Variables); len(params) > 0 {
-		obj["components"] = []map[string]any{{"type": "body", "parameters": params}}
+	header, body := map[string]string{}, map[string]string{}
+	for k, v := range t.Variables {
+		if name, ok := strings.CutPrefix(k, headerVariable); ok {
+			header[name] = v
+		} else {
+			body[k] = v
+		}
+	}
+	var comps []map[string]any
+	if params := bodyParameters(header); len(params) > 0 {
+		comps = append(comps, map[string]any{"type": "header", "parameters": params})
+	}
+	if params := bodyParameters(body); len(params) > 0 {
+		comps = append(comps, map[string]any{"type": "body", "parameters": params})
+	}
+	if len(comps) > 0 {
+		obj["components"] = comps
 	}
 	return outgoing{"type": "template", "template": obj}, nil
 }
@@ -145,6 +164,7 @@ func (c *Connector) providerTemplate(t graphTemplate) switchboard.ProviderTempla
 		case "HEADER":
 			if comp.Text != "" {
 				pt.Header = comp.Text
+				pt.HeaderParams = placeholders(comp.Text)
 			} else if comp.Format != "" {
 				pt.Header = "[" + strings.ToLower(comp.Format) + "]"
 			}

@@ -424,3 +424,32 @@ func TestMediaURLNotLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateHeaderParameters: a template whose text header has a
+// placeholder lists it as a header parameter; a part gives it as
+// "header.1" and it goes out as the header component, before the body's;
+// without it Graph (the fake) refuses the send with 132000.
+func TestTemplateHeaderParameters(t *testing.T) {
+	fk := fake.New(t, fake.Options{Token: testToken, AppSecret: testSecret, PhoneNumberID: testPhoneID, BusinessAccountID: testWABA})
+	fk.AddTemplate(fake.Template{Name: "order_ready", Language: "en_US", Category: "UTILITY", Header: "Order {{1}}", Body: "Hi {{1}}, it is ready for pick-up."})
+	_, c := env(t, fk)
+	ts, err := c.ListTemplates(context.Background())
+	if err != nil || len(ts) != 1 || strings.Join(ts[0].HeaderParams, ",") != "1" || strings.Join(ts[0].Params, ",") != "1" {
+		t.Fatalf("templates %+v, %v", ts, err)
+	}
+	part := func(vars map[string]string) []switchboard.Part {
+		return []switchboard.Part{{Kind: switchboard.PartTemplate, Template: &switchboard.Template{Name: "order_ready", Language: "en_US", Variables: vars}}}
+	}
+	if _, err := c.Send(context.Background(), connectors.OutboundMessage{MessageID: "msg_h0", Recipient: "16505551234", Parts: part(map[string]string{"1": "Ken"})}); err == nil || !connectors.IsPermanent(err) || !strings.Contains(err.Error(), "132000") {
+		t.Fatalf("without the header's parameter: %v", err)
+	}
+	if _, err := c.Send(context.Background(), connectors.OutboundMessage{MessageID: "msg_h1", Recipient: "16505551234", Parts: part(map[string]string{"1": "Ken", "header.1": "A-1042"})}); err != nil {
+		t.Fatal(err)
+	}
+	sends := fk.Sends()
+	got, _ := json.Marshal(sends[len(sends)-1].JSON["template"])
+	want := `{"components":[{"parameters":[{"text":"A-1042","type":"text"}],"type":"header"},{"parameters":[{"text":"Ken","type":"text"}],"type":"body"}],"language":{"code":"en_US"},"name":"order_ready"}`
+	if string(got) != want {
+		t.Errorf("template sent %s\nwant %s", got, want)
+	}
+}

@@ -225,31 +225,42 @@ func (s *Server) checkTemplate(obj map[string]any) *invalid {
 	if found.Status != "APPROVED" {
 		return bad(132001, "template name (%s) is %s, not approved", name, found.Status)
 	}
+	comps, _ := obj["components"].([]any)
+	for _, part := range []struct{ kind, text string }{{"header", found.Header}, {"body", found.Body}} {
+		if inv := checkComponentParams(name, part.kind, part.text, comps); inv != nil {
+			return inv
+		}
+	}
+	return nil
+}
+
+// checkComponentParams checks the parameters a send gives one component
+// (header or body) against the placeholders of its text, as Graph does.
+func checkComponentParams(name, kind, text string, comps []any) *invalid {
 	want := map[string]bool{}
-	for _, m := range placeholder.FindAllStringSubmatch(found.Body, -1) {
+	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
 		want[m[1]] = true
 	}
 	got := 0
-	comps, _ := obj["components"].([]any)
 	for _, c := range comps {
 		cm, _ := c.(map[string]any)
-		if !strings.EqualFold(str(cm, "type"), "body") {
+		if !strings.EqualFold(str(cm, "type"), kind) {
 			continue
 		}
 		params, _ := cm["parameters"].([]any)
 		for _, p := range params {
 			pm, _ := p.(map[string]any)
 			if str(pm, "type") != "text" || str(pm, "text") == "" {
-				return bad(131009, "body parameters must be of type text with a text.")
+				return bad(131009, "%s parameters must be of type text with a text.", kind)
 			}
 			if n := str(pm, "parameter_name"); n != "" && !want[n] {
-				return bad(132000, "template %s has no parameter named %s", name, n)
+				return bad(132000, "template %s has no %s parameter named %s", name, kind, n)
 			}
 			got++
 		}
 	}
 	if got != len(want) {
-		return bad(132000, "body: number of localizable_params (%d) does not match the expected number of params (%d)", got, len(want))
+		return bad(132000, "%s: number of localizable_params (%d) does not match the expected number of params (%d)", kind, got, len(want))
 	}
 	return nil
 }

@@ -47,7 +47,7 @@ function startGraph() {
         if (req.method === "GET" && path === `/v26.0/${WABA}/message_templates`) {
           return reply(200, {
             data: [
-              { id: "1", name: "order_update", language: "en", status: "APPROVED", category: "UTILITY", components: [{ type: "BODY", text: "Hello {{1}}, your order {{2}} is on its way." }] },
+              { id: "1", name: "order_update", language: "en", status: "APPROVED", category: "UTILITY", components: [{ type: "HEADER", format: "TEXT", text: "Order {{1}}" }, { type: "BODY", text: "Hello {{1}}, your order {{2}} is on its way." }] },
               { id: "2", name: "spring_sale", language: "en", status: "PENDING", category: "MARKETING", components: [{ type: "BODY", text: "Spring sale" }] },
             ],
             paging: { cursors: { before: "a", after: "b" } },
@@ -135,8 +135,10 @@ test("a real WhatsApp channel: templates synced, the closed window refuses free 
   assert.deepEqual(names, ["order_update"]);
   await picker.getByRole("option").first().click();
   const form = picker.getByRole("form", { name: "order_update" });
-  await form.getByLabel("Parameter 1").fill("Ken");
-  await form.getByLabel("Parameter 2").fill("A-1042");
+  await form.getByLabel("Header parameter 1", { exact: true }).fill("A-1042");
+  await form.getByLabel("Parameter 1", { exact: true }).fill("Ken");
+  await form.getByLabel("Parameter 2", { exact: true }).fill("A-1042");
+  await form.getByText("Order A-1042", { exact: true }).waitFor();
   await form.getByText("Hello Ken, your order A-1042 is on its way.").waitFor();
   await form.getByRole("button", { name: "Send template" }).click();
   await until(() => sent.length === 1, "the template reaches Graph");
@@ -145,7 +147,9 @@ test("a real WhatsApp channel: templates synced, the closed window refuses free 
   assert.equal(t.type, "template");
   assert.equal(t.template.name, "order_update");
   assert.equal(t.template.language.code, "en");
-  assert.deepEqual(t.template.components[0].parameters.map((p) => p.text), ["Ken", "A-1042"]);
+  assert.deepEqual(t.template.components.map((c) => c.type), ["header", "body"]);
+  assert.deepEqual(t.template.components[0].parameters.map((p) => p.text), ["A-1042"]);
+  assert.deepEqual(t.template.components[1].parameters.map((p) => p.text), ["Ken", "A-1042"]);
   await page.getByRole("log", { name: "Message history" }).getByText("Provider template: order_update (en)").waitFor();
 
   // The customer answers: the window opens in the open page, free text is back.

@@ -257,6 +257,8 @@ export interface ProviderTemplate {
   body: string;
   footer?: string;
   params?: string[] | null;
+  /** the text header's parameters, sent as variables "header.<name>" */
+  header_params?: string[] | null;
   buttons?: string[] | null;
 }
 

@@ -5,7 +5,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Part, ProviderTemplate } from "../../lib/types";
-import { approved, fill, paramsOf, templatePart, useProviderTemplates } from "./providerTemplates";
+import { approved, fill, HEADER, paramsOf, templatePart, useProviderTemplates } from "./providerTemplates";
 import "../conversation/window.css";
 
 interface Props {
@@ -146,13 +146,13 @@ function Fill({ tpl, busy, onSend, onBack }: { tpl: ProviderTemplate; busy: bool
           <legend className="small muted">{t("picker.params")}</legend>
           {params.map((p, i) => (
             <label key={p} htmlFor={`${uid}-p-${p}`}>
-              <span className="small">{`{{${p}}}`}</span>
+              <span className="small">{p.startsWith(HEADER) ? `${t("picker.header")} {{${p.slice(HEADER.length)}}}` : `{{${p}}}`}</span>
               <input
                 id={`${uid}-p-${p}`}
                 type="text"
                 value={values[p] ?? ""}
                 autoFocus={i === 0}
-                aria-label={t("picker.param", { name: p })}
+                aria-label={p.startsWith(HEADER) ? t("picker.headerParam", { name: p.slice(HEADER.length) }) : t("picker.param", { name: p })}
                 aria-invalid={tried && !values[p]?.trim() ? true : undefined}
                 onChange={(e) => setValues((v) => ({ ...v, [p]: e.target.value }))}
               />
@@ -163,7 +163,7 @@ function Fill({ tpl, busy, onSend, onBack }: { tpl: ProviderTemplate; busy: bool
         <p className="muted small">{t("picker.noParams")}</p>
       )}
       <div className="tpl-preview" aria-label={t("picker.preview")} role="group">
-        {tpl.header && <p className="tpl-header" aria-label={t("picker.header")}>{tpl.header}</p>}
+        {tpl.header && <p className="tpl-header" aria-label={t("picker.header")}>{fill(tpl.header, values, HEADER)}</p>}
         <p className="tpl-body">{fill(tpl.body, values)}</p>
         {tpl.footer && <p className="tpl-footer muted small" aria-label={t("picker.footer")}>{tpl.footer}</p>}
         {!!tpl.buttons?.length && (

@@ -36,18 +36,28 @@ export function approved(all: ProviderTemplate[], q: string): ProviderTemplate[]
 
 const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
 
-/** paramsOf lists the body's parameters in order: the template's Params
- * when the provider gave them, else the {{n}} / {{name}} placeholders. */
-export function paramsOf(t: ProviderTemplate): string[] {
-  if (t.params && t.params.length) return t.params;
+/** HEADER prefixes the variables of a template's text header ("header.1"). */
+export const HEADER = "header.";
+
+function placeholders(text: string | undefined): string[] {
   const out: string[] = [];
-  for (const m of t.body.matchAll(PLACEHOLDER)) if (!out.includes(m[1])) out.push(m[1]);
+  for (const m of (text ?? "").matchAll(PLACEHOLDER)) if (!out.includes(m[1])) out.push(m[1]);
   return out;
 }
 
-/** fill replaces each {{name}} with its value, or leaves the placeholder. */
-export function fill(text: string, values: Record<string, string>): string {
-  return text.replace(PLACEHOLDER, (all, name: string) => (values[name]?.trim() ? values[name] : all));
+/** paramsOf lists the parameters to fill in order: the text header's
+ * (as "header.<name>"), then the body's — the template's lists when the
+ * provider gave them, else the {{n}} / {{name}} placeholders. */
+export function paramsOf(t: ProviderTemplate): string[] {
+  const header = t.header_params?.length ? t.header_params : t.header?.startsWith("[") ? [] : placeholders(t.header);
+  const body = t.params?.length ? t.params : placeholders(t.body);
+  return [...header.map((p) => HEADER + p), ...body];
+}
+
+/** fill replaces each {{name}} with its value, or leaves the placeholder;
+ * prefix picks the header's values ("header.") or the body's (""). */
+export function fill(text: string, values: Record<string, string>, prefix = ""): string {
+  return text.replace(PLACEHOLDER, (all, name: string) => (values[prefix + name]?.trim() ? values[prefix + name] : all));
 }
 
 /** templatePart is the part that sends t with the given parameters. */
